@@ -1,0 +1,86 @@
+"""Loads and validates the policy files; stamps a content-hash version on the result.
+
+A broken file fails loudly at load time with the file, the path inside it and what is wrong,
+so a bad policy never reaches a running function.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from policies.calendar import CalendarPolicy
+from policies.compliance import CompliancePolicy
+from policies.grading_policy import GradingPolicy
+from policies.remedies import RemediesPolicy
+from policies.sla import SlaPolicy
+
+POLICY_DIR_ENV = "TRIAGE_POLICY_DIR"
+DEFAULT_POLICY_DIR = Path(__file__).resolve().parent
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class PolicyError(ValueError):
+    """A policy file is missing, is not YAML, or does not match its schema."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every policy file, validated, with the version stamped on each decision."""
+
+    grading: GradingPolicy
+    sla: SlaPolicy
+    calendar: CalendarPolicy
+    remedies: RemediesPolicy
+    compliance: CompliancePolicy
+    version: str
+    directory: Path
+
+
+_FILES: dict[str, type[BaseModel]] = {
+    "grading.yaml": GradingPolicy,
+    "sla.yaml": SlaPolicy,
+    "calendar.yaml": CalendarPolicy,
+    "remedies.yaml": RemediesPolicy,
+    "compliance.yaml": CompliancePolicy,
+}
+
+
+def _format_location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def parse_policy_file(path: Path, model: type[M], raw: bytes) -> M:
+    """Parse one policy file's bytes into its model, or raise PolicyError naming file and path."""
+    try:
+        data: Any = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: (top level): expected a mapping, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_format_location(err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise PolicyError(f"{path}: {problems}") from exc
+
+
+def load_policy(directory: Path | str | None = None) -> Policy:
+    """Load every policy file from `directory` (default: $TRIAGE_POLICY_DIR, else the shipped files)."""
+    root = Path(directory or os.environ.get(POLICY_DIR_ENV) or DEFAULT_POLICY_DIR)
+    digest = hashlib.sha256()
+    parsed: dict[str, BaseModel] = {}
+    for name, model in _FILES.items():
+        path = root / name
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        parsed[name.removesuffix(".yaml")] = parse_policy_file(path, model, raw)
+    return Policy(**parsed, version=digest.hexdigest()[:12], directory=root)  # type: ignore[arg-type]

@@ -1,0 +1,103 @@
+"""The grader on real-style customer writing (R-GRADE-1..4, R-INTAKE-4): hazards, traps, negation, doubt."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policies.grading import Grader
+from policies.loader import load_policy
+
+CASES = [json.loads(line) for line in (Path(__file__).parent.parent / "data" / "grading_cases.jsonl").open()]
+
+
+@pytest.fixture(scope="module")
+def grader() -> Grader:
+    policy = load_policy()
+    return Grader(policy.grading, policy.version)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_grades_the_case_as_labelled(grader: Grader, case: dict) -> None:
+    # GIVEN a labelled customer text (the label's reason is in `why`)
+    # WHEN it is graded
+    result = grader.grade(case["text"])
+    # THEN level, and where labelled category, subtype and the rule that fired, are as expected
+    assert result.level == case["level"], case["why"]
+    if "category" in case:
+        assert result.category == case["category"], case["why"]
+    if "subtype" in case:
+        assert result.subtype == case["subtype"], case["why"]
+    if "rule" in case:
+        assert case["rule"] in {r.rule for r in result.reasons}, case["why"]
+
+
+def test_reasons_quote_the_customers_own_words(grader: Grader) -> None:
+    # GIVEN a traditional-Chinese text with a safety incident
+    text = "新買的熱水器漏電，洗澡時手被電了一下"
+    # WHEN graded
+    result = grader.grade(text)
+    # THEN the safety reason's evidence is a passage of the original (traditional) text
+    safety = next(r for r in result.reasons if r.rule == "R-GRADE-1a")
+    assert "漏電" in safety.evidence
+    assert safety.evidence in text
+
+
+def test_most_urgent_signal_wins_and_all_are_reported(grader: Grader) -> None:
+    # GIVEN a counterfeit assertion (level 2) and a food illness (level 1) in one text
+    result = grader.grade("这是假货，吃了以后拉肚子拉了一晚上")
+    # THEN level 1 wins, and both rules are listed as reasons
+    assert result.level == 1
+    rules = {r.rule for r in result.reasons}
+    assert {"R-GRADE-1a", "R-GRADE-2c"} <= rules
+
+
+def test_routine_complaint_cites_the_routine_rule(grader: Grader) -> None:
+    result = grader.grade("快递太慢了，下单一周还没到")
+    assert result.level == 3
+    assert result.reasons[0].rule == "R-GRADE-3"
+    assert "物流延迟" in result.keyword_tags
+
+
+def test_high_emotion_is_detected_with_its_words(grader: Grader) -> None:
+    # GIVEN the SOP's own examples of high emotion (R-INTAKE-4)
+    calm = grader.grade("衣服尺码偏小，想换大一号")
+    upset = grader.grade("非常不满，希望尽快解决！")
+    # THEN only the upset customer is marked high, with the words as evidence
+    assert calm.emotion == "normal"
+    assert upset.emotion == "high"
+    assert any(r.rule == "R-INTAKE-4" and "不满" in r.evidence for r in upset.reasons)
+
+
+def test_praise_is_not_a_complaint(grader: Grader) -> None:
+    assert not grader.grade("谢谢，东西收到了，很好用").is_complaint
+    assert not grader.grade("Thanks for the quick delivery, love it").is_complaint
+    assert grader.grade("东西坏了，要求退货").is_complaint
+
+
+def test_subject_is_graded_with_the_text(grader: Grader) -> None:
+    # GIVEN the hazard only in the subject line
+    result = grader.grade("请尽快处理", subject="充电器冒烟")
+    assert result.level == 1
+
+
+def test_decision_is_stamped_with_the_policy_version(grader: Grader) -> None:
+    assert grader.grade("太慢了").policy_version == load_policy().version
+
+
+def test_language_follows_the_text(grader: Grader) -> None:
+    assert grader.grade("太慢了").language == "zh"
+    assert grader.grade("too slow").language == "en"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gets_a_valid_grade(text: str) -> None:
+    # GIVEN arbitrary unicode (emoji, control characters, lone surrogates excluded by hypothesis)
+    policy = load_policy()
+    result = Grader(policy.grading, policy.version).grade(text)
+    # THEN the grader never crashes and always answers inside the closed vocabularies
+    assert result.level in (1, 2, 3)
+    assert all(r.rule.startswith("R-") for r in result.reasons)
