@@ -1,0 +1,500 @@
+"""A local Zendesk: an HTTP server on loopback that follows the documented API.
+
+Why it exists: the plugin's handlers, bootstrap and tests run against it
+exactly as they run against a real account (only the URL and token change),
+so everything Zendesk-shaped can be exercised without an account: audits per
+write, 409 on a stale `updated_stamp`, 422 on invalid values, 429 with
+`Retry-After`, signed event-subscription webhooks with retries.
+
+Start it with::
+
+    with ZendeskSandbox(settings=SandboxSettings(requests_per_minute=5)) as zd:
+        client = ZendeskClient(zd.url, zd.email, zd.api_token)
+
+or from a shell: ``python -m integrations.zendesk.sandbox --port 8765``.
+Only the standard library is used, so it runs wherever the tests run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hmac
+import json
+import logging
+import re
+import threading
+import urllib.parse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from integrations.zendesk.sandbox_directory import Directory
+from integrations.zendesk.sandbox_errors import (
+    ApiError,
+    bad_json,
+    invalid_endpoint,
+    missing_parameter,
+    too_many_requests,
+    unauthorized,
+)
+from integrations.zendesk.sandbox_rate_limit import SlidingWindow
+from integrations.zendesk.sandbox_settings import SandboxSettings
+from integrations.zendesk.sandbox_tickets import IgnoredValue, TicketBook, TicketEvent
+from integrations.zendesk.sandbox_webhooks import Delivery, WebhookDispatcher, WebhookRegistry, event_payload
+
+logger = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+Handler = Callable[["_Call"], tuple[int, Json | None, list[TicketEvent]]]
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """What the sandbox saw: lets tests assert that a request was (or was not) made."""
+
+    method: str
+    path: str
+    status: int
+
+
+@dataclass
+class _Call:
+    """One authenticated API request, as route handlers see it."""
+
+    params: tuple[str, ...]
+    query: dict[str, str]
+    body: Any
+    actor_id: int
+    client: str
+
+    def object(self, key: str) -> Mapping[str, Any]:
+        """The `{key: {...}}` envelope's inner object, or Zendesk's 400 when it is missing."""
+        inner = self.body.get(key) if isinstance(self.body, Mapping) else None
+        if not isinstance(inner, Mapping):
+            raise missing_parameter(key)
+        return inner
+
+    def id(self, index: int = 0) -> int:
+        return int(self.params[index])
+
+
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    ticket_update: bool = False
+
+
+@dataclass
+class _Failure:
+    status: int
+    remaining: int
+    body: Json = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _path(template: str) -> re.Pattern[str]:
+    """/api/v2/tickets/{id} -> a regex accepting the path with or without `.json`."""
+    regex = re.escape(template).replace(r"\{id\}", r"(\d+)").replace(r"\{key\}", r"([A-Za-z0-9_-]+)")
+    return re.compile(f"^{regex}(?:\\.json)?/?$")
+
+
+def _page(key: str, items: list[Json]) -> Json:
+    """The offset-pagination envelope of Support API lists (one page is all the sandbox needs)."""
+    return {key: items, "next_page": None, "previous_page": None, "count": len(items)}
+
+
+class ZendeskSandbox:
+    """The sandbox server: start(), use `.url` / `.email` / `.api_token`, stop()."""
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, settings: SandboxSettings | None = None
+    ) -> None:
+        self.settings = settings or SandboxSettings()
+        self._host, self._port = host, port
+        self._lock = threading.RLock()
+        clock = self.settings.clock
+        self._directory = Directory(clock, self.settings.admin_name, self.settings.email)
+        self._tickets = TicketBook(clock, self._directory)
+        self._webhooks = WebhookRegistry(clock, self._directory.admin_id)
+        self._dispatcher = WebhookDispatcher(self.settings)
+        window = self.settings.window_seconds
+        self._account_window = SlidingWindow(self.settings.requests_per_minute, window, clock)
+        self._update_window = SlidingWindow(self.settings.update_ticket_per_minute, window, clock)
+        self._per_ticket_window = SlidingWindow(
+            self.settings.updates_per_ticket_per_user, self.settings.per_ticket_window_seconds, clock
+        )
+        self._failures: list[_Failure] = []
+        self._requests: list[RequestRecord] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._url = ""
+        self._routes = self._build_routes()
+
+    # ---- lifecycle -------------------------------------------------------
+    def start(self) -> str:
+        """Bind, serve in a background thread, and return the base URL."""
+        if self._server is not None:
+            return self._url
+        server = _Server((self._host, self._port), _RequestHandler)
+        server.sandbox = self
+        self._server = server
+        host, port = server.server_address[:2]
+        self._url = f"http://{host}:{port}"
+        with self._lock:
+            self._directory.base_url = self._url
+            self._directory.rebase_urls()
+        self._dispatcher.start()
+        # A short poll interval keeps stop() quick (serve_forever checks for shutdown between polls).
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="zendesk-sandbox", daemon=True
+        )
+        self._thread.start()
+        logger.info("zendesk sandbox listening on %s", self._url)
+        return self._url
+
+    def stop(self) -> None:
+        """Stop serving and delivering; safe to call twice."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._dispatcher.stop()
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> ZendeskSandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # ---- what tests and the local runner use ------------------------------
+    @property
+    def url(self) -> str:
+        if not self._url:
+            raise RuntimeError("sandbox not started")
+        return self._url
+
+    @property
+    def email(self) -> str:
+        return self.settings.email
+
+    @property
+    def api_token(self) -> str:
+        return self.settings.api_token
+
+    @property
+    def account_id(self) -> int:
+        return self.settings.account_id
+
+    @property
+    def admin_user_id(self) -> int:
+        return self._directory.admin_id
+
+    def fail_next(
+        self,
+        status: int = 500,
+        count: int = 1,
+        *,
+        body: Json | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Answer the next `count` authenticated requests with `status` (for client-retry tests)."""
+        with self._lock:
+            self._failures.append(
+                _Failure(
+                    status,
+                    count,
+                    dict(body or {"error": "ServerError", "description": "Injected failure"}),
+                    dict(headers or {}),
+                )
+            )
+
+    def requests(self) -> list[RequestRecord]:
+        """Every request answered so far, in order."""
+        with self._lock:
+            return list(self._requests)
+
+    def deliveries(self) -> list[Delivery]:
+        """Every webhook delivery attempt so far."""
+        return self._dispatcher.deliveries()
+
+    def wait_for_deliveries(self, timeout: float = 5.0) -> bool:
+        """Wait until no webhook delivery is queued, in flight or waiting to be retried."""
+        return self._dispatcher.wait_idle(timeout)
+
+    @property
+    def ignored_field_values(self) -> list[IgnoredValue]:
+        """Custom-field values Zendesk would have dropped silently (e.g. an unknown drop-down option)."""
+        with self._lock:
+            return list(self._tickets.ignored_values)
+
+    # ---- request handling ----------------------------------------------------
+    def handle(
+        self, method: str, raw_path: str, headers: Mapping[str, str], raw_body: bytes
+    ) -> tuple[int, Json | None, dict[str, str]]:
+        """Answer one HTTP request: (status, JSON body or None, extra headers)."""
+        split = urllib.parse.urlsplit(raw_path)
+        path = split.path
+        query = {k: v[-1] for k, v in urllib.parse.parse_qs(split.query).items()}
+        header = {name.lower(): value for name, value in headers.items()}  # HTTP names are case-blind
+        extra: dict[str, str] = {}
+        events: list[TicketEvent] = []
+        with self._lock:
+            try:
+                actor_id = self._authenticate(header.get("authorization"))
+                self._inject_failure()
+                route, params = self._match(method, path)
+                extra = self._admit(route, params, actor_id)
+                call = _Call(params, query, _parse_json(raw_body), actor_id, header.get("user-agent") or "")
+                status, body, events = route.handler(call)
+            except ApiError as err:
+                status, body = err.status, err.body
+                extra = {**extra, **err.headers}
+            except Exception:  # a sandbox bug must still answer, or the client just sees a dropped connection
+                logger.exception("sandbox failed on %s %s", method, path)
+                status, body, events = 500, {"error": "InternalError", "description": "Sandbox bug"}, []
+            self._requests.append(RequestRecord(method, path, status))
+            for event in events:
+                for target in self._webhooks.targets_for(event.type):
+                    self._dispatcher.submit(
+                        target, event_payload(event, self.settings.account_id, self.settings.clock())
+                    )
+        return status, body, extra
+
+    def _authenticate(self, header: str | None) -> int:
+        """API-token basic auth only: `{email}/token:{token}`."""
+        if not header or not header.startswith("Basic "):
+            raise unauthorized()
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise unauthorized() from None
+        user, _, token = decoded.partition(":")
+        expected_user = f"{self.settings.email}/token"
+        if not (
+            hmac.compare_digest(user.lower().encode(), expected_user.lower().encode())
+            and hmac.compare_digest(token.encode(), self.settings.api_token.encode())
+        ):
+            raise unauthorized()
+        return self._directory.admin_id
+
+    def _inject_failure(self) -> None:
+        if not self._failures:
+            return
+        failure = self._failures[0]
+        failure.remaining -= 1
+        if failure.remaining <= 0:
+            self._failures.pop(0)
+        raise ApiError(failure.status, failure.body, failure.headers)
+
+    def _match(self, method: str, path: str) -> tuple[_Route, tuple[str, ...]]:
+        for route in self._routes:
+            if route.method == method:
+                found = route.pattern.match(path)
+                if found:
+                    return route, found.groups()
+        raise invalid_endpoint()
+
+    def _admit(self, route: _Route, params: tuple[str, ...], actor_id: int) -> dict[str, str]:
+        """Apply the account limit, then Update Ticket's limits; record the request if admitted."""
+        account = self._account_window.check()
+        if not account.admitted:
+            raise too_many_requests(account.retry_after, "Number of allowed API requests per minute exceeded")
+        if route.ticket_update:
+            per_ticket_key = (params[0], actor_id)
+            for window, key, what in (
+                (self._update_window, None, "Update Ticket requests per minute"),
+                (self._per_ticket_window, per_ticket_key, "updates to this ticket by this user"),
+            ):
+                verdict = window.check(key)
+                if not verdict.admitted:
+                    raise too_many_requests(verdict.retry_after, f"Number of allowed {what} exceeded")
+            self._update_window.record()
+            self._per_ticket_window.record(per_ticket_key)
+        self._account_window.record()
+        return {"X-Rate-Limit": str(account.limit), "X-Rate-Limit-Remaining": str(account.remaining)}
+
+    # ---- routes -------------------------------------------------------------
+    def _build_routes(self) -> list[_Route]:
+        d, t, w = self._directory, self._tickets, self._webhooks
+
+        def ok(body: Json, status: int = 200) -> tuple[int, Json, list[TicketEvent]]:
+            return status, body, []
+
+        def ticket_list(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            return ok(_page("tickets", t.list_tickets(c.query.get("external_id"))))
+
+        def ticket_create(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            ticket, events = t.create(c.body, c.actor_id, c.client)
+            return 201, {"ticket": ticket}, events
+
+        def ticket_update(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            ticket, events = t.update(c.id(), c.body, c.actor_id, c.client)
+            return 200, {"ticket": ticket}, events
+
+        def user_upsert(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            status, user = d.create_or_update_user(c.object("user"))
+            return ok({"user": user}, status)
+
+        def webhook_delete(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
+            w.delete(c.params[0])
+            return 204, None, []
+
+        table: list[tuple[str, str, Handler]] = [
+            ("GET", "/api/v2/tickets", ticket_list),
+            ("POST", "/api/v2/tickets", ticket_create),
+            ("GET", "/api/v2/tickets/{id}", lambda c: ok({"ticket": t.show(c.id())})),
+            (
+                "GET",
+                "/api/v2/tickets/{id}/comments",
+                lambda c: ok(_page("comments", t.list_comments(c.id()))),
+            ),
+            ("GET", "/api/v2/tickets/{id}/audits", lambda c: ok(_page("audits", t.list_audits(c.id())))),
+            (
+                "GET",
+                "/api/v2/ticket_fields",
+                lambda c: ok(_page("ticket_fields", [d.ticket_field(i) for i in d.ticket_fields])),
+            ),
+            (
+                "POST",
+                "/api/v2/ticket_fields",
+                lambda c: ok({"ticket_field": d.create_ticket_field(c.object("ticket_field"))}, 201),
+            ),
+            ("GET", "/api/v2/ticket_fields/{id}", lambda c: ok({"ticket_field": d.ticket_field(c.id())})),
+            (
+                "PUT",
+                "/api/v2/ticket_fields/{id}",
+                lambda c: ok({"ticket_field": d.update_ticket_field(c.id(), c.object("ticket_field"))}),
+            ),
+            ("GET", "/api/v2/users/me", lambda c: ok({"user": d.user(c.actor_id)})),
+            ("POST", "/api/v2/users/create_or_update", user_upsert),
+            ("POST", "/api/v2/users", lambda c: ok({"user": d.create_user(c.object("user"))}, 201)),
+            ("GET", "/api/v2/users/{id}", lambda c: ok({"user": d.user(c.id())})),
+            ("GET", "/api/v2/groups", lambda c: ok(_page("groups", [dict(g) for g in d.groups.values()]))),
+            ("POST", "/api/v2/groups", lambda c: ok({"group": d.create_group(c.object("group"))}, 201)),
+            (
+                "GET",
+                "/api/v2/business_hours/schedules",
+                lambda c: ok({"schedules": [d.schedule(i) for i in d.schedules]}),
+            ),
+            (
+                "POST",
+                "/api/v2/business_hours/schedules",
+                lambda c: ok({"schedule": d.create_schedule(c.object("schedule"))}, 201),
+            ),
+            ("GET", "/api/v2/business_hours/schedules/{id}", lambda c: ok({"schedule": d.schedule(c.id())})),
+            (
+                "PUT",
+                "/api/v2/business_hours/schedules/{id}/workweek",
+                lambda c: ok({"workweek": d.update_workweek(c.id(), c.object("workweek"))}),
+            ),
+            (
+                "GET",
+                "/api/v2/business_hours/schedules/{id}/holidays",
+                lambda c: ok({"holidays": d.list_holidays(c.id())}),
+            ),
+            (
+                "POST",
+                "/api/v2/business_hours/schedules/{id}/holidays",
+                lambda c: ok({"holiday": d.create_holiday(c.id(), c.object("holiday"))}, 201),
+            ),
+            (
+                "GET",
+                "/api/v2/webhooks",
+                lambda c: ok(
+                    {
+                        "webhooks": w.list_webhooks(),
+                        "meta": {"has_more": False, "after_cursor": None, "before_cursor": None},
+                        "links": {"next": None, "prev": None},
+                    }
+                ),
+            ),
+            ("POST", "/api/v2/webhooks", lambda c: ok({"webhook": w.create(c.body)}, 201)),
+            ("GET", "/api/v2/webhooks/{key}", lambda c: ok({"webhook": w.show(c.params[0])})),
+            ("DELETE", "/api/v2/webhooks/{key}", webhook_delete),
+            (
+                "GET",
+                "/api/v2/webhooks/{key}/signing_secret",
+                lambda c: ok({"signing_secret": w.signing_secret(c.params[0])}),
+            ),
+        ]
+        routes = [_Route(method, _path(template), handler) for method, template, handler in table]
+        routes.append(_Route("PUT", _path("/api/v2/tickets/{id}"), ticket_update, ticket_update=True))
+        return routes
+
+
+def _parse_json(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad_json(str(exc)) from None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    sandbox: ZendeskSandbox
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """Thin HTTP glue: read the body, ask the sandbox, write JSON back."""
+
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes; don't stall on delayed ACKs
+    server_version = "ZendeskSandbox/1.0"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        status, body, extra = self.server.sandbox.handle(
+            self.command, self.path, dict(self.headers.items()), raw
+        )
+        payload = b"" if body is None else json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("sandbox %s " + format, self.address_string(), *args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the sandbox in the foreground until interrupted (for manual and local-stack runs)."""
+    parser = argparse.ArgumentParser(description="Local Zendesk sandbox")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO)
+    sandbox = ZendeskSandbox(args.host, args.port)
+    url = sandbox.start()
+    print(
+        f"ZENDESK_URL={url}\nZENDESK_EMAIL={sandbox.email}\nZENDESK_API_TOKEN={sandbox.api_token}", flush=True
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    main()
