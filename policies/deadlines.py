@@ -17,7 +17,7 @@ from policies.taxonomy import DeadlineKind
 _UTC = dt.UTC
 
 # The kinds a complaint carries from intake; the others start from later events (a rejected plan, ...).
-_INTAKE_KINDS: tuple[DeadlineKind, ...] = tuple(Deadlines.model_fields)  # type: ignore[assignment]
+_INTAKE_KINDS: tuple[DeadlineKind, ...] = Deadlines.kinds()  # type: ignore[assignment]
 _ALL_KINDS: frozenset[str] = frozenset(get_args(DeadlineKind))
 if not _ALL_KINDS.issuperset(_INTAKE_KINDS):
     raise ImportError(f"Deadlines fields {_INTAKE_KINDS} must all be deadline kinds")
@@ -186,7 +186,7 @@ class DeadlineClock:
             rule = self._select(kind, shape)
             values[kind] = None if rule is None else self._apply(rule, received_at)
         # Built from values this module computed: validation would only cost time.
-        return Deadlines.model_construct(**values)
+        return Deadlines(**values)
 
     def warn_at(self, kind_start: dt.datetime, due_at: dt.datetime) -> dt.datetime:
         """When to warn that a deadline is near (R-SLA-6 in sla.yaml).

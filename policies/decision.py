@@ -1,41 +1,47 @@
-"""What the engine decides about one complaint: pure data, serialisable as JSON."""
+"""What the engine decides about one complaint: plain immutable values, cheap to build per record.
 
+They are frozen dataclasses rather than pydantic models because the engine builds several per
+complaint at tens of thousands of complaints a second; they are never parsed from outside.
+"""
+
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from policies.taxonomy import Category, Emotion, Language, Subtype
 
 
-class Reason(BaseModel):
-    """One rule that fired, with the customer's own words that made it fire."""
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One rule that fired (its ID from sop-rules.md, e.g. R-GRADE-1a) and the customer's words."""
 
-    model_config = ConfigDict(frozen=True)
-
-    rule: str = Field(description="Rule ID from sop-rules.md, e.g. R-GRADE-1a")
-    evidence: str = Field(description="The words of the text that matched")
+    rule: str
+    evidence: str
 
 
-class Grading(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Grading:
     """The grade of one complaint text (R-GRADE, R-INTAKE-4)."""
 
-    model_config = ConfigDict(frozen=True)
-
     is_complaint: bool
-    level: int = Field(ge=1, le=3)
+    level: int
     category: Category
     subtype: Subtype
     emotion: Emotion
     language: Language
     reasons: tuple[Reason, ...]
-    keyword_tags: tuple[str, ...] = ()
+    keyword_tags: tuple[str, ...]
     policy_version: str
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
-class Deadlines(BaseModel):
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
     """Due times computed by the deadline clock; None where a deadline does not apply."""
-
-    model_config = ConfigDict(frozen=True)
 
     first_response: datetime | None = None
     follow_up: datetime | None = None
@@ -43,9 +49,16 @@ class Deadlines(BaseModel):
     escalation: datetime | None = None
     private_contact: datetime | None = None
 
+    @classmethod
+    def kinds(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def as_dict(self) -> dict[str, datetime | None]:
+        return {name: getattr(self, name) for name in self.kinds()}
+
 
 class Remedy(BaseModel):
-    """A remedy the agent may offer, in both languages the product speaks."""
+    """A remedy the agent may offer, in both languages the product speaks (policy data)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -53,10 +66,9 @@ class Remedy(BaseModel):
     en: str
 
 
-class RemedyOffer(BaseModel):
+@dataclass(frozen=True, slots=True)
+class RemedyOffer:
     """R-REMEDY-4: always a main option and a cheaper alternative, citing the rule."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule: str
     main: Remedy

@@ -16,7 +16,7 @@ from policies.decision import Grading, Reason
 from policies.grading_policy import ContextWords, GradingPolicy, Phrases, Signal
 from policies.text import Normalised, normalise
 
-_WORD_CHAR = re.compile(r"[a-z0-9]")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _EVIDENCE_CHARS = 80
 
 CueKind = Literal["signal", "blocker", "class", "emotion", "complaint"]
@@ -33,18 +33,22 @@ class _Cue:
     requirements: tuple[re.Pattern[str], ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     cue: _Cue
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Scan:
-    """Everything the automaton found in one text, sorted by kind."""
+    """Everything the automaton found in one text, sorted by kind; emotion and complaint keep their first."""
 
-    by_kind: dict[CueKind, list[_Hit]] = field(default_factory=lambda: defaultdict(list))
+    signals: list[_Hit] = field(default_factory=list)
+    blockers: list[_Hit] = field(default_factory=list)
+    classes: list[_Hit] = field(default_factory=list)
+    emotion: _Hit | None = None
+    complaint: _Hit | None = None
 
 
 def _is_english(phrase: str) -> bool:
@@ -95,8 +99,7 @@ class Grader:
             "negation": _ContextMatcher(ctx.negation),
         }
         self._question = _alternation(ctx.question_markers.all())
-        self._exclamations = "!" * policy.emotion.exclamation_run
-        self._emoji = tuple(policy.emotion.emoji)
+        self._exclamations = re.compile(f"[!！]{{{policy.emotion.exclamation_run},}}")
         self._automaton = self._build_automaton()
 
     # -- compilation -------------------------------------------------------------------------------
@@ -122,6 +125,7 @@ class Grader:
         for index, entry in enumerate(self._class_entries):
             add("class", index, entry.cues)
         add("emotion", 0, self._policy.emotion.cues)
+        add("emotion", 0, Phrases(zh=self._policy.emotion.emoji))
         add("complaint", 0, self._policy.complaint.cues)
 
         automaton = ahocorasick.Automaton()
@@ -134,21 +138,32 @@ class Grader:
 
     def _scan(self, norm: Normalised) -> _Scan:
         text = norm.text
+        length = len(text)
         scan = _Scan()
+        signals, classes = scan.signals, scan.classes
         for last, cues in self._automaton.iter(text):
             end = last + 1
             for cue in cues:
                 start = end - cue.length
-                if cue.english and not self._whole_word(text, start, end, cue.word_start_only):
+                # English cues stand as whole words (or word starts for `word*`).
+                if cue.english and (
+                    (start > 0 and text[start - 1] in _WORD_CHARS)
+                    or (not cue.word_start_only and end < length and text[end] in _WORD_CHARS)
+                ):
                     continue
-                scan.by_kind[cue.kind].append(_Hit(cue, start, end))
+                kind = cue.kind
+                if kind == "signal":
+                    signals.append(_Hit(cue, start, end))
+                elif kind == "class":
+                    classes.append(_Hit(cue, start, end))
+                elif kind == "blocker":
+                    scan.blockers.append(_Hit(cue, start, end))
+                elif kind == "emotion":
+                    if scan.emotion is None:
+                        scan.emotion = _Hit(cue, start, end)
+                elif scan.complaint is None:
+                    scan.complaint = _Hit(cue, start, end)
         return scan
-
-    @staticmethod
-    def _whole_word(text: str, start: int, end: int, word_start_only: bool) -> bool:
-        if start > 0 and _WORD_CHAR.match(text[start - 1]):
-            return False
-        return word_start_only or end >= len(text) or not _WORD_CHAR.match(text[end])
 
     def _requirements_met(self, norm: Normalised, hit: _Hit) -> bool:
         if not hit.cue.requirements:
@@ -160,13 +175,11 @@ class Grader:
     def _voided(self, norm: Normalised, hit: _Hit, signal: Signal) -> bool:
         if not signal.void_if:
             return False
-        clause_begin, _ = norm.clause_of(hit.start, hit.end)
         window = self._window.zh if norm.is_chinese else self._window.en
-        prefix = norm.text[max(clause_begin, hit.start - window) : hit.start]
+        prefix = norm.text[norm.clause_start(hit.start, window) : hit.start]
         for context in signal.void_if:
             if context == "question":
-                _, sentence_end = norm.sentence_of(hit.start, hit.end)
-                if self._question.search(norm.text[hit.end : sentence_end + 1]):
+                if self._question.search(norm.text, hit.end, norm.sentence_end(hit.end) + 1):
                     return True
             elif self._contexts[context].found_in(prefix):
                 return True
@@ -174,10 +187,10 @@ class Grader:
 
     def _fired_signals(self, norm: Normalised, scan: _Scan) -> list[tuple[Signal, _Hit]]:
         blockers: dict[int, list[_Hit]] = defaultdict(list)
-        for hit in scan.by_kind["blocker"]:
+        for hit in scan.blockers:
             blockers[hit.cue.owner].append(hit)
         fired: dict[int, _Hit] = {}
-        for hit in scan.by_kind["signal"]:
+        for hit in scan.signals:
             owner = hit.cue.owner
             if owner in fired:
                 continue
@@ -188,13 +201,13 @@ class Grader:
                 fired[owner] = hit
         return [(self._signals[i], fired[i]) for i in sorted(fired)]
 
-    def _classify(self, scan: _Scan) -> tuple[str, str, _Hit | None]:
+    def _classify(self, norm: Normalised, scan: _Scan) -> tuple[str, str, _Hit | None]:
         scores: dict[int, float] = defaultdict(float)
         seen: set[tuple[int, str]] = set()
         best_hit: dict[int, _Hit] = {}
-        for hit in scan.by_kind["class"]:
+        for hit in scan.classes:
             key = (hit.cue.owner, hit.cue.phrase)
-            if key in seen:
+            if key in seen or not self._requirements_met(norm, hit):
                 continue
             seen.add(key)
             scores[hit.cue.owner] += self._class_entries[hit.cue.owner].weight
@@ -214,15 +227,12 @@ class Grader:
 
     def _emotion(self, norm: Normalised, scan: _Scan) -> str | None:
         """The words that show high emotion (R-INTAKE-4), or None when the tone is normal."""
-        if scan.by_kind["emotion"]:
-            hit = scan.by_kind["emotion"][0]
+        if scan.emotion is not None:
+            hit = scan.emotion
             return norm.evidence(hit.start, hit.end, _EVIDENCE_CHARS)
-        if self._exclamations in norm.text:
-            index = norm.text.index(self._exclamations)
-            return norm.evidence(index, index + len(self._exclamations), _EVIDENCE_CHARS)
-        for symbol in self._emoji:
-            if symbol in norm.original:
-                return symbol
+        run = self._exclamations.search(norm.text)
+        if run is not None:
+            return norm.evidence(run.start(), run.end(), _EVIDENCE_CHARS)
         return None
 
     # -- the decision ------------------------------------------------------------------------------
@@ -241,9 +251,7 @@ class Grader:
         implied: tuple[str, str] | None = None
         for signal, hit in sorted(fired, key=lambda pair: pair[0].level or 9):
             reasons.append(
-                Reason.model_construct(
-                    rule=signal.rule, evidence=norm.evidence(hit.start, hit.end, _EVIDENCE_CHARS)
-                )
+                Reason(rule=signal.rule, evidence=norm.evidence(hit.start, hit.end, _EVIDENCE_CHARS))
             )
             tags.append(getattr(signal.tag, lang))
             if signal.level is not None and signal.level < level:
@@ -251,31 +259,28 @@ class Grader:
             if implied is None and signal.level is not None and signal.implies is not None:
                 implied = signal.implies
 
-        category, subtype, class_hit = self._classify(scan)
+        # A level signal that names the problem type (counterfeit, wrong charge, ...) decides it.
         if implied is not None:
-            category, subtype = implied
+            (category, subtype), class_hit = implied, None
+        else:
+            category, subtype, class_hit = self._classify(norm, scan)
+        class_evidence = norm.evidence(class_hit.start, class_hit.end, _EVIDENCE_CHARS) if class_hit else ""
         if level == 3:
-            evidence = norm.evidence(class_hit.start, class_hit.end, _EVIDENCE_CHARS) if class_hit else ""
-            reasons.append(Reason.model_construct(rule=self._policy.routine_rule, evidence=evidence))
+            reasons.append(Reason(rule=self._policy.routine_rule, evidence=class_evidence))
         classification = self._policy.classification
         tags.append(getattr(classification.tags[subtype], lang))  # type: ignore[index]
         if class_hit is not None:
-            reasons.append(
-                Reason.model_construct(
-                    rule=classification.rule,
-                    evidence=norm.evidence(class_hit.start, class_hit.end, _EVIDENCE_CHARS),
-                )
-            )
+            reasons.append(Reason(rule=classification.rule, evidence=class_evidence))
 
         emotion_words = self._emotion(norm, scan)
         if emotion_words is not None:
-            reasons.append(Reason.model_construct(rule=self._policy.emotion.rule, evidence=emotion_words))
+            reasons.append(Reason(rule=self._policy.emotion.rule, evidence=emotion_words))
         is_complaint = bool(
             any(signal.level is not None for signal, _ in fired)
-            or scan.by_kind["complaint"]
+            or scan.complaint is not None
             or emotion_words is not None
         )
-        return Grading.model_construct(
+        return Grading(
             is_complaint=is_complaint,
             level=level,
             category=category,

@@ -34,6 +34,6 @@ class RemediesPolicy(BaseModel):
         """Main + cheaper alternative for the category (R-REMEDY-4); the legal floor when none is set."""
         entry = self.by_category.get(category, self.legal_floor)
         extras = self.high_value.extras if customer_tier in self.high_value.tiers else None
-        return RemedyOffer.model_construct(
+        return RemedyOffer(
             rule=entry.rule, main=entry.main, alternative=entry.alternative, extras_for_high_value=extras
         )

@@ -2,11 +2,13 @@
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Full-width letters and digits (ＦＴＣ, １２３１５) fold to ASCII. Full-width punctuation is left as it
+# is (sentence splitting knows both forms), so the matching text keeps the customer's text's length.
+_FULL_WIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)}
 # Sentences end at these; clauses (the scope of a negation) also end at commas.
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
 _CLAUSE_END = re.compile(r"[。！？!?；;\n,，、:：]|\.(?:\s|$)")
@@ -26,11 +28,20 @@ class _TraditionalToSimplified:
         return cls._converter.convert(text)
 
 
-def _boundaries(pattern: re.Pattern[str], text: str) -> list[int]:
-    return [m.end() for m in pattern.finditer(text)]
+def _start_after_boundary(pattern: re.Pattern[str], text: str, start: int, lookback: int) -> int:
+    """Where the piece of text (sentence, clause) holding `start` begins, looking back at most `lookback`."""
+    begin = max(0, start - lookback)
+    for boundary in pattern.finditer(text, begin, start):
+        begin = boundary.end()
+    return begin
 
 
-@dataclass(frozen=True)
+def _end_at_boundary(pattern: re.Pattern[str], text: str, end: int) -> int:
+    after = pattern.search(text, end)
+    return after.end() if after is not None else len(text)
+
+
+@dataclass(frozen=True, slots=True)
 class Normalised:
     """The customer's text (`original`, HTML entities decoded) and its matching form (`text`)."""
 
@@ -38,46 +49,31 @@ class Normalised:
     text: str
     is_chinese: bool
 
-    @cached_property
-    def sentence_ends(self) -> list[int]:
-        return _boundaries(_SENTENCE_END, self.text)
+    def sentence_end(self, end: int) -> int:
+        return _end_at_boundary(_SENTENCE_END, self.text, end)
 
-    @cached_property
-    def clause_ends(self) -> list[int]:
-        return _boundaries(_CLAUSE_END, self.text)
-
-    @staticmethod
-    def _span(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
-        begin = 0
-        for boundary in ends:
-            if boundary <= start:
-                begin = boundary
-            elif boundary >= end:
-                return begin, boundary
-        return begin, length
-
-    def sentence_of(self, start: int, end: int) -> tuple[int, int]:
-        return self._span(self.sentence_ends, start, end, len(self.text))
-
-    def clause_of(self, start: int, end: int) -> tuple[int, int]:
-        return self._span(self.clause_ends, start, end, len(self.text))
+    def clause_start(self, start: int, lookback: int) -> int:
+        return _start_after_boundary(_CLAUSE_END, self.text, start, lookback)
 
     def evidence(self, start: int, end: int, limit: int) -> str:
         """The customer's own words around a match: its sentence, cut to `limit` characters around it."""
-        s_begin, s_end = self.sentence_of(start, end)
+        s_begin = _start_after_boundary(_SENTENCE_END, self.text, start, limit)
+        s_end = _end_at_boundary(_SENTENCE_END, self.text, end)
         if s_end - s_begin > limit:
             half = max((limit - (end - start)) // 2, 0)
             s_begin = max(s_begin, start - half)
             s_end = min(s_end, end + half)
-        # Lengths match unless normalisation changed them; then the normalised words are the evidence.
+        # Lengths match unless conversion changed them; then the normalised words are the evidence.
         source = self.original if len(self.original) == len(self.text) else self.text
         return source[s_begin:s_end].strip(" \t\r\n,，。.!！?？;；")
 
 
 def normalise(text: str) -> Normalised:
-    """NFKC (full-width → ASCII), traditional → simplified Chinese, lower case."""
+    """Full-width letters and digits → ASCII, traditional → simplified Chinese, lower case."""
     original = html.unescape(text) if "&" in text else text
-    folded = unicodedata.normalize("NFKC", original) if not original.isascii() else original
+    folded = original
+    if not original.isascii() and _FULL_WIDTH_ALNUM.search(original):
+        folded = original.translate(_FULL_WIDTH_TO_ASCII)
     is_chinese = _CJK.search(folded) is not None
     if is_chinese:
         folded = _TraditionalToSimplified.convert(folded)

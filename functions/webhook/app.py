@@ -1,0 +1,154 @@
+"""Zendesk webhook intake: verify, validate, enqueue, answer within a second.
+
+HTTP API (payload format 2.0) → this handler → SQS FIFO → functions/triage.
+
+    413  body larger than MAX_BODY_BYTES (or than a queue message can hold)
+    401  signature missing or wrong, or its timestamp outside the window
+    400  not a webhook we accept (the message says what is wrong)
+    503  the signing secret or the queue is unavailable: Zendesk retries (Retry-After)
+    202  {"accepted": "<event id>"}: the event is on the queue
+
+Logs carry ids only (event, ticket, webhook, invocation) and the event type:
+never the signing secret, never the body (it holds customers' personal data).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from infra.queue import EnqueueFailed, MessageTooLarge, TicketEventQueue
+from infra.settings import SettingsError, WebhookSettings
+from integrations.zendesk.events import MalformedWebhook, parse_webhook
+from integrations.zendesk.webhook_signature import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    InvalidSignature,
+    StaleTimestamp,
+    verify_signature,
+)
+
+logger = Logger(service="zendesk-webhook")
+
+INVOCATION_HEADER = "X-Zendesk-Webhook-Invocation-Id"
+WEBHOOK_ID_HEADER = "X-Zendesk-Webhook-Id"
+SECRET_MAX_AGE_SECONDS = 300
+# Zendesk retries a 503 only when Retry-After is under a minute.
+RETRY_AFTER_SECONDS = 10
+
+
+@cache
+def settings() -> WebhookSettings:
+    return WebhookSettings.from_env()
+
+
+@cache
+def queue() -> TicketEventQueue:
+    """Built on the first event and kept for the life of the execution environment."""
+    return TicketEventQueue(boto3.client("sqs"), settings().queue_url)
+
+
+def signing_secret(config: WebhookSettings) -> str:
+    if config.signing_secret is not None:
+        return config.signing_secret.get_secret_value()
+    # Cached by Powertools for SECRET_MAX_AGE_SECONDS: a reset secret is picked up within 5 minutes.
+    return parameters.get_secret(config.signing_secret_name, max_age=SECRET_MAX_AGE_SECONDS)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    headers = {str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    invocation_id = headers.get(INVOCATION_HEADER.lower())
+    logger.append_keys(invocation_id=invocation_id, webhook_id=headers.get(WEBHOOK_ID_HEADER.lower()))
+
+    try:
+        config = settings()
+    except SettingsError:
+        logger.exception("webhook intake is misconfigured")
+        return _unavailable()
+
+    try:
+        raw = _raw_body(event)
+    except ValueError as exc:
+        return _reject(400, str(exc))
+    if len(raw) > config.max_body_bytes:
+        return _reject(413, f"body is {len(raw)} bytes; the limit is {config.max_body_bytes}")
+
+    try:
+        secret = signing_secret(config)
+    except parameters.GetParameterError:
+        logger.exception("could not read the webhook signing secret")
+        return _unavailable()
+    try:
+        verify_signature(
+            secret,
+            headers.get(TIMESTAMP_HEADER.lower(), ""),
+            raw,
+            headers.get(SIGNATURE_HEADER.lower(), ""),
+            now=datetime.now(UTC),
+            window=timedelta(seconds=config.timestamp_window_seconds),
+        )
+    except StaleTimestamp as exc:
+        return _reject(401, f"stale signature timestamp: {exc}")
+    except InvalidSignature as exc:
+        return _reject(401, f"invalid signature: {exc}")
+
+    try:
+        ticket_event = parse_webhook(raw, invocation_id=invocation_id)
+    except MalformedWebhook as exc:
+        return _reject(400, str(exc))
+
+    logger.append_keys(
+        event_id=ticket_event.event_id,
+        ticket_id=ticket_event.ticket_id,
+        event_type=ticket_event.event_type.value,
+        source=ticket_event.source.value,
+    )
+    try:
+        queue().enqueue(ticket_event, raw)
+    except MessageTooLarge as exc:
+        return _reject(413, str(exc))
+    except EnqueueFailed:
+        logger.exception("could not enqueue the ticket event")
+        return _unavailable()
+
+    logger.info("ticket event accepted")
+    return _response(202, {"accepted": ticket_event.event_id})
+
+
+def _raw_body(event: dict[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if not event.get("isBase64Encoded"):
+        return body.encode("utf-8")
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("body is marked base64-encoded but is not valid base64") from None
+
+
+def _reject(status: int, message: str) -> dict[str, Any]:
+    logger.warning("webhook rejected", extra={"status": status, "reason": message})
+    return _response(status, {"message": message})
+
+
+def _unavailable() -> dict[str, Any]:
+    response = _response(503, {"message": "temporarily unavailable, retry later"})
+    response["headers"]["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+    }

@@ -1,0 +1,86 @@
+"""Settings of the Lambdas, read once from the environment and validated.
+
+Every failure names the environment variable to fix, so a misconfigured
+deploy says what is wrong in its first log line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+from infra.queue import SQS_MAX_MESSAGE_BYTES
+
+
+class SettingsError(ValueError):
+    """The environment is missing a variable or holds an invalid value; the message names it."""
+
+
+class WebhookSettings(BaseModel):
+    """The webhook intake Lambda's settings.
+
+    QUEUE_URL                 the SQS FIFO queue that receives ticket events (required)
+    SIGNING_SECRET_NAME       Secrets Manager secret holding the webhook signing secret (deployed runs)
+    WEBHOOK_SIGNING_SECRET    the signing secret itself (local runs); set exactly one of these two
+    MAX_BODY_BYTES            largest body accepted (default 262144, SQS's 256 KiB message limit)
+    TIMESTAMP_WINDOW_SECONDS  how far a signature timestamp may be from now, either side (default 300)
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    queue_url: str = Field(alias="QUEUE_URL", min_length=1)
+    signing_secret_name: str | None = Field(default=None, alias="SIGNING_SECRET_NAME")
+    signing_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SIGNING_SECRET")
+    max_body_bytes: int = Field(default=SQS_MAX_MESSAGE_BYTES, alias="MAX_BODY_BYTES", gt=0)
+    timestamp_window_seconds: int = Field(default=300, alias="TIMESTAMP_WINDOW_SECONDS", gt=0)
+
+    @model_validator(mode="after")
+    def _one_secret_source(self) -> WebhookSettings:
+        problem = _secret_source_problem(bool(self.signing_secret_name), bool(self.signing_secret))
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebhookSettings:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        environ = os.environ if environ is None else environ
+        names = [field.alias for field in cls.model_fields.values() if field.alias]
+        values = {name: environ[name].strip() for name in names if environ.get(name, "").strip()}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = _describe(exc)
+        # Field errors stop pydantic before the secret rule runs: report that one too.
+        secret_problem = _secret_source_problem(
+            "SIGNING_SECRET_NAME" in values, "WEBHOOK_SIGNING_SECRET" in values
+        )
+        if secret_problem and secret_problem not in problems:
+            problems.append(secret_problem)
+        raise SettingsError("; ".join(problems))
+
+
+def _secret_source_problem(has_name: bool, has_secret: bool) -> str | None:
+    if has_name and has_secret:
+        return "set SIGNING_SECRET_NAME or WEBHOOK_SIGNING_SECRET, not both"
+    if not has_name and not has_secret:
+        return (
+            "set SIGNING_SECRET_NAME (a Secrets Manager secret name) "
+            "or WEBHOOK_SIGNING_SECRET (the secret itself, for local runs)"
+        )
+    return None
+
+
+def _describe(exc: ValidationError) -> list[str]:
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "missing":
+            problems.append(f"environment variable {name} is not set")
+        elif not name:  # a model-level rule: its message already names the variables
+            problems.append(error["msg"].removeprefix("Value error, "))
+        else:
+            problems.append(f"environment variable {name}: {error['msg'][:1].lower()}{error['msg'][1:]}")
+    return problems

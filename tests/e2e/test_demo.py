@@ -1,0 +1,76 @@
+"""`triage demo` end to end: a separate process, as a user runs it after `make install`."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DUE_TIME = re.compile(r"^[A-Z][a-z]{2} \d\d-\d\d \d\d:\d\d$")
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+    # Run from an unrelated directory: the demo must need nothing but the installed package.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("TRIAGE_POLICY_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "demo"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path_factory.mktemp("elsewhere"),
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def table_rows(output: str, section: str) -> dict[str, list[str]]:
+    """The rows of a section's table by id, cells split on the two-space column gap."""
+    lines = output.splitlines()
+    start = lines.index(section)
+    rows = {}
+    for line in lines[start + 3 :]:  # title, header, rule
+        if not line.strip():
+            break
+        cells = re.split(r"\s{2,}", line.strip())
+        rows[cells[0]] = cells
+    return rows
+
+
+def test_demo_shows_every_section_in_under_sixty_odd_lines(demo_output: str) -> None:
+    # GIVEN the demo's output WHEN read THEN it has its sections and stays short enough to read
+    for title in ("Grading", "Deadlines"):
+        assert title in demo_output.splitlines()
+    assert "Remedies" in demo_output
+    assert len(demo_output.splitlines()) <= 65
+
+
+def test_wedding_dress_posted_publicly_gets_a_private_contact_due_time(demo_output: str) -> None:
+    # GIVEN the wedding-dress case, posted on Weibo (channel social_public)
+    deadlines = table_rows(demo_output, "Deadlines")
+    header = re.split(
+        r"\s{2,}", demo_output.splitlines()[demo_output.splitlines().index("Deadlines") + 1].strip()
+    )
+    row = dict(zip(header, deadlines["wedding-dress"], strict=True))
+    # THEN it has a private-contact due time (R-SLA-9) in the short local format
+    assert DUE_TIME.match(row["private contact"]), row
+    # AND a case that did not come from a public post has none
+    assert dict(zip(header, deadlines["heater-leak"], strict=True))["private contact"] == "—"
+
+
+def test_figurative_traps_stay_routine(demo_output: str) -> None:
+    # GIVEN the figurative traps ('差到爆炸', "fire stick keeps freezing")
+    grading = table_rows(demo_output, "Grading")
+    # THEN neither is read as a safety case: both stay level 3
+    assert grading["trap-zh"][1] == "3"
+    assert grading["trap-en"][1] == "3"
+    # AND the electric leakage in traditional characters is urgent
+    assert grading["heater-leak"][1] == "1"
