@@ -185,7 +185,6 @@ class DeadlineClock:
         for kind in _INTAKE_KINDS:
             rule = self._select(kind, shape)
             values[kind] = None if rule is None else self._apply(rule, received_at)
-        # Built from values this module computed: validation would only cost time.
         return Deadlines(**values)
 
     def warn_at(self, kind_start: dt.datetime, due_at: dt.datetime) -> dt.datetime:
