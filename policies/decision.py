@@ -4,9 +4,8 @@ They are frozen dataclasses rather than pydantic models because the engine build
 complaint at tens of thousands of complaints a second; they are never parsed from outside.
 """
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,9 +33,6 @@ class Grading:
     reasons: tuple[Reason, ...]
     keyword_tags: tuple[str, ...]
     policy_version: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

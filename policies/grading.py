@@ -70,7 +70,6 @@ class _ContextMatcher:
     """Context words (negation, fear, doubt) in the clause before a cue, minus their look-alikes."""
 
     def __init__(self, words: ContextWords) -> None:
-        self.rule = words.rule
         self._words = _alternation(words.words.all())
         self._except = _alternation(words.except_phrases.all()) if words.except_phrases.all() else None
 

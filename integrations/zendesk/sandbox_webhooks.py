@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import base64
 import copy
-import hashlib
 import heapq
-import hmac
 import itertools
 import json
 import logging
@@ -37,6 +35,7 @@ from integrations.zendesk.sandbox_clock import iso_precise, iso_seconds
 from integrations.zendesk.sandbox_errors import not_found, webhook_invalid
 from integrations.zendesk.sandbox_settings import SandboxSettings
 from integrations.zendesk.sandbox_tickets import TicketEvent
+from integrations.zendesk.webhook_signature import sign
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +46,6 @@ _FORMATS = ("json", "xml", "form_encoded")
 _AUTH_TYPES = ("basic_auth", "bearer_token", "api_key")
 # Deliveries go straight to the endpoint: a proxy from the environment must not swallow loopback calls.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """Zendesk's webhook signature: base64(HMAC-SHA256(secret, timestamp + body))."""
-    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("utf-8") + body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
 
 
 class WebhookRegistry:

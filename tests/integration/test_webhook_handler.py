@@ -24,7 +24,7 @@ from functions.webhook import app
 from infra.queue import QueuedEvent, deduplication_id
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.sandbox import ZendeskSandbox
-from integrations.zendesk.sandbox_webhooks import sign as sandbox_sign
+from integrations.zendesk.webhook_signature import sign
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REGION = "eu-west-1"
@@ -90,14 +90,14 @@ def _now_stamp(offset: timedelta = timedelta(0)) -> str:
 
 
 def _signed_headers(body: bytes, *, secret: str = SECRET, stamp: str | None = None) -> dict[str, str]:
-    """Headers as Zendesk sends them (its capitalisation), signed by the sandbox's signing code."""
+    """Headers as Zendesk sends them (its capitalisation), signed as Zendesk signs them."""
     stamp = stamp or _now_stamp()
     return {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Zendesk Webhook",
         "X-Zendesk-Webhook-Id": "01HZWEBHOOK00000000000000",
         "X-Zendesk-Webhook-Invocation-Id": "01HZINVOCATION000000000001",
-        "X-Zendesk-Webhook-Signature": sandbox_sign(secret, stamp, body),
+        "X-Zendesk-Webhook-Signature": sign(secret, stamp, body),
         "X-Zendesk-Webhook-Signature-Timestamp": stamp,
     }
 
