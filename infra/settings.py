@@ -7,7 +7,8 @@ deploy says what is wrong in its first log line.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
@@ -46,20 +47,12 @@ class WebhookSettings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebhookSettings:
         """Read the settings; blank variables count as unset. Raises `SettingsError`."""
-        environ = os.environ if environ is None else environ
-        names = [field.alias for field in cls.model_fields.values() if field.alias]
-        values = {name: environ[name].strip() for name in names if environ.get(name, "").strip()}
-        try:
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            problems = _describe(exc)
-        # Field errors stop pydantic before the secret rule runs: report that one too.
-        secret_problem = _secret_source_problem(
-            "SIGNING_SECRET_NAME" in values, "WEBHOOK_SIGNING_SECRET" in values
-        )
-        if secret_problem and secret_problem not in problems:
-            problems.append(secret_problem)
-        raise SettingsError("; ".join(problems))
+
+        def secret_problem(values: Mapping[str, str]) -> str | None:
+            # Field errors stop pydantic before the secret rule runs: report that one too.
+            return _secret_source_problem("SIGNING_SECRET_NAME" in values, "WEBHOOK_SIGNING_SECRET" in values)
+
+        return _from_env(cls, environ, secret_problem)
 
 
 def _secret_source_problem(has_name: bool, has_secret: bool) -> str | None:
@@ -71,6 +64,57 @@ def _secret_source_problem(has_name: bool, has_secret: bool) -> str | None:
             "or WEBHOOK_SIGNING_SECRET (the secret itself, for local runs)"
         )
     return None
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def _from_env(
+    model: type[S],
+    environ: Mapping[str, str] | None,
+    cross_check: Callable[[Mapping[str, str]], str | None] | None = None,
+) -> S:
+    environ = os.environ if environ is None else environ
+    names = [field.alias for field in model.model_fields.values() if field.alias]
+    values = {name: environ[name].strip() for name in names if environ.get(name, "").strip()}
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        problems = _describe(exc)
+    extra = cross_check(values) if cross_check else None
+    if extra and extra not in problems:
+        problems.append(extra)
+    raise SettingsError("; ".join(problems))
+
+
+class TriageSettings(BaseModel):
+    """The triage Lambda's settings.
+
+    QUEUE_URL                  the ticket-events FIFO queue (to delay a message after a 429)
+    DEAD_LETTER_QUEUE_URL      its dead-letter queue (poison messages are parked there at once)
+    COMPLAINTS_TABLE           DynamoDB table of complaint records, obligations and the write budget
+    IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
+    ZENDESK_SECRET_NAME        Secrets Manager secret with the Zendesk credentials (deployed runs);
+                               without it ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN are read
+    ZENDESK_WRITES_PER_MINUTE  the plugin's share of the account's Update Ticket limit (default 50,
+                               half of Zendesk's 100/min, so agents keep theirs)
+    IDEMPOTENCY_TTL_SECONDS    how long a handled event id is remembered (default 86400)
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    queue_url: str = Field(alias="QUEUE_URL", min_length=1)
+    dead_letter_queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", min_length=1)
+    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
+    zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
+    zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
+    idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TriageSettings:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        return _from_env(cls, environ)
 
 
 def _describe(exc: ValidationError) -> list[str]:

@@ -15,9 +15,12 @@ from pydantic import BaseModel, ValidationError
 
 from policies.calendar import CalendarPolicy
 from policies.compliance import CompliancePolicy
+from policies.conversation import ConversationPolicy
 from policies.grading_policy import GradingPolicy
 from policies.remedies import RemediesPolicy
+from policies.routing import RoutingPolicy
 from policies.sla import SlaPolicy
+from policies.ticket_note import TicketNotePolicy
 
 POLICY_DIR_ENV = "TRIAGE_POLICY_DIR"
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parent
@@ -38,6 +41,9 @@ class Policy:
     calendar: CalendarPolicy
     remedies: RemediesPolicy
     compliance: CompliancePolicy
+    routing: RoutingPolicy
+    conversation: ConversationPolicy
+    ticket_note: TicketNotePolicy
     version: str
     directory: Path
 
@@ -48,6 +54,9 @@ _FILES: dict[str, type[BaseModel]] = {
     "calendar.yaml": CalendarPolicy,
     "remedies.yaml": RemediesPolicy,
     "compliance.yaml": CompliancePolicy,
+    "routing.yaml": RoutingPolicy,
+    "conversation.yaml": ConversationPolicy,
+    "ticket_note.yaml": TicketNotePolicy,
 }
 
 

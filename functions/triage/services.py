@@ -1,0 +1,91 @@
+"""Builds the triage's collaborators from settings, once per execution environment.
+
+Heavy imports (boto3 resources, Powertools idempotency, the policy engine) happen here, on the
+first event, so that importing the handler stays cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+
+from functions.triage.ticket_triage import TicketTriage
+from infra.complaints import ComplaintStore
+from infra.inbox import TicketEventInbox
+from infra.settings import TriageSettings
+from infra.write_budget_table import DynamoDBWriteBudget
+from integrations.zendesk.client import ZendeskClient
+from integrations.zendesk.credentials import credentials_from_env, credentials_from_secret
+from integrations.zendesk.ticket_fields import FieldCatalog
+from policies.engine import TriageEngine
+
+CATALOG_MAX_AGE_SECONDS = 300.0  # a bootstrap run after deploy is picked up within five minutes
+
+
+class CachedCatalog:
+    """The account's field and group ids, read at most once per `max_age` seconds."""
+
+    def __init__(
+        self,
+        client: ZendeskClient,
+        max_age: float = CATALOG_MAX_AGE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._max_age = max_age
+        self._clock = clock
+        self._catalog: FieldCatalog | None = None
+        self._read_at = 0.0
+
+    def __call__(self) -> FieldCatalog:
+        now = self._clock()
+        if self._catalog is None or now - self._read_at > self._max_age:
+            self._catalog = FieldCatalog.from_account(
+                self._client.list_ticket_fields(), self._client.list_groups()
+            )
+            self._read_at = now
+        return self._catalog
+
+
+@dataclass(frozen=True)
+class TriageServices:
+    settings: TriageSettings
+    triage: TicketTriage
+    inbox: TicketEventInbox
+    idempotency_store: Any
+    zendesk: ZendeskClient
+
+
+def build_services(settings: TriageSettings) -> TriageServices:
+    credentials = (
+        credentials_from_secret(settings.zendesk_secret_name)
+        if settings.zendesk_secret_name
+        else credentials_from_env()
+    )
+    complaints_table = boto3.resource("dynamodb").Table(settings.complaints_table)
+    budget = DynamoDBWriteBudget(
+        complaints_table,
+        account=urlsplit(credentials.url).netloc,
+        limit=settings.zendesk_writes_per_minute,
+    )
+    zendesk = ZendeskClient.from_credentials(credentials, write_budget=budget)
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    triage = TicketTriage(
+        TriageEngine.from_directory(),
+        zendesk,
+        ComplaintStore(complaints_table),
+        CachedCatalog(zendesk),
+    )
+    return TriageServices(
+        settings=settings,
+        triage=triage,
+        inbox=TicketEventInbox(boto3.client("sqs"), settings.queue_url, settings.dead_letter_queue_url),
+        idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
+        zendesk=zendesk,
+    )

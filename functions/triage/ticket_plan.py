@@ -1,0 +1,351 @@
+"""What one ticket event means: the complaint's next state and the one ticket change it needs.
+
+Pure: given the ticket and its comments as Zendesk returns them and the stored record, it
+decides. The caller reads and writes. Rules applied here:
+- intake: grade subject + description (R-GRADE), deadlines (R-SLA), route (R-ROUTE), remedies;
+- a later requester message can raise the level (R-GRADE-3), never lower it; raised deadlines
+  are recomputed from that message and never extended past what was already promised;
+- an agent's first public reply meets first_response (R-SLA-1) and is checked against
+  R-COMP-1/2; "not satisfied" after a reply opens re_handle (R-SLA-7);
+- solved meets the open deadlines and opens the satisfaction check (R-SLA-8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from integrations.zendesk.internal_note import NoteWriter, join_sections
+from integrations.zendesk.models import ZendeskComment, ZendeskTicket
+from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
+from integrations.zendesk.ticket_update import TicketChange
+from policies.complaint_state import ComplaintRecord, Obligation
+from policies.decision import Deadlines, Grading
+from policies.engine import TriageEngine
+from policies.routing import PRIORITIES, Route
+
+SOLVED_STATUSES = frozenset({"solved", "closed"})
+EMOTION_TAG = "complaint_emotion_{}"
+TIER_TAG = "complaint_tier_{}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    record: ComplaintRecord
+    change: TicketChange
+    record_changed: bool
+
+
+class TicketPlanner:
+    def __init__(self, engine: TriageEngine) -> None:
+        self.engine = engine
+        self.policy = engine.policy
+
+    def plan(
+        self,
+        ticket: ZendeskTicket,
+        comments: list[ZendeskComment],
+        record: ComplaintRecord | None,
+        *,
+        event_id: str,
+        occurred_at: datetime,
+    ) -> Plan:
+        change = TicketChange()
+        sections: list[list[str] | str] = []
+        before = record
+        if record is None:
+            record = self._intake(ticket, comments, event_id, change, sections)
+        for comment in comments:
+            if record.last_comment_id is not None and comment.id <= record.last_comment_id:
+                continue
+            record = self._comment(ticket, comment, record, change, sections)
+            record = record.model_copy(update={"last_comment_id": comment.id})
+        record = self._status(ticket, record, occurred_at, change, sections)
+        writer = self._writer(record)
+        if sections:
+            change.note = join_sections([*sections, writer.policy(self.policy.version)])
+        return Plan(record=record, change=change, record_changed=record != before)
+
+    # ---- intake ------------------------------------------------------------
+    def _intake(
+        self,
+        ticket: ZendeskTicket,
+        comments: list[ZendeskComment],
+        event_id: str,
+        change: TicketChange,
+        sections: list[list[str] | str],
+    ) -> ComplaintRecord:
+        routing = self.policy.routing
+        tier = routing.tier_of(ticket.tags)
+        assessment = self.engine.assess(
+            ticket.description,
+            subject=ticket.subject,
+            received_at=ticket.created_at,
+            channel=ticket.channel,
+            customer_tier=tier,
+        )
+        grading = assessment.grading
+        # The description is the first comment: later comments are what is new.
+        first_id = comments[0].id if comments else None
+        record = ComplaintRecord(
+            ticket_id=ticket.id,
+            level=grading.level,
+            category=grading.category,
+            subtype=grading.subtype,
+            emotion=grading.emotion,
+            language=grading.language,
+            tier=tier,
+            is_complaint=grading.is_complaint,
+            policy_version=grading.policy_version,
+            received_at=ticket.created_at,
+            status=ticket.status,
+            last_comment_id=first_id,
+        )
+        writer = self._writer(record)
+        change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(grading.emotion)]
+        if tier:
+            change.add_tags.append(TIER_TAG.format(tier))
+        if not grading.is_complaint:
+            sections.append(writer.headline(**_headline(record)))
+            sections.append(writer.why(grading.reasons))
+            return record
+        for obligation in self._intake_obligations(ticket, grading, event_id):
+            record = record.with_obligation(obligation)
+        route = routing.route_for(grading, tier=tier)
+        self._apply_grade(ticket, grading, route, change)
+        change.due.update({o.kind: o.due_at for o in record.open_obligations()})
+        sections += [
+            writer.headline(**_headline(record)),
+            writer.why(grading.reasons),
+            writer.due(record.open_obligations()),
+            writer.steps(route.steps),
+            writer.remedies(assessment.remedies),
+            writer.compliance_reminders(),
+        ]
+        return record
+
+    def _intake_obligations(self, ticket: ZendeskTicket, grading: Grading, event_id: str) -> list[Obligation]:
+        found = []
+        for kind in Deadlines.kinds():
+            due = self.engine.clock.due_for(
+                kind,  # type: ignore[arg-type]
+                ticket.created_at,
+                level=grading.level,
+                category=grading.category,
+                subtype=grading.subtype,
+                channel=ticket.channel,
+            )
+            if due is not None:
+                found.append(
+                    Obligation(
+                        kind=kind,  # type: ignore[arg-type]
+                        rule=due.rule,
+                        due_at=due.at,
+                        opened_at=ticket.created_at,
+                        opened_by=event_id,
+                    )
+                )
+        return found
+
+    def _apply_grade(
+        self, ticket: ZendeskTicket, grading: Grading, route: Route, change: TicketChange
+    ) -> None:
+        change.level, change.category, change.subtype = grading.level, grading.category, grading.subtype
+        current = PRIORITIES.index(ticket.priority) if ticket.priority in PRIORITIES else -1
+        # Raise only: an agent who set a higher priority by hand knows something we do not.
+        if PRIORITIES.index(route.priority) > current:
+            change.priority = route.priority
+        change.group_name = route.group_name
+
+    # ---- later comments --------------------------------------------------------
+    def _comment(
+        self,
+        ticket: ZendeskTicket,
+        comment: ZendeskComment,
+        record: ComplaintRecord,
+        change: TicketChange,
+        sections: list[list[str] | str],
+    ) -> ComplaintRecord:
+        if comment.author_id is not None and comment.author_id == ticket.requester_id:
+            return self._requester_comment(ticket, comment, record, change, sections)
+        if comment.public:
+            return self._public_reply(comment, record, sections)
+        return record  # internal notes, ours included
+
+    def _requester_comment(
+        self,
+        ticket: ZendeskTicket,
+        comment: ZendeskComment,
+        record: ComplaintRecord,
+        change: TicketChange,
+        sections: list[list[str] | str],
+    ) -> ComplaintRecord:
+        writer = self._writer(record)
+        grading = self.engine.grader.grade(comment.text)
+        if grading.is_complaint and (not record.is_complaint or grading.level < record.level):
+            return self._raise(ticket, comment, record, grading, change, sections)
+        verdict = self.policy.conversation.not_satisfied
+        if record.first_public_reply_at is not None and verdict.match(comment.text):
+            due = self.engine.clock.due_for(
+                "re_handle",
+                comment.created_at,
+                level=record.level,
+                category=record.category,
+                subtype=record.subtype,
+                channel=ticket.channel,
+            )
+            existing = record.obligations.get("re_handle")
+            if due is not None and (existing is None or not existing.is_open):
+                obligation = Obligation(
+                    kind="re_handle",
+                    rule=due.rule,
+                    due_at=due.at,
+                    opened_at=comment.created_at,
+                    opened_by=f"comment:{comment.id}",
+                )
+                record = record.with_obligation(obligation)
+                change.due["re_handle"] = due.at
+                sections.append(writer.opened(obligation))
+        return record
+
+    def _raise(
+        self,
+        ticket: ZendeskTicket,
+        comment: ZendeskComment,
+        record: ComplaintRecord,
+        grading: Grading,
+        change: TicketChange,
+        sections: list[list[str] | str],
+    ) -> ComplaintRecord:
+        previous_level = record.level if record.is_complaint else None
+        route = self.policy.routing.route_for(grading, tier=record.tier)
+        raised = record.model_copy(
+            update={
+                "level": grading.level,
+                "category": grading.category,
+                "subtype": grading.subtype,
+                "emotion": "high" if "high" in (record.emotion, grading.emotion) else "normal",
+                "is_complaint": True,
+            }
+        )
+        opened_by = f"comment:{comment.id}"
+        for kind in Deadlines.kinds():
+            due = self.engine.clock.due_for(
+                kind,  # type: ignore[arg-type]
+                comment.created_at,
+                level=grading.level,
+                category=grading.category,
+                subtype=grading.subtype,
+                channel=ticket.channel,
+            )
+            if due is None:
+                continue
+            existing = raised.obligations.get(kind)  # type: ignore[call-overload]
+            if existing is not None and not existing.is_open:
+                continue  # met already
+            due_at = due.at if existing is None else min(existing.due_at, due.at)  # never extend a promise
+            raised = raised.with_obligation(
+                Obligation(
+                    kind=kind, rule=due.rule, due_at=due_at, opened_at=comment.created_at, opened_by=opened_by
+                )  # type: ignore[arg-type]
+            )
+            change.due[kind] = due_at
+        self._apply_grade(ticket, grading, route, change)
+        change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(raised.emotion)]
+        change.remove_tags += [
+            value
+            for value in (
+                level_value(record.level),
+                category_value(record.category),
+                subtype_value(record.subtype),
+                EMOTION_TAG.format(record.emotion),
+            )
+            if value
+            not in (
+                level_value(raised.level),
+                category_value(raised.category),
+                subtype_value(raised.subtype),
+                EMOTION_TAG.format(raised.emotion),
+            )
+        ]
+        writer = self._writer(raised)
+        offer = self.policy.remedies.offer_for(grading.category, record.tier)
+        sections += [
+            writer.raised(previous_level, grading.level) if previous_level else [],
+            writer.headline(**_headline(raised)),
+            writer.why(grading.reasons),
+            writer.due(raised.open_obligations()),
+            writer.steps(route.steps),
+            writer.remedies(offer),
+        ]
+        return raised
+
+    def _public_reply(
+        self, comment: ZendeskComment, record: ComplaintRecord, sections: list[list[str] | str]
+    ) -> ComplaintRecord:
+        writer = self._writer(record)
+        by = f"comment:{comment.id}"
+        if record.first_public_reply_at is None:
+            record = record.model_copy(update={"first_public_reply_at": comment.created_at})
+        for kind in ("first_response", "re_handle"):
+            met = record.meet(kind, comment.created_at, by)  # type: ignore[arg-type]
+            if met is not record:
+                sections.append(writer.met(met.obligations[kind]))  # type: ignore[index]
+                record = met
+        findings = self.policy.compliance.lint_reply(comment.text)
+        if findings:
+            sections.append(writer.flagged_reply(findings))
+        return record
+
+    # ---- status ------------------------------------------------------------------
+    def _status(
+        self,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        occurred_at: datetime,
+        change: TicketChange,
+        sections: list[list[str] | str],
+    ) -> ComplaintRecord:
+        if ticket.status == record.status:
+            return record
+        newly_solved = ticket.status in SOLVED_STATUSES and record.status not in SOLVED_STATUSES
+        record = record.model_copy(update={"status": ticket.status})
+        if not newly_solved or not record.is_complaint:
+            return record
+        writer = self._writer(record)
+        for obligation in record.open_obligations():
+            record = record.meet(obligation.kind, occurred_at, f"status:{ticket.status}")
+            sections.append(writer.met(record.obligations[obligation.kind]))
+        due = self.engine.clock.due_for(
+            "satisfaction_check",
+            occurred_at,
+            level=record.level,
+            category=record.category,
+            subtype=record.subtype,
+            channel=ticket.channel,
+        )
+        if due is not None:
+            obligation = Obligation(
+                kind="satisfaction_check",
+                rule=due.rule,
+                due_at=due.at,
+                opened_at=occurred_at,
+                opened_by=f"status:{ticket.status}",
+            )
+            record = record.with_obligation(obligation)
+            change.due["satisfaction_check"] = due.at
+            sections.append(writer.opened(obligation))
+        return record
+
+    def _writer(self, record: ComplaintRecord) -> NoteWriter:
+        return NoteWriter(self.policy.ticket_note, self.policy.compliance, record.language)
+
+
+def _headline(record: ComplaintRecord) -> dict[str, object]:
+    return {
+        "level": record.level,
+        "category": record.category,
+        "subtype": record.subtype,
+        "emotion": record.emotion,
+        "is_complaint": record.is_complaint,
+    }

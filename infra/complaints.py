@@ -1,0 +1,117 @@
+"""Complaint records and their obligations in DynamoDB (the complaints table).
+
+Key design (one table, `pk` + `sk`):
+    pk = TICKET#<ticket id>   sk = RECORD              the complaint record (JSON) and its version
+    pk = TICKET#<ticket id>   sk = OBLIGATION#<kind>   one item per deadline: state, due_at (UTC ISO), rule
+A record and its obligations are written in one transaction, conditional on the version read,
+so two writers can never interleave. Obligation items exist for the deadline watcher, which
+queries them by state and due time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from policies.complaint_state import ComplaintRecord, Obligation
+
+RECORD_SK = "RECORD"
+OBLIGATION_SK = "OBLIGATION#"
+
+
+class StaleComplaintRecord(Exception):
+    """Someone saved this complaint since it was read; read it again and redo the decision."""
+
+
+def ticket_pk(ticket_id: int) -> str:
+    return f"TICKET#{int(ticket_id)}"
+
+
+class ComplaintStore:
+    def __init__(self, table: Any) -> None:
+        """`table` is a boto3 DynamoDB Table resource."""
+        self._table = table
+
+    def get(self, ticket_id: int) -> ComplaintRecord | None:
+        item = self._table.get_item(
+            Key={"pk": ticket_pk(ticket_id), "sk": RECORD_SK}, ConsistentRead=True
+        ).get("Item")
+        if item is None:
+            return None
+        record = ComplaintRecord.model_validate_json(str(item["record"]))
+        return record.model_copy(update={"version": int(item["version"])})
+
+    def save(self, record: ComplaintRecord) -> ComplaintRecord:
+        """Store the record and its obligations; raise `StaleComplaintRecord` if it changed since read."""
+        saved = record.model_copy(update={"version": record.version + 1})
+        pk = ticket_pk(record.ticket_id)
+        condition: dict[str, Any]
+        if record.version == 0:
+            condition = {"ConditionExpression": "attribute_not_exists(pk)"}
+        else:
+            condition = {
+                "ConditionExpression": "version = :expected",
+                "ExpressionAttributeValues": {":expected": record.version},
+            }
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": {
+                        "pk": pk,
+                        "sk": RECORD_SK,
+                        "record": saved.model_dump_json(),
+                        "version": saved.version,
+                        "level": saved.level,
+                        "status": saved.status,
+                    },
+                    **condition,
+                }
+            }
+        ]
+        items += [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": _obligation_item(pk, record.ticket_id, o),
+                }
+            }
+            for o in saved.obligations.values()
+        ]
+        # The resource's client serialises plain Python values, transactions included.
+        client = self._table.meta.client
+        try:
+            client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or not reasons:
+                    raise StaleComplaintRecord(
+                        f"complaint of ticket {record.ticket_id} changed since version {record.version}"
+                    ) from exc
+            raise
+        return saved
+
+    def obligations(self, ticket_id: int) -> list[Obligation]:
+        """The obligation items of one ticket (what the watcher sees)."""
+        response = self._table.query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": ticket_pk(ticket_id), ":prefix": OBLIGATION_SK},
+            ConsistentRead=True,
+        )
+        return [Obligation.model_validate_json(str(item["obligation"])) for item in response.get("Items", [])]
+
+
+def _obligation_item(pk: str, ticket_id: int, obligation: Obligation) -> dict[str, Any]:
+    return {
+        "pk": pk,
+        "sk": OBLIGATION_SK + obligation.kind,
+        "ticket_id": int(ticket_id),
+        "kind": obligation.kind,
+        "state": obligation.state,
+        "due_at": obligation.due_at.astimezone(UTC).isoformat(timespec="seconds"),
+        "rule": obligation.rule,
+        "obligation": obligation.model_dump_json(),
+    }

@@ -1,0 +1,103 @@
+"""The text of the plugin's internal notes, in the ticket's language (wording: ticket_note.yaml).
+
+An agent reads the intake note first: level and why (rule + the customer's words), what is due
+when, next steps, remedies to offer, and the reply-compliance reminders (R-COMP-1/2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from policies.complaint_state import Obligation
+from policies.compliance import CompliancePolicy, ReplyFinding
+from policies.decision import Reason, RemedyOffer
+from policies.routing import NextStep
+from policies.taxonomy import Language
+from policies.ticket_note import NoteLabels, TicketNotePolicy
+
+
+def format_due(at: datetime) -> str:
+    """Local wall time with its offset: what the agent compares with the clock on the wall."""
+    return at.strftime("%Y-%m-%d %H:%M (UTC%z)")
+
+
+class NoteWriter:
+    """Builds note sections; the triage joins the sections of one event into one note."""
+
+    def __init__(self, wording: TicketNotePolicy, compliance: CompliancePolicy, language: Language) -> None:
+        self.labels: NoteLabels = wording.labels[language]
+        self._compliance = compliance
+        self._language = language
+
+    def headline(self, *, level: int, category: str, subtype: str, emotion: str, is_complaint: bool) -> str:
+        parts = [self.labels.title, self.labels.level_names[level], f"{category} / {subtype}"]  # type: ignore[index]
+        if emotion == "high":
+            parts.append(self.labels.emotion_high)
+        line = " · ".join(parts)
+        return line if is_complaint else f"{line}\n{self.labels.not_a_complaint}"
+
+    def why(self, reasons: Iterable[Reason]) -> list[str]:
+        lines = [f"- {r.rule}: “{r.evidence}”" for r in reasons]
+        return [f"{self.labels.why}:", *lines] if lines else []
+
+    def due(self, obligations: Iterable[Obligation]) -> list[str]:
+        ordered = sorted(obligations, key=lambda o: o.due_at)
+        lines = [f"- {self.labels.kinds[o.kind]}: {format_due(o.due_at)} ({o.rule})" for o in ordered]
+        return [f"{self.labels.due}:", *lines] if lines else []
+
+    def steps(self, steps: Sequence[NextStep]) -> list[str]:
+        lines = [f"- [{s.rule}] {s.text}" for s in steps]
+        return [f"{self.labels.steps}:", *lines] if lines else []
+
+    def remedies(self, offer: RemedyOffer | None) -> list[str]:
+        if offer is None:
+            return []
+        lang = self._language
+        lines = [
+            f"{self.labels.remedies} ({offer.rule}):",
+            f"- {self.labels.main}: {getattr(offer.main, lang)}",
+            f"- {self.labels.alternative}: {getattr(offer.alternative, lang)}",
+        ]
+        if offer.extras_for_high_value is not None:
+            lines.append(f"- {self.labels.high_value}: {getattr(offer.extras_for_high_value, lang)}")
+        return lines
+
+    def compliance_reminders(self) -> list[str]:
+        lines = [f"{self.labels.compliance}:"]
+        for entry in self._compliance.forbidden:
+            phrases = " / ".join(dict.fromkeys(p for p in entry.phrases if _same_script(p, self._language)))
+            lines.append(f"- [{entry.rule}] ✗ {phrases} → {entry.instead.get(self._language, '')}")
+        return lines
+
+    def raised(self, previous_level: int, level: int) -> list[str]:
+        names = self.labels.level_names
+        return [f"{self.labels.raised}: {names[previous_level]} → {names[level]}"]  # type: ignore[index]
+
+    def met(self, obligation: Obligation) -> list[str]:
+        return [f"{self.labels.deadline_met}: {self.labels.kinds[obligation.kind]} ({obligation.rule})"]
+
+    def opened(self, obligation: Obligation) -> list[str]:
+        kind = self.labels.kinds[obligation.kind]
+        return [f"{self.labels.deadline_opened}: {kind} {format_due(obligation.due_at)} ({obligation.rule})"]
+
+    def flagged_reply(self, findings: Sequence[ReplyFinding]) -> list[str]:
+        lines = [f"{self.labels.reply_flagged}:"]
+        for finding in findings:
+            instead = finding.instead.get(self._language, "")
+            lines.append(f"- [{finding.rule}] “{finding.phrase}” → {instead}")
+        return lines
+
+    def policy(self, version: str) -> list[str]:
+        return [f"{self.labels.policy}: {version}"]
+
+
+def join_sections(sections: Iterable[list[str] | str]) -> str:
+    """Sections separated by a blank line; empty sections are left out."""
+    blocks = ["\n".join(s) if isinstance(s, list) else s for s in sections]
+    return "\n\n".join(b for b in blocks if b)
+
+
+def _same_script(phrase: str, language: Language) -> bool:
+    is_chinese = any("\u3400" <= ch <= "\u9fff" for ch in phrase)
+    return is_chinese == (language == "zh")

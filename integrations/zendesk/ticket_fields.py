@@ -1,0 +1,107 @@
+"""The custom ticket fields the plugin owns, and how their ids are found in an account.
+
+Zendesk has no writable SLA due date on a ticket, so exact due times go into **text** fields
+(ISO-8601 with offset; date fields would drop the time of day), and the level, category and
+sub-type into drop-downs that views, triggers and native SLA policies can match. Drop-down
+option values are also the tags Zendesk adds for them (`complaint_level_1`, ...).
+
+Ticket fields have no stable key in the API, so the plugin finds its fields by title. The
+bootstrap creates them with exactly these titles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from policies.taxonomy import CATEGORIES, SUBTYPES, DeadlineKind
+
+LEVEL_FIELD = "Complaint level"
+CATEGORY_FIELD = "Complaint category"
+SUBTYPE_FIELD = "Complaint subtype"
+DUE_FIELD_PREFIX = "Complaint due: "
+DEADLINE_KINDS: tuple[DeadlineKind, ...] = get_args(DeadlineKind)
+LEVELS = (1, 2, 3)
+
+
+def due_field_title(kind: str) -> str:
+    return DUE_FIELD_PREFIX + kind.replace("_", " ")
+
+
+def level_value(level: int) -> str:
+    return f"complaint_level_{level}"
+
+
+def category_value(category: str) -> str:
+    return f"complaint_category_{category}"
+
+
+def subtype_value(subtype: str) -> str:
+    return f"complaint_subtype_{subtype}"
+
+
+def _dropdown(title: str, description: str, options: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "type": "tagger",
+        "title": title,
+        "description": description,
+        "active": True,
+        "custom_field_options": [{"name": name, "value": value} for name, value in options],
+    }
+
+
+def plugin_field_definitions() -> list[dict[str, Any]]:
+    """The ticket fields to create in an account (the bootstrap's input)."""
+    fields = [
+        _dropdown(
+            LEVEL_FIELD,
+            "Set by complaint triage: 1 urgent, 2 complex, 3 routine (R-GRADE-1..3).",
+            [(f"Level {level}", level_value(level)) for level in LEVELS],
+        ),
+        _dropdown(
+            CATEGORY_FIELD,
+            "Set by complaint triage (R-GRADE-4).",
+            [(c.replace("_", " ").capitalize(), category_value(c)) for c in CATEGORIES],
+        ),
+        _dropdown(
+            SUBTYPE_FIELD,
+            "Set by complaint triage (R-GRADE-4).",
+            [(s.replace("_", " ").capitalize(), subtype_value(s)) for s in SUBTYPES],
+        ),
+    ]
+    fields += [
+        {
+            "type": "text",
+            "title": due_field_title(kind),
+            "description": f"Exact due time of the {kind.replace('_', ' ')} deadline (ISO-8601), "
+            "set by complaint triage.",
+            "active": True,
+        }
+        for kind in DEADLINE_KINDS
+    ]
+    return fields
+
+
+@dataclass(frozen=True)
+class FieldCatalog:
+    """Ids of the plugin's fields and route groups in one account; missing ones are simply absent."""
+
+    field_ids: Mapping[str, int]
+    group_ids: Mapping[str, int]
+
+    @classmethod
+    def from_account(
+        cls, ticket_fields: Iterable[Mapping[str, Any]], groups: Iterable[Mapping[str, Any]]
+    ) -> FieldCatalog:
+        wanted = {definition["title"] for definition in plugin_field_definitions()}
+        field_ids = {
+            str(f["title"]): int(f["id"])
+            for f in ticket_fields
+            if f.get("title") in wanted and f.get("active", True)
+        }
+        group_ids = {str(g["name"]): int(g["id"]) for g in groups if not g.get("deleted", False)}
+        return cls(field_ids=field_ids, group_ids=group_ids)
+
+    def missing_fields(self) -> list[str]:
+        return [d["title"] for d in plugin_field_definitions() if d["title"] not in self.field_ids]

@@ -1,0 +1,75 @@
+"""What the plugin remembers about one complaint between events: its grade and its obligations.
+
+Every deadline the engine computes becomes an `Obligation` (R-SLA, R-ROUTE); ticket events meet
+or open them (an agent's first public reply meets first_response, a solved ticket opens the
+satisfaction check, R-SLA-8; "not satisfied" opens re-handling, R-SLA-7). The deadline ledger
+and watcher read these records; the triage writes them. Pure data: storage lives in `infra/`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from policies.taxonomy import Category, DeadlineKind, Emotion, Language, Subtype
+
+ObligationState = Literal["open", "warned", "breached", "met", "cancelled"]
+OPEN_STATES: frozenset[str] = frozenset({"open", "warned", "breached"})
+
+
+class Obligation(BaseModel):
+    """One deadline of one ticket, and what happened to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DeadlineKind
+    rule: str
+    due_at: AwareDatetime
+    state: ObligationState = "open"
+    opened_at: AwareDatetime
+    opened_by: str = Field(description="the event (or comment) that opened it")
+    closed_at: AwareDatetime | None = None
+    closed_by: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class ComplaintRecord(BaseModel):
+    """The complaint behind one Zendesk ticket, as the plugin last left it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ticket_id: int
+    level: int
+    category: Category
+    subtype: Subtype
+    emotion: Emotion
+    language: Language
+    tier: str | None = None
+    is_complaint: bool = True
+    policy_version: str
+    received_at: AwareDatetime
+    status: str = "new"
+    last_comment_id: int | None = None
+    first_public_reply_at: AwareDatetime | None = None
+    obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
+    version: int = 0
+
+    def open_obligations(self) -> list[Obligation]:
+        return [o for o in self.obligations.values() if o.is_open]
+
+    def with_obligation(self, obligation: Obligation) -> ComplaintRecord:
+        return self.model_copy(update={"obligations": {**self.obligations, obligation.kind: obligation}})
+
+    def meet(self, kind: DeadlineKind, at: datetime, by: str) -> ComplaintRecord:
+        """Mark `kind` met, if it is open; otherwise the record is returned unchanged."""
+        current = self.obligations.get(kind)
+        if current is None or not current.is_open:
+            return self
+        return self.with_obligation(
+            current.model_copy(update={"state": "met", "closed_at": at, "closed_by": by})
+        )

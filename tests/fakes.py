@@ -1,0 +1,157 @@
+"""In-memory stand-ins for the triage's ports (Zendesk tickets, complaint records), for unit tests.
+
+They keep only what the use case observes: ticket JSON as Zendesk returns it, comments, audits
+with their metadata, and `updated_at` stamps that move on every write (so `safe_update` can 409).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from integrations.zendesk.errors import ZendeskConflict, ZendeskError, ZendeskNotFound
+from policies.complaint_state import ComplaintRecord
+
+AGENT_ID = 900
+PLUGIN_ID = 901
+REQUESTER_ID = 500
+
+
+class FakeTicketApi:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+        self.tickets: dict[int, dict[str, Any]] = {}
+        self.comments: dict[int, list[dict[str, Any]]] = {}
+        self.audits: dict[int, list[dict[str, Any]]] = {}
+        self.updates: list[tuple[int, dict[str, Any]]] = []
+        self.update_errors: list[Exception] = []  # raised by the next update_ticket calls, in order
+        self.land_before_error = False  # the next injected error comes after the write landed
+        self._ids = itertools.count(1000)
+
+    # ---- test set-up ------------------------------------------------------------
+    def add_ticket(self, subject: str, description: str, **fields: Any) -> int:
+        ticket_id = next(self._ids)
+        self.tickets[ticket_id] = {
+            "id": ticket_id,
+            "subject": subject,
+            "description": description,
+            "status": "new",
+            "priority": None,
+            "requester_id": REQUESTER_ID,
+            "group_id": None,
+            "created_at": _iso(self.now),
+            "updated_at": _iso(self.now),
+            "tags": [],
+            "via": {"channel": "web"},
+            "custom_fields": [],
+            **fields,
+        }
+        self.comments[ticket_id] = []
+        self.audits[ticket_id] = []
+        self.add_comment(ticket_id, description, author_id=REQUESTER_ID)
+        return ticket_id
+
+    def add_comment(self, ticket_id: int, body: str, *, author_id: int, public: bool = True) -> None:
+        self.tick()
+        self.comments[ticket_id].append(
+            {
+                "id": next(self._ids),
+                "author_id": author_id,
+                "public": public,
+                "body": body,
+                "created_at": _iso(self.now),
+            }
+        )
+        self.tickets[ticket_id]["updated_at"] = _iso(self.now)
+
+    def set_status(self, ticket_id: int, status: str) -> None:
+        self.tick()
+        self.tickets[ticket_id]["status"] = status
+        self.tickets[ticket_id]["updated_at"] = _iso(self.now)
+
+    def tick(self, minutes: int = 1) -> None:
+        self.now += timedelta(minutes=minutes)
+
+    # ---- the port ---------------------------------------------------------------
+    def get_ticket(self, ticket_id: int) -> dict[str, Any]:
+        if ticket_id not in self.tickets:
+            raise ZendeskNotFound("not found", status=404)
+        return copy.deepcopy(self.tickets[ticket_id])
+
+    def list_comments(self, ticket_id: int) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.comments[ticket_id])
+
+    def list_audits(self, ticket_id: int) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.audits[ticket_id])
+
+    def update_ticket(
+        self, ticket_id: int, changes: dict[str, Any], *, updated_stamp: str | None = None
+    ) -> dict[str, Any]:
+        if self.update_errors and not self.land_before_error:
+            raise self.update_errors.pop(0)
+        ticket = self.tickets[ticket_id]
+        if updated_stamp is not None and updated_stamp != ticket["updated_at"]:
+            raise ZendeskConflict("stale updated_stamp", status=409)
+        self.tick()
+        self.updates.append((ticket_id, copy.deepcopy(changes)))
+        tags = set(ticket["tags"]) | set(changes.get("additional_tags", []))
+        ticket["tags"] = sorted(tags - set(changes.get("remove_tags", [])))
+        for key in ("priority", "group_id", "status"):
+            if key in changes:
+                ticket[key] = changes[key]
+        values = {f["id"]: f["value"] for f in ticket["custom_fields"]}
+        values.update({f["id"]: f["value"] for f in changes.get("custom_fields", [])})
+        ticket["custom_fields"] = [{"id": k, "value": v} for k, v in values.items()]
+        if "comment" in changes:
+            self.comments[ticket_id].append(
+                {
+                    "id": next(self._ids),
+                    "author_id": PLUGIN_ID,
+                    "public": changes["comment"]["public"],
+                    "body": changes["comment"]["body"],
+                    "created_at": _iso(self.now),
+                }
+            )
+        self.audits[ticket_id].append(
+            {
+                "id": next(self._ids),
+                "author_id": PLUGIN_ID,
+                "metadata": {"custom": changes.get("metadata", {})},
+            }
+        )
+        ticket["updated_at"] = _iso(self.now)
+        if self.update_errors and self.land_before_error:
+            self.land_before_error = False
+            raise self.update_errors.pop(0)
+        return copy.deepcopy(ticket)
+
+    def notes(self, ticket_id: int) -> list[str]:
+        return [c["body"] for c in self.comments[ticket_id] if c["author_id"] == PLUGIN_ID]
+
+
+class InMemoryComplaintRecords:
+    def __init__(self) -> None:
+        self.records: dict[int, ComplaintRecord] = {}
+        self.saves = 0
+        self.fail_next_save: ZendeskError | Exception | None = None
+
+    def get(self, ticket_id: int) -> ComplaintRecord | None:
+        return self.records.get(ticket_id)
+
+    def save(self, record: ComplaintRecord) -> ComplaintRecord:
+        if self.fail_next_save is not None:
+            error, self.fail_next_save = self.fail_next_save, None
+            raise error
+        stored = self.records.get(record.ticket_id)
+        if (stored.version if stored else 0) != record.version:
+            raise AssertionError("stale record saved")
+        saved = record.model_copy(update={"version": record.version + 1})
+        self.records[record.ticket_id] = saved
+        self.saves += 1
+        return saved
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,261 @@
+"""The triage Lambda on moto (SQS, DynamoDB) against the Zendesk sandbox: batches, duplicates, 429, poison."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from functions.triage import app
+from infra.inbox import FAILURE_REASON
+from infra.queue import QueuedEvent
+from integrations.zendesk.bootstrap import bootstrap_zendesk
+from integrations.zendesk.client import ZendeskClient
+from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from integrations.zendesk.sandbox import ZendeskSandbox
+from integrations.zendesk.sandbox_settings import SandboxSettings
+from integrations.zendesk.ticket_update import METADATA_KEY
+from policies.engine import TriageEngine
+
+REGION = "eu-west-1"
+GROUPS = TriageEngine.from_directory().policy.routing.teams.values()
+
+
+@dataclass(frozen=True)
+class FakeContext:
+    function_name: str = "triage"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:triage"
+    aws_request_id: str = "req-1"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+@dataclass
+class Stack:
+    sqs: Any
+    queue_url: str
+    dlq_url: str
+    zendesk: ZendeskClient
+    sandbox: ZendeskSandbox
+
+    def plugin_writes(self, ticket_id: int) -> list[dict[str, Any]]:
+        return [
+            a for a in self.zendesk.list_audits(ticket_id) if METADATA_KEY in a["metadata"].get("custom", {})
+        ]
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        got = self.sqs.receive_message(
+            QueueUrl=self.dlq_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], VisibilityTimeout=0
+        )
+        return got.get("Messages", [])
+
+
+def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterator[Stack]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("ZENDESK_SECRET_NAME", raising=False)
+    with mock_aws(), ZendeskSandbox(settings=settings) as sandbox:
+        sqs = boto3.client("sqs", region_name=REGION)
+        fifo = {"FifoQueue": "true"}
+        dlq_url = sqs.create_queue(QueueName="events-dlq.fifo", Attributes=fifo)["QueueUrl"]
+        queue_url = sqs.create_queue(QueueName="events.fifo", Attributes=fifo)["QueueUrl"]
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb.create_table(
+            TableName="complaints",
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        dynamodb.create_table(
+            TableName="idempotency",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        for name, value in {
+            "QUEUE_URL": queue_url,
+            "DEAD_LETTER_QUEUE_URL": dlq_url,
+            "COMPLAINTS_TABLE": "complaints",
+            "IDEMPOTENCY_TABLE": "idempotency",
+            "ZENDESK_URL": sandbox.url,
+            "ZENDESK_EMAIL": sandbox.email,
+            "ZENDESK_API_TOKEN": sandbox.api_token,
+        }.items():
+            monkeypatch.setenv(name, value)
+        zendesk = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
+        bootstrap_zendesk(zendesk, webhook_url="http://127.0.0.1:9/unused", group_names=GROUPS)
+        _reset_cold_start()
+        yield Stack(sqs, queue_url, dlq_url, zendesk, sandbox)
+    _reset_cold_start()
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    yield from _stack(monkeypatch, SandboxSettings())
+
+
+def _reset_cold_start() -> None:
+    app.services.cache_clear()
+    app.idempotency.cache_clear()
+
+
+def new_ticket(stack: Stack, subject: str, body: str) -> int:
+    ticket = stack.zendesk.create_ticket(
+        {
+            "subject": subject,
+            "comment": {"body": body},
+            "requester": {"name": "Li", "email": "li@example.com"},
+        }
+    )
+    return int(ticket["id"])
+
+
+def sqs_record(body: str, *, group: str, receive_count: int = 1) -> dict[str, Any]:
+    message_id = str(uuid.uuid4())
+    return {
+        "messageId": message_id,
+        "receiptHandle": f"handle-{message_id}",
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": str(receive_count),
+            "SentTimestamp": "1700000000000",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "1700000000000",
+            "MessageGroupId": group,
+            "MessageDeduplicationId": hashlib.sha256(message_id.encode()).hexdigest(),
+            "SequenceNumber": "1",
+        },
+        "messageAttributes": {},
+        "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:events.fifo",
+        "awsRegion": REGION,
+    }
+
+
+def event_body(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> str:
+    event = TicketEvent(
+        event_id=event_id,
+        event_type=kind,
+        ticket_id=ticket_id,
+        occurred_at=datetime.now(UTC),
+        source=EventSource.EVENT_SUBSCRIPTION,
+        zendesk_type=f"zen:event-type:ticket.{kind.value}",
+    )
+    return QueuedEvent.wrap(event, json.dumps({"id": event_id}).encode()).to_message_body()
+
+
+def invoke(*records: dict[str, Any]) -> dict[str, Any]:
+    return app.lambda_handler({"Records": list(records)}, FakeContext())
+
+
+def test_a_batch_enriches_each_ticket_once(stack: Stack) -> None:
+    # GIVEN two new tickets and their created events in one batch
+    first = new_ticket(stack, "热水器漏电", "热水器漏电把我电了一下")
+    second = new_ticket(stack, "Late parcel", "My parcel is a week late.")
+    # WHEN the batch is handled
+    result = invoke(
+        sqs_record(event_body(first, "ev-a"), group=str(first)),
+        sqs_record(event_body(second, "ev-b"), group=str(second)),
+    )
+    # THEN no record failed and each ticket carries exactly one plugin write
+    assert result == {"batchItemFailures": []}
+    assert stack.zendesk.get_ticket(first)["priority"] == "urgent"
+    assert stack.zendesk.get_ticket(second)["priority"] == "normal"
+    assert [len(stack.plugin_writes(t)) for t in (first, second)] == [1, 1]
+
+
+def test_a_duplicate_delivery_writes_nothing_more(stack: Stack) -> None:
+    # GIVEN a ticket whose created event was handled
+    ticket_id = new_ticket(stack, "Late parcel", "My parcel is a week late.")
+    body = event_body(ticket_id, "ev-dup")
+    invoke(sqs_record(body, group=str(ticket_id)))
+    # WHEN the same event arrives again, as a new SQS message, and as a redelivery
+    again = invoke(
+        sqs_record(body, group=str(ticket_id)), sqs_record(body, group=str(ticket_id), receive_count=2)
+    )
+    # THEN both succeed and the ticket still has one plugin write
+    assert again == {"batchItemFailures": []}
+    assert len(stack.plugin_writes(ticket_id)) == 1
+
+
+def test_a_poison_message_is_parked_with_its_reason(stack: Stack) -> None:
+    # GIVEN a message that is not a queued ticket event
+    record = sqs_record('{"not": "ours"}', group="77")
+    # WHEN handled
+    result = invoke(record)
+    # THEN it is not retried (no failure reported) and sits in the DLQ with why
+    assert result == {"batchItemFailures": []}
+    parked = stack.dead_letters()
+    assert len(parked) == 1 and parked[0]["Body"] == '{"not": "ours"}'
+    assert "unreadable queue message" in parked[0]["MessageAttributes"][FAILURE_REASON]["StringValue"]
+
+
+def test_a_failed_ticket_holds_back_its_later_events_only(stack: Stack) -> None:
+    # GIVEN a batch with two events of ticket A, then one of ticket B, and Zendesk failing A's first read
+    a = new_ticket(stack, "Late parcel", "My parcel is a week late.")
+    b = new_ticket(stack, "Late parcel", "My parcel is two weeks late.")
+    stack.sandbox.fail_next(500, count=4)  # the client's first try and its three retries
+    a_records = [
+        sqs_record(event_body(a, "ev-a1"), group=str(a)),
+        sqs_record(event_body(a, "ev-a2", EventType.COMMENT_ADDED), group=str(a)),
+    ]
+    b_record = sqs_record(event_body(b, "ev-b1"), group=str(b))
+    # WHEN handled
+    result = invoke(*a_records, b_record)
+    # THEN both of A's records are reported failed (FIFO order kept) and B's went through
+    assert {f["itemIdentifier"] for f in result["batchItemFailures"]} == {r["messageId"] for r in a_records}
+    assert stack.plugin_writes(a) == []
+    assert len(stack.plugin_writes(b)) == 1
+
+
+@pytest.fixture
+def tight_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    yield from _stack(monkeypatch, SandboxSettings(update_ticket_per_minute=1))
+
+
+def test_a_rate_limit_returns_the_message_for_retry_after(tight_stack: Stack) -> None:
+    # GIVEN an account whose Update Ticket limit is already used up
+    stack = tight_stack
+    ticket_id = new_ticket(stack, "Late parcel", "My parcel is a week late.")
+    stack.zendesk.update_ticket(ticket_id, {"additional_tags": ["used_the_limit"]})
+    stack.sqs.send_message(
+        QueueUrl=stack.queue_url,
+        MessageBody=event_body(ticket_id, "ev-429"),
+        MessageGroupId=str(ticket_id),
+        MessageDeduplicationId="d-429",
+    )
+    message = stack.sqs.receive_message(QueueUrl=stack.queue_url, MessageSystemAttributeNames=["All"])[
+        "Messages"
+    ][0]
+    record = sqs_record(message["Body"], group=str(ticket_id))
+    record["receiptHandle"] = message["ReceiptHandle"]
+    # WHEN handled
+    result = invoke(record)
+    # THEN the record failed, nothing was written, and the message stays hidden for Retry-After
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert stack.plugin_writes(ticket_id) == []
+    again = stack.sqs.receive_message(QueueUrl=stack.queue_url, VisibilityTimeout=0)
+    assert again.get("Messages", []) == []
