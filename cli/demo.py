@@ -55,10 +55,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run(args: argparse.Namespace) -> int:
     """Print the demo for the policy in args.policies."""
+    from cli.demo_cases import DEMO_CASES
+    from cli.demo_tickets import ticket_sections
     from cli.policy_source import load_engine
 
     engine = load_engine(args.policies)
     sys.stdout.write(render_sections(demo_sections(engine)))
+    sys.stdout.write("\n" + render_sections(ticket_sections(DEMO_CASES, policy_dir=args.policies)))
     return EXIT_OK
 
 

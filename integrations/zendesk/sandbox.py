@@ -217,6 +217,11 @@ class ZendeskSandbox:
                 )
             )
 
+    def clear_failures(self) -> None:
+        """Forget failures injected with `fail_next` that have not happened yet (the outage is over)."""
+        with self._lock:
+            self._failures.clear()
+
     def requests(self) -> list[RequestRecord]:
         """Every request answered so far, in order."""
         with self._lock:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+TICKETS_TITLE = "Tickets in Zendesk after triage"
 DUE_TIME = re.compile(r"^[A-Z][a-z]{2} \d\d-\d\d \d\d:\d\d$")
 
 
@@ -50,7 +51,31 @@ def test_demo_shows_every_section_in_under_sixty_odd_lines(demo_output: str) -> 
     for title in ("Grading", "Deadlines"):
         assert title in demo_output.splitlines()
     assert "Remedies" in demo_output
-    assert len(demo_output.splitlines()) <= 65
+    summary = demo_output.split(TICKETS_TITLE)[0]
+    assert len(summary.splitlines()) <= 65
+
+
+def ticket_block(output: str, case_id: str) -> str:
+    """The lines shown for one demo case's Zendesk ticket."""
+    match = re.search(rf"^Ticket #\d+ · {re.escape(case_id)}\n(.*?)(?=^Ticket #|\Z)", output, re.M | re.S)
+    assert match, case_id
+    return match.group(1)
+
+
+def test_every_case_became_an_enriched_zendesk_ticket(demo_output: str) -> None:
+    # GIVEN the tickets part of the demo (created in the sandbox, triaged through webhook + queue)
+    from cli.demo_cases import DEMO_CASES
+
+    # THEN every ticket was enriched by the plugin
+    assert f"{len(DEMO_CASES)} of {len(DEMO_CASES)} tickets enriched" in demo_output
+    # AND the electric leakage is urgent, routed to supervisor + compliance, with its reason and deadline
+    heater = ticket_block(demo_output, "heater-leak")
+    assert "priority: urgent" in heater and "Supervisor and Compliance" in heater
+    assert "R-GRADE-1a" in heater and "Complaint due: escalation: 20" in heater
+    # AND the public Weibo post carries its private-contact due time (R-SLA-9)
+    assert "Complaint due: private contact: 20" in ticket_block(demo_output, "wedding-dress")
+    # AND a trap stays routine
+    assert "priority: normal" in ticket_block(demo_output, "trap-en")
 
 
 def test_wedding_dress_posted_publicly_gets_a_private_contact_due_time(demo_output: str) -> None:

@@ -48,3 +48,18 @@ def test_functions_run_on_the_lambda_runtime_and_their_handlers_exist(template: 
 def test_no_secret_value_is_in_the_template() -> None:
     text = TEMPLATE.read_text(encoding="utf-8")
     assert "SecretString" not in text
+
+
+def test_triage_function_reports_partial_batch_failures_and_gets_every_setting(template: dict) -> None:
+    from infra.settings import TriageSettings
+
+    triage = template["Resources"]["TriageFunction"]["Properties"]
+    # THEN a failed record does not fail its whole batch
+    source = triage["Events"]["TicketEvents"]["Properties"]
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # AND every required setting of the function is wired
+    required = {f.alias for f in TriageSettings.model_fields.values() if f.is_required()}
+    assert required <= set(triage["Environment"]["Variables"])
+    # AND the queue hides a message longer than the function may run
+    queue = template["Resources"]["TicketEventsQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * triage["Timeout"]

@@ -1,0 +1,104 @@
+"""The demo's second half: the worked cases as Zendesk tickets, as an agent sees them after triage.
+
+Each case is created through the Zendesk API of a local product run (sandbox + embedded AWS);
+the sandbox's signed webhook goes through the real intake and triage handlers, and the ticket
+is then read back and shown: priority, group, tags, the plugin's fields and its internal note.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cli.demo import Section
+
+if TYPE_CHECKING:
+    from cli.demo_cases import DemoCase
+    from integrations.zendesk.client import ZendeskClient
+
+TITLE = "Tickets in Zendesk after triage (local sandbox, through the signed webhook and the queue)"
+ENRICHMENT_TIMEOUT_SECONDS = 60.0
+_POLL_SECONDS = 0.1
+_SUBJECT_CHARS = 30
+
+
+def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None) -> list[Section]:
+    from cli.local_product import LocalProduct
+    from integrations.zendesk.client import ZendeskClient
+
+    with LocalProduct(policy_dir=policy_dir) as product:
+        ready = product.ready
+        assert ready is not None
+        with ZendeskClient(ready.zendesk_url, ready.zendesk_email, ready.zendesk_token) as client:
+            created = [(case, _create(client, case)) for case in cases]
+            waiting = {ticket_id for _, ticket_id in created}
+            deadline = time.monotonic() + ENRICHMENT_TIMEOUT_SECONDS
+            while waiting and time.monotonic() < deadline:
+                waiting = {t for t in waiting if not _enriched(client, t)}
+                if waiting:
+                    time.sleep(_POLL_SECONDS)
+            fields = {int(f["id"]): str(f["title"]) for f in client.list_ticket_fields()}
+            groups = {int(g["id"]): str(g["name"]) for g in client.list_groups()}
+            enriched = len(created) - len(waiting)
+            summary = f"{enriched} of {len(created)} tickets enriched; Zendesk at {ready.zendesk_url}"
+            sections = [Section(TITLE, (summary,))]
+            for case, ticket_id in created:
+                sections.append(_ticket_view(client, case, ticket_id, fields, groups, ticket_id in waiting))
+    return sections
+
+
+def _create(client: ZendeskClient, case: DemoCase) -> int:
+    from integrations.zendesk.models import SOCIAL_PUBLIC_TAG
+
+    tags = []
+    if case.get("channel") == "social_public":
+        tags.append(SOCIAL_PUBLIC_TAG)
+    if case.get("customer_tier") == "high_value":
+        tags.append("vip")
+    subject = case.get("subject") or case["text"][:_SUBJECT_CHARS]
+    ticket = client.create_ticket(
+        {
+            "subject": subject,
+            "comment": {"body": case["text"]},
+            "requester": {"name": case["id"], "email": f"{case['id']}@customers.example"},
+            "tags": tags,
+        }
+    )
+    return int(ticket["id"])
+
+
+def _enriched(client: ZendeskClient, ticket_id: int) -> bool:
+    from integrations.zendesk.ticket_update import METADATA_KEY
+
+    return any(
+        METADATA_KEY in (a.get("metadata") or {}).get("custom", {}) for a in client.list_audits(ticket_id)
+    )
+
+
+def _ticket_view(
+    client: ZendeskClient,
+    case: DemoCase,
+    ticket_id: int,
+    fields: dict[int, str],
+    groups: dict[int, str],
+    timed_out: bool,
+) -> Section:
+    ticket: dict[str, Any] = client.get_ticket(ticket_id)
+    lines = [
+        f"  subject:  {ticket['subject']}",
+        f"  priority: {ticket['priority'] or '—'}    group: {groups.get(ticket['group_id'] or 0, '—')}",
+        f"  tags:     {' '.join(ticket['tags'])}",
+    ]
+    lines += [
+        f"  {fields[f['id']]}: {f['value']}"
+        for f in ticket["custom_fields"]
+        if f["value"] and f["id"] in fields
+    ]
+    if timed_out:
+        lines.append(f"  (not enriched within {ENRICHMENT_TIMEOUT_SECONDS:.0f} s)")
+    notes = [c["body"] for c in client.list_comments(ticket_id) if not c["public"]]
+    for note in notes:
+        lines.append("  ┌ internal note")
+        lines += [f"  │ {line}" for line in note.splitlines()]
+    return Section(f"Ticket #{ticket_id} · {case['id']}", tuple(lines))

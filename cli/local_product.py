@@ -1,0 +1,230 @@
+"""The whole product on one machine: embedded AWS, a Zendesk (sandbox or real), the handlers in-process.
+
+    Zendesk sandbox ──signed webhook──▶ HttpApiServer ─▶ functions.webhook (in-process)
+                                                            │ SQS FIFO on moto server
+    Zendesk ◀──one PUT per event── functions.triage ◀── SqsLambdaRunner
+
+The handlers are the deployed ones, configured through the same environment variables as in
+Lambda (pointed at loopback), so what runs here is what runs in AWS. `triage local`, `make
+demo`, the load benchmark and the end-to-end tests all start the product through this class.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from integrations.zendesk.credentials import ZendeskCredentials
+from integrations.zendesk.sandbox_settings import SandboxSettings
+
+WEBHOOK_PATH = "/zendesk/webhook"
+_LOCAL_SETTINGS = {
+    # Handlers log JSON; on a terminal only warnings and errors are worth showing.
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_SERVICE_NAME": "complaint-triage-local",
+}
+
+
+@dataclass(frozen=True)
+class ReadyInfo:
+    """What `triage local` prints when ready (one JSON line)."""
+
+    webhook_url: str
+    zendesk_url: str
+    zendesk_email: str
+    zendesk_token: str
+    aws_endpoint_url: str
+    signing_secret: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "webhook_url": self.webhook_url,
+            "zendesk_url": self.zendesk_url,
+            "zendesk_email": self.zendesk_email,
+            "zendesk_token": self.zendesk_token,
+            "aws_endpoint_url": self.aws_endpoint_url,
+            "signing_secret": self.signing_secret,
+        }
+
+
+class LocalProduct:
+    """Start with `start()` (or `with`), stop with `stop()`; the process environment is restored."""
+
+    def __init__(
+        self,
+        *,
+        zendesk: ZendeskCredentials | None = None,
+        sandbox_settings: SandboxSettings | None = None,
+        writes_per_minute: int | None = None,
+        webhook_port: int = 0,
+        visibility_timeout: int = 30,
+        max_receive_count: int = 20,
+        policy_dir: str | None = None,
+    ) -> None:
+        self._zendesk_credentials = zendesk
+        self._sandbox_settings = sandbox_settings or SandboxSettings()
+        self._writes_per_minute = writes_per_minute
+        self._webhook_port = webhook_port
+        self._visibility_timeout = visibility_timeout
+        self._max_receive_count = max_receive_count
+        self._policy_dir = policy_dir
+        self._saved_env: dict[str, str | None] = {}
+        self._stoppers: list[Any] = []
+        self.sandbox: Any = None
+        self.stack: Any = None
+        self.ready: ReadyInfo | None = None
+
+    # ---- lifecycle ------------------------------------------------------------
+    def start(self) -> ReadyInfo:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> ReadyInfo:
+        from infra.local_aws import local_aws_environment, provision_local_stack, start_moto_server
+
+        self._set_env({name: os.environ.get(name, value) for name, value in _LOCAL_SETTINGS.items()})
+        if self._policy_dir:
+            self._set_env({"TRIAGE_POLICY_DIR": self._policy_dir})
+        moto = start_moto_server()
+        self._stoppers.append(moto.stop)
+        self.stack = provision_local_stack(
+            moto.endpoint_url,
+            visibility_timeout=self._visibility_timeout,
+            max_receive_count=self._max_receive_count,
+        )
+        self._set_env(local_aws_environment(self.stack))
+        credentials = self._zendesk_credentials or self._start_sandbox()
+        self._set_env(
+            {
+                "ZENDESK_URL": credentials.url,
+                "ZENDESK_EMAIL": credentials.email,
+                "ZENDESK_API_TOKEN": credentials.api_token.get_secret_value(),
+                "ZENDESK_SECRET_NAME": None,
+                "SIGNING_SECRET_NAME": None,
+                "ZENDESK_WRITES_PER_MINUTE": str(self._writes_per_minute)
+                if self._writes_per_minute
+                else None,
+            }
+        )
+        webhook_url = self._start_webhook_endpoint()
+        signing_secret = self._bootstrap(credentials, webhook_url)
+        self._set_env({"WEBHOOK_SIGNING_SECRET": signing_secret})
+        _reset_handler_caches()
+        self._start_queue_runner()
+        self.ready = ReadyInfo(
+            webhook_url=webhook_url,
+            zendesk_url=credentials.url,
+            zendesk_email=credentials.email,
+            zendesk_token=credentials.api_token.get_secret_value(),
+            aws_endpoint_url=self.stack.endpoint_url,
+            signing_secret=signing_secret,
+        )
+        return self.ready
+
+    def stop(self) -> None:
+        """Stop everything started, newest first; safe to call twice."""
+        while self._stoppers:
+            stop = self._stoppers.pop()
+            try:
+                stop()
+            except Exception:  # one part failing to stop must not leave the others running
+                logging.getLogger(__name__).exception("stopping a local component failed")
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env.clear()
+        _reset_handler_caches()
+
+    def __enter__(self) -> LocalProduct:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # ---- parts ------------------------------------------------------------------
+    def _start_sandbox(self) -> ZendeskCredentials:
+        from integrations.zendesk.sandbox import ZendeskSandbox
+
+        self.sandbox = ZendeskSandbox(settings=self._sandbox_settings)
+        url = self.sandbox.start()
+        self._stoppers.append(self.sandbox.stop)
+        return ZendeskCredentials(base_url=url, email=self.sandbox.email, api_token=self.sandbox.api_token)
+
+    def _start_webhook_endpoint(self) -> str:
+        from functions.webhook import app as webhook_app
+        from infra.local_http import HttpApiServer
+
+        self._stoppers.append(_log_to_stderr(webhook_app.logger))
+        server = HttpApiServer({("POST", WEBHOOK_PATH): webhook_app.lambda_handler}, port=self._webhook_port)
+        server.start()
+        self._stoppers.append(server.stop)
+        return server.url + WEBHOOK_PATH
+
+    def _bootstrap(self, credentials: ZendeskCredentials, webhook_url: str) -> str:
+        from integrations.zendesk.bootstrap import bootstrap_zendesk
+        from integrations.zendesk.client import ZendeskClient
+        from policies.loader import load_policy
+
+        teams = load_policy().routing.teams.values()
+        with ZendeskClient.from_credentials(credentials) as client:
+            return bootstrap_zendesk(client, webhook_url=webhook_url, group_names=teams).signing_secret
+
+    def _start_queue_runner(self) -> None:
+        import boto3
+
+        from functions.triage import app as triage_app
+        from infra.local_runner import SqsLambdaRunner
+
+        self._stoppers.append(_log_to_stderr(triage_app.logger))
+        sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
+        runner = SqsLambdaRunner(sqs, self.stack.queue_url, self.stack.queue_arn, triage_app.lambda_handler)
+        runner.start()
+        self._stoppers.append(runner.stop)
+
+    def _set_env(self, values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            self._saved_env.setdefault(name, os.environ.get(name))
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _reset_handler_caches() -> None:
+    """Handlers read their settings once per execution environment: a new local run is a new one."""
+    for module_name, names in (
+        ("functions.webhook.app", ("settings", "queue")),
+        ("functions.triage.app", ("services", "idempotency")),
+    ):
+        module = sys.modules.get(module_name)
+        for name in names if module is not None else ():
+            getattr(module, name).cache_clear()
+
+
+def _log_to_stderr(logger: Any) -> Callable[[], None]:
+    """Powertools logs to stdout (CloudWatch reads it); locally stdout belongs to the ready line.
+
+    Returns what puts the previous streams back, for `stop()`.
+    """
+    handlers = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
+    previous = [(h, h.setStream(sys.stderr)) for h in handlers]
+
+    def restore() -> None:
+        for handler, stream in previous:
+            if stream is not None:
+                handler.setStream(stream)
+
+    return restore

@@ -1,0 +1,213 @@
+"""An embedded AWS for `triage local`: moto in server mode on loopback, provisioned like template.yaml.
+
+`start_moto_server()` runs moto's HTTP server in a thread of this process; `provision_local_stack()`
+creates (idempotently) the queues and tables the Lambdas use, with the template's settings;
+`local_aws_environment()` is what to put in the environment so boto3 and the handlers talk to it.
+
+Moto keeps its state in process-wide backends: every server started in this process, and every
+`mock_aws()` block, share (and reset) the same accounts. Use distinct prefixes for distinct stacks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+from moto.server import ThreadedMotoServer
+
+logger = logging.getLogger(__name__)
+
+# Credentials moto accepts; never real ones, so a mis-pointed client fails instead of touching AWS.
+FAKE_CREDENTIAL = "testing"
+DEFAULT_REGION = "eu-west-1"
+# The template's retention for both queues: 14 days, SQS's maximum.
+MESSAGE_RETENTION_SECONDS = 1_209_600
+
+
+class MotoServer:
+    """A running moto server; stop it with `.stop()` or by leaving its `with` block."""
+
+    def __init__(self, server: ThreadedMotoServer) -> None:
+        self._server = server
+        host, port = server.get_host_and_port()
+        self.host = host
+        self.port = port
+        self.endpoint_url = f"http://{_url_host(host)}:{port}"
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Stop serving and release the port; calling it again does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.stop()
+        # ThreadedMotoServer shuts its WSGI server down but leaves the listening socket open.
+        wsgi_server = getattr(self._server, "_server", None)
+        if wsgi_server is not None:
+            wsgi_server.server_close()
+
+    def __enter__(self) -> MotoServer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def start_moto_server(host: str = "127.0.0.1", port: int = 0) -> MotoServer:
+    """Start moto on host:port; port 0 lets the OS pick a free port (read it from `.endpoint_url`)."""
+    # werkzeug logs every request to stderr at INFO; keep warnings, unless someone chose a level.
+    werkzeug_logger = logging.getLogger("werkzeug")
+    if werkzeug_logger.level == logging.NOTSET:
+        werkzeug_logger.setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    moto = MotoServer(server)
+    logger.info("moto server listening", extra={"endpoint_url": moto.endpoint_url})
+    return moto
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    """Where the provisioned resources are."""
+
+    endpoint_url: str
+    region: str
+    queue_url: str
+    queue_arn: str
+    dead_letter_queue_url: str
+    complaints_table: str
+    idempotency_table: str
+
+
+def provision_local_stack(
+    endpoint_url: str,
+    region: str = DEFAULT_REGION,
+    *,
+    max_receive_count: int = 5,
+    visibility_timeout: int = 30,
+    prefix: str = "triage-local",
+) -> LocalStack:
+    """Create what template.yaml defines, or bring existing resources back to these settings."""
+    session = boto3.session.Session(
+        aws_access_key_id=FAKE_CREDENTIAL, aws_secret_access_key=FAKE_CREDENTIAL, region_name=region
+    )
+    sqs = session.client("sqs", endpoint_url=endpoint_url)
+    dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
+
+    dlq_url = _ensure_queue(
+        sqs,
+        f"{prefix}-ticket-events-dlq.fifo",
+        {"MessageRetentionPeriod": str(MESSAGE_RETENTION_SECONDS), "SqsManagedSseEnabled": "true"},
+    )
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    queue_url = _ensure_queue(
+        sqs,
+        f"{prefix}-ticket-events.fifo",
+        {
+            "ContentBasedDeduplication": "false",
+            "DeduplicationScope": "messageGroup",
+            "FifoThroughputLimit": "perMessageGroupId",
+            "VisibilityTimeout": str(visibility_timeout),
+            "MessageRetentionPeriod": str(MESSAGE_RETENTION_SECONDS),
+            "SqsManagedSseEnabled": "true",
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
+            ),
+        },
+    )
+
+    complaints_table = f"{prefix}-complaints"
+    _ensure_table(
+        dynamodb,
+        complaints_table,
+        key=[("pk", "HASH"), ("sk", "RANGE")],
+        ttl_attribute="expires_at",
+    )
+    # The layout Powertools' DynamoDBPersistenceLayer expects by default.
+    idempotency_table = f"{prefix}-idempotency"
+    _ensure_table(dynamodb, idempotency_table, key=[("id", "HASH")], ttl_attribute="expiration")
+
+    return LocalStack(
+        endpoint_url=endpoint_url,
+        region=region,
+        queue_url=queue_url,
+        queue_arn=_queue_arn(sqs, queue_url),
+        dead_letter_queue_url=dlq_url,
+        complaints_table=complaints_table,
+        idempotency_table=idempotency_table,
+    )
+
+
+def local_aws_environment(stack: LocalStack) -> dict[str, str]:
+    """Environment variables that point boto3 (≥ 1.28 reads AWS_ENDPOINT_URL) and the handlers at it."""
+    return {
+        "AWS_ENDPOINT_URL": stack.endpoint_url,
+        "AWS_DEFAULT_REGION": stack.region,
+        "AWS_REGION": stack.region,
+        "AWS_ACCESS_KEY_ID": FAKE_CREDENTIAL,
+        "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIAL,
+        # Overrides a real session token left in the shell, which must not travel with fake keys.
+        "AWS_SESSION_TOKEN": FAKE_CREDENTIAL,
+        "QUEUE_URL": stack.queue_url,
+        "DEAD_LETTER_QUEUE_URL": stack.dead_letter_queue_url,
+        "COMPLAINTS_TABLE": stack.complaints_table,
+        "IDEMPOTENCY_TABLE": stack.idempotency_table,
+    }
+
+
+def _ensure_queue(sqs: Any, name: str, attributes: dict[str, str]) -> str:
+    """A FIFO queue with these attributes: created, or an existing one updated to match."""
+    try:
+        url = str(sqs.get_queue_url(QueueName=name)["QueueUrl"])
+    except ClientError as exc:
+        if _error_code(exc) not in {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}:
+            raise
+        return str(
+            sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", **attributes})["QueueUrl"]
+        )
+    # FifoQueue cannot change after creation; every other attribute here can.
+    sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
+    return url
+
+
+def _queue_arn(sqs: Any, queue_url: str) -> str:
+    return str(
+        sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    )
+
+
+def _ensure_table(dynamodb: Any, name: str, *, key: list[tuple[str, str]], ttl_attribute: str) -> None:
+    """An on-demand table with string key attributes and TTL on `ttl_attribute`."""
+    try:
+        dynamodb.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": attr, "AttributeType": "S"} for attr, _ in key],
+            KeySchema=[{"AttributeName": attr, "KeyType": key_type} for attr, key_type in key],
+        )
+    except ClientError as exc:
+        if _error_code(exc) != "ResourceInUseException":
+            raise
+    dynamodb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    # DynamoDB refuses to enable TTL twice, so only ask when it is not already on this attribute.
+    if ttl.get("TimeToLiveStatus") in {"ENABLED", "ENABLING"} and ttl.get("AttributeName") == ttl_attribute:
+        return
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attribute}
+    )
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
