@@ -7,6 +7,8 @@ HTTP API (payload format 2.0) → this handler → SQS FIFO → functions/triage
     400  not a webhook we accept (the message says what is wrong)
     503  the signing secret or the queue is unavailable: Zendesk retries (Retry-After)
     202  {"accepted": "<event id>"}: the event is on the queue
+    200  {"ignored": "<event id>", "reason": ...}: an internal-note comment event, which the triage
+         would read and drop (the plugin's own notes among them), so it is not queued at all
 
 Logs carry ids only (event, ticket, webhook, invocation) and the event type:
 never the signing secret, never the body (it holds customers' personal data).
@@ -113,6 +115,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         event_type=ticket_event.event_type.value,
         source=ticket_event.source.value,
     )
+    if ticket_event.is_internal_note:
+        logger.debug("internal-note event ignored")
+        return _response(200, {"ignored": ticket_event.event_id, "reason": "internal note"})
     try:
         queue().enqueue(ticket_event, raw)
     except MessageTooLarge as exc:

@@ -82,6 +82,17 @@ class TicketEvent(BaseModel):
     zendesk_type: str
     detail: dict[str, Any] = Field(default_factory=dict)
 
+    @property
+    def is_internal_note(self) -> bool:
+        """A comment event for a private comment: internal notes change nothing the triage tracks
+        (replies, requester messages and first responses are public), the plugin's own included."""
+        comment = self.detail.get("comment")
+        return (
+            self.event_type is EventType.COMMENT_ADDED
+            and isinstance(comment, dict)
+            and comment.get("is_public") is False
+        )
+
 
 # ---- what arrives -----------------------------------------------------------
 

@@ -25,6 +25,7 @@ import json
 import logging
 import re
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class RequestRecord:
     method: str
     path: str
     status: int
+    at: float = field(default_factory=time.monotonic)  # when it was answered (for latency figures)
 
 
 @dataclass

@@ -140,6 +140,21 @@ def test_signed_event_is_queued_once_with_ticket_group_and_event_dedup(queue: Qu
     assert queued.raw_bytes() == CREATED
 
 
+def test_an_internal_note_event_is_acknowledged_but_not_queued(queue: Queue) -> None:
+    # GIVEN a signed comment_added event for a private comment (an internal note, e.g. the plugin's own)
+    raw = (DATA / "webhook_ticket_comment_added.json").read_text(encoding="utf-8")
+    note = raw.replace(
+        '"id": "50000000042",\n      "is_public": true', '"id": "50000000042",\n      "is_public": false'
+    )
+    assert note != raw
+    body = note.encode("utf-8")
+    # WHEN handled
+    status, answer, _ = _invoke(_http_event(body, _signed_headers(body)))
+    # THEN it is acknowledged as ignored and nothing is queued
+    assert status == 200 and answer["reason"] == "internal note"
+    assert queue.messages() == []
+
+
 def test_duplicate_delivery_is_still_one_message(queue: Queue) -> None:
     # GIVEN the same event delivered twice (Zendesk retries re-sign with a fresh timestamp)
     first = _invoke(_http_event(CREATED, _signed_headers(CREATED)))
@@ -383,7 +398,7 @@ def test_sandbox_deliveries_are_verified_and_queued(queue: Queue, monkeypatch: p
             }
         )
         monkeypatch.setenv("WEBHOOK_SIGNING_SECRET", client.get_webhook_signing_secret(webhook["id"]))
-        # WHEN a customer opens a ticket and an agent adds a note
+        # WHEN a customer opens a ticket, an agent adds a note, then replies publicly
         ticket = client.create_ticket(
             {
                 "subject": "订单迟迟不发货",
@@ -392,9 +407,10 @@ def test_sandbox_deliveries_are_verified_and_queued(queue: Queue, monkeypatch: p
             }
         )
         client.update_ticket(ticket["id"], {"comment": {"body": "已联系仓库", "public": False}})
+        client.update_ticket(ticket["id"], {"comment": {"body": "您好,已为您催促仓库", "public": True}})
         assert zd.wait_for_deliveries(timeout=10)
-        # THEN every delivery, as the sandbox signed it, was accepted on the first attempt
-        assert endpoint.statuses == [202, 202]
+        # THEN every delivery, as the sandbox signed it, was verified on the first attempt (the note ignored)
+        assert endpoint.statuses == [202, 200, 202]
         assert all(d.ok and d.attempt == 1 for d in zd.deliveries())
     # AND both events are queued, in order, in the ticket's group
     messages = queue.messages()

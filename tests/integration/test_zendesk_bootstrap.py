@@ -1,0 +1,27 @@
+"""The Zendesk bootstrap against the sandbox: fields, groups, webhook; twice is the same as once."""
+
+from __future__ import annotations
+
+from integrations.zendesk.bootstrap import WEBHOOK_SUBSCRIPTIONS, bootstrap_zendesk
+from integrations.zendesk.client import ZendeskClient
+from integrations.zendesk.sandbox import ZendeskSandbox
+from integrations.zendesk.ticket_fields import plugin_field_definitions
+
+GROUPS = ["Complaints - A", "Complaints - B"]
+
+
+def test_bootstrap_creates_everything_once_and_returns_the_signing_secret() -> None:
+    with ZendeskSandbox() as sandbox:
+        client = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
+        # GIVEN an empty account WHEN bootstrapped twice
+        first = bootstrap_zendesk(client, webhook_url="https://example.test/hook", group_names=GROUPS)
+        second = bootstrap_zendesk(client, webhook_url="https://example.test/hook", group_names=GROUPS)
+        # THEN the first run created every field, group and the webhook, and the second nothing
+        assert len(first.created) == len(plugin_field_definitions()) + len(GROUPS) + 1
+        assert second.created == ()
+        assert first.catalog.missing_fields() == [] and set(GROUPS) <= set(first.catalog.group_ids)
+        assert first.catalog == second.catalog and first.webhook_id == second.webhook_id
+        # AND the webhook subscribes to the ticket events the triage consumes, signed with the returned secret
+        (hook,) = client.list_webhooks()
+        assert hook["subscriptions"] == list(WEBHOOK_SUBSCRIPTIONS)
+        assert first.signing_secret == client.get_webhook_signing_secret(hook["id"])
