@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY313 := $(shell (PYENV_VERSION=3.13.0 python3 -c 'import sys; assert sys.version_info[:2] == (3, 13); print(sys.executable)' 2>/dev/null) || command -v python3.13)
 VENV313 := .venv313
 
-.PHONY: install demo test lint unit-py313 bench clean
+.PHONY: install demo test lint unit-py313 bench bench-flow clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ endif
 
 bench: install
 	$(BIN)/python bench/grade_throughput.py
+
+# The ticket flow under load, locally (see bench/README.md): TICKETS=1000 RATE=0 (a burst).
+TICKETS ?= 1000
+RATE ?= 0
+bench-flow: install
+	$(BIN)/python bench/ticket_flow_load.py --tickets $(TICKETS) --rate $(RATE)
 
 clean:
 	rm -rf $(VENV) $(VENV313) .pytest_cache .ruff_cache *.egg-info

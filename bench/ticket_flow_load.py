@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     sandbox_settings = SandboxSettings(requests_per_minute=UNLIMITED, update_ticket_per_minute=UNLIMITED)
     rng = random.Random(7)
     texts = [complaint_text(rng) for _ in range(args.tickets)]
-    with LocalProduct(sandbox_settings=sandbox_settings, writes_per_minute=UNLIMITED) as product:
+    with LocalProduct(
+        sandbox_settings=sandbox_settings, writes_per_minute=UNLIMITED, aws_in_child_process=True
+    ) as product:
         ready = product.ready
         assert ready is not None and product.sandbox is not None and product.stack is not None
         client = ZendeskClient(ready.zendesk_url, ready.zendesk_email, ready.zendesk_token)

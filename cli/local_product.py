@@ -65,6 +65,7 @@ class LocalProduct:
         visibility_timeout: int = 30,
         max_receive_count: int = 20,
         policy_dir: str | None = None,
+        aws_in_child_process: bool = False,
     ) -> None:
         self._zendesk_credentials = zendesk
         self._sandbox_settings = sandbox_settings or SandboxSettings()
@@ -73,6 +74,7 @@ class LocalProduct:
         self._visibility_timeout = visibility_timeout
         self._max_receive_count = max_receive_count
         self._policy_dir = policy_dir
+        self._aws_in_child_process = aws_in_child_process
         self._saved_env: dict[str, str | None] = {}
         self._stoppers: list[Any] = []
         self.sandbox: Any = None
@@ -88,12 +90,17 @@ class LocalProduct:
             raise
 
     def _start(self) -> ReadyInfo:
-        from infra.local_aws import local_aws_environment, provision_local_stack, start_moto_server
+        from infra.local_aws import (
+            MotoServerProcess,
+            local_aws_environment,
+            provision_local_stack,
+            start_moto_server,
+        )
 
         self._set_env({name: os.environ.get(name, value) for name, value in _LOCAL_SETTINGS.items()})
         if self._policy_dir:
             self._set_env({"TRIAGE_POLICY_DIR": self._policy_dir})
-        moto = start_moto_server()
+        moto = MotoServerProcess() if self._aws_in_child_process else start_moto_server()
         self._stoppers.append(moto.stop)
         self.stack = provision_local_stack(
             moto.endpoint_url,

@@ -12,6 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -71,6 +77,56 @@ def start_moto_server(host: str = "127.0.0.1", port: int = 0) -> MotoServer:
     moto = MotoServer(server)
     logger.info("moto server listening", extra={"endpoint_url": moto.endpoint_url})
     return moto
+
+
+class MotoServerProcess:
+    """moto's server in a child process: its own interpreter and GIL, for load runs.
+
+    Same surface as `MotoServer` (`endpoint_url`, `stop()`, `with`). State is the child's own.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, ready_timeout: float = 30.0) -> None:
+        if port == 0:
+            with socket.socket() as probe:  # a free port for the child to take
+                probe.bind((host, 0))
+                port = int(probe.getsockname()[1])
+        self.host, self.port = host, port
+        self.endpoint_url = f"http://{_url_host(host)}:{port}"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + ready_timeout
+        while not self._answers():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"moto server did not start on {self.endpoint_url}")
+            time.sleep(0.1)
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.endpoint_url}/moto-api/", timeout=1):
+                return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def __enter__(self) -> MotoServerProcess:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
 
 
 @dataclass(frozen=True)

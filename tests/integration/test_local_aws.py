@@ -175,3 +175,25 @@ def test_a_stopped_server_no_longer_answers(fake_credentials: None) -> None:
     # WHEN it is called again THEN the connection is refused
     with pytest.raises(EndpointConnectionError):
         sqs.list_queues()
+
+
+def test_moto_in_a_child_process_serves_the_same_stack() -> None:
+    # GIVEN moto started in its own process (what the load benchmark uses)
+    from infra.local_aws import MotoServerProcess
+
+    with MotoServerProcess() as moto:
+        # WHEN the stack is provisioned there THEN its queues answer at that endpoint
+        stack = provision_local_stack(moto.endpoint_url, prefix="child-process")
+        sqs = boto3.client(
+            "sqs",
+            endpoint_url=moto.endpoint_url,
+            region_name=stack.region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        assert sqs.get_queue_attributes(QueueUrl=stack.queue_url, AttributeNames=["FifoQueue"])[
+            "Attributes"
+        ] == {"FifoQueue": "true"}
+    # AND once stopped it no longer answers
+    with pytest.raises(EndpointConnectionError):
+        sqs.list_queues()
