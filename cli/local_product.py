@@ -3,6 +3,7 @@
     Zendesk sandbox ──signed webhook──▶ HttpApiServer ─▶ functions.webhook (in-process)
                                                             │ SQS FIFO on moto server
     Zendesk ◀──one PUT per event── functions.triage ◀── SqsLambdaRunner
+    Zendesk ◀──tag + note per change── functions.watcher ◀── ScheduleRunner (every minute) ──▶ SNS
 
 The handlers are the deployed ones, configured through the same environment variables as in
 Lambda (pointed at loopback), so what runs here is what runs in AWS. `triage local`, `make
@@ -66,6 +67,7 @@ class LocalProduct:
         max_receive_count: int = 20,
         policy_dir: str | None = None,
         aws_in_child_process: bool = False,
+        watch_every_seconds: float = 60.0,
     ) -> None:
         self._zendesk_credentials = zendesk
         self._sandbox_settings = sandbox_settings or SandboxSettings()
@@ -75,6 +77,7 @@ class LocalProduct:
         self._max_receive_count = max_receive_count
         self._policy_dir = policy_dir
         self._aws_in_child_process = aws_in_child_process
+        self._watch_every_seconds = watch_every_seconds
         self._saved_env: dict[str, str | None] = {}
         self._stoppers: list[Any] = []
         self.sandbox: Any = None
@@ -126,6 +129,7 @@ class LocalProduct:
         self._set_env({"WEBHOOK_SIGNING_SECRET": signing_secret})
         _reset_handler_caches()
         self._start_queue_runner()
+        self._start_deadline_watcher()
         self.ready = ReadyInfo(
             webhook_url=webhook_url,
             zendesk_url=credentials.url,
@@ -201,6 +205,17 @@ class LocalProduct:
         runner.start()
         self._stoppers.append(runner.stop)
 
+    def _start_deadline_watcher(self) -> None:
+        from functions.watcher import app as watcher_app
+        from infra.local_runner import ScheduleRunner
+
+        self._stoppers.append(_log_to_stderr(watcher_app.logger))
+        runner = ScheduleRunner(
+            watcher_app.lambda_handler, self._watch_every_seconds, function_name="deadline-watcher"
+        )
+        runner.start()
+        self._stoppers.append(runner.stop)
+
     def _set_env(self, values: dict[str, str | None]) -> None:
         for name, value in values.items():
             self._saved_env.setdefault(name, os.environ.get(name))
@@ -215,6 +230,7 @@ def _reset_handler_caches() -> None:
     for module_name, names in (
         ("functions.webhook.app", ("settings", "queue")),
         ("functions.triage.app", ("services", "idempotency")),
+        ("functions.watcher.app", ("watcher",)),
     ):
         module = sys.modules.get(module_name)
         for name in names if module is not None else ():

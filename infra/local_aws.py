@@ -26,6 +26,8 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
+from infra.complaints import TABLE_SCHEMA as COMPLAINTS_TABLE_SCHEMA
+
 logger = logging.getLogger(__name__)
 
 # Credentials moto accepts; never real ones, so a mis-pointed client fails instead of touching AWS.
@@ -33,6 +35,12 @@ FAKE_CREDENTIAL = "testing"
 DEFAULT_REGION = "eu-west-1"
 # The template's retention for both queues: 14 days, SQS's maximum.
 MESSAGE_RETENTION_SECONDS = 1_209_600
+# The layout Powertools' DynamoDBPersistenceLayer expects by default.
+_IDEMPOTENCY_SCHEMA: dict[str, Any] = {
+    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 
 
 class MotoServer:
@@ -140,6 +148,7 @@ class LocalStack:
     dead_letter_queue_url: str
     complaints_table: str
     idempotency_table: str
+    sla_topic_arn: str
 
 
 def provision_local_stack(
@@ -180,15 +189,10 @@ def provision_local_stack(
     )
 
     complaints_table = f"{prefix}-complaints"
-    _ensure_table(
-        dynamodb,
-        complaints_table,
-        key=[("pk", "HASH"), ("sk", "RANGE")],
-        ttl_attribute="expires_at",
-    )
+    _ensure_table(dynamodb, complaints_table, schema=COMPLAINTS_TABLE_SCHEMA, ttl_attribute="expires_at")
     # The layout Powertools' DynamoDBPersistenceLayer expects by default.
     idempotency_table = f"{prefix}-idempotency"
-    _ensure_table(dynamodb, idempotency_table, key=[("id", "HASH")], ttl_attribute="expiration")
+    _ensure_table(dynamodb, idempotency_table, schema=_IDEMPOTENCY_SCHEMA, ttl_attribute="expiration")
 
     return LocalStack(
         endpoint_url=endpoint_url,
@@ -198,6 +202,9 @@ def provision_local_stack(
         dead_letter_queue_url=dlq_url,
         complaints_table=complaints_table,
         idempotency_table=idempotency_table,
+        sla_topic_arn=session.client("sns", endpoint_url=endpoint_url).create_topic(
+            Name=f"{prefix}-sla-alerts"
+        )["TopicArn"],
     )
 
 
@@ -215,6 +222,7 @@ def local_aws_environment(stack: LocalStack) -> dict[str, str]:
         "DEAD_LETTER_QUEUE_URL": stack.dead_letter_queue_url,
         "COMPLAINTS_TABLE": stack.complaints_table,
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
+        "SLA_TOPIC_ARN": stack.sla_topic_arn,
     }
 
 
@@ -239,15 +247,10 @@ def _queue_arn(sqs: Any, queue_url: str) -> str:
     )
 
 
-def _ensure_table(dynamodb: Any, name: str, *, key: list[tuple[str, str]], ttl_attribute: str) -> None:
-    """An on-demand table with string key attributes and TTL on `ttl_attribute`."""
+def _ensure_table(dynamodb: Any, name: str, *, schema: dict[str, Any], ttl_attribute: str) -> None:
+    """A table of this schema with TTL on `ttl_attribute`."""
     try:
-        dynamodb.create_table(
-            TableName=name,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": attr, "AttributeType": "S"} for attr, _ in key],
-            KeySchema=[{"AttributeName": attr, "KeyType": key_type} for attr, key_type in key],
-        )
+        dynamodb.create_table(TableName=name, **schema)
     except ClientError as exc:
         if _error_code(exc) != "ResourceInUseException":
             raise

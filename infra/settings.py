@@ -117,6 +117,28 @@ class TriageSettings(BaseModel):
         return _from_env(cls, environ)
 
 
+class WatcherSettings(BaseModel):
+    """The deadline watcher's settings.
+
+    COMPLAINTS_TABLE           DynamoDB table of complaint records and obligations
+    SLA_TOPIC_ARN              SNS topic for deadline warnings and breaches (team leads)
+    ZENDESK_SECRET_NAME        as for the triage (else ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN)
+    ZENDESK_WRITES_PER_MINUTE  the same shared Update Ticket budget as the triage (default 50)
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
+    sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
+    zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
+    zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WatcherSettings:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        return _from_env(cls, environ)
+
+
 def _describe(exc: ValidationError) -> list[str]:
     problems = []
     for error in exc.errors(include_url=False, include_input=False):

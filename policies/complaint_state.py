@@ -27,6 +27,7 @@ class Obligation(BaseModel):
     kind: DeadlineKind
     rule: str
     due_at: AwareDatetime
+    warn_at: AwareDatetime | None = Field(default=None, description="R-SLA-6 progress check, before due_at")
     state: ObligationState = "open"
     opened_at: AwareDatetime
     opened_by: str = Field(description="the event (or comment) that opened it")
@@ -36,6 +37,14 @@ class Obligation(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    def next_check_at(self) -> datetime | None:
+        """When the deadline watcher must look at it next: the warning, then the breach; None when done."""
+        if self.state == "open" and self.warn_at is not None and self.warn_at < self.due_at:
+            return self.warn_at
+        if self.state in ("open", "warned"):
+            return self.due_at
+        return None
 
 
 class ComplaintRecord(BaseModel):

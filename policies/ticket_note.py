@@ -27,6 +27,8 @@ class NoteLabels(BaseModel):
     deadline_met: str
     deadline_opened: str
     reply_flagged: str
+    sla_warning: str
+    sla_breach: str
     kinds: dict[DeadlineKind, str]
 
 

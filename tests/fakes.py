@@ -140,6 +140,13 @@ class InMemoryComplaintRecords:
     def get(self, ticket_id: int) -> ComplaintRecord | None:
         return self.records.get(ticket_id)
 
+    def tickets_to_check(self, now: datetime) -> list[int]:
+        return sorted(
+            ticket_id
+            for ticket_id, record in self.records.items()
+            if any((at := o.next_check_at()) is not None and at <= now for o in record.obligations.values())
+        )
+
     def save(self, record: ComplaintRecord) -> ComplaintRecord:
         if self.fail_next_save is not None:
             error, self.fail_next_save = self.fail_next_save, None
@@ -155,3 +162,12 @@ class InMemoryComplaintRecords:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RecordedAlerts:
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+
+    def publish(self, alert: Any) -> str:
+        self.sent.append(alert)
+        return f"message-{len(self.sent)}"

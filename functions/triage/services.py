@@ -10,17 +10,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 
 from functions.triage.ticket_triage import TicketTriage
+from functions.zendesk_access import zendesk_client
 from infra.complaints import ComplaintStore
 from infra.inbox import TicketEventInbox
 from infra.settings import TriageSettings
-from infra.write_budget_table import DynamoDBWriteBudget
 from integrations.zendesk.client import ZendeskClient
-from integrations.zendesk.credentials import credentials_from_env, credentials_from_secret
 from integrations.zendesk.ticket_fields import FieldCatalog
 from policies.engine import TriageEngine
 
@@ -62,18 +60,12 @@ class TriageServices:
 
 
 def build_services(settings: TriageSettings) -> TriageServices:
-    credentials = (
-        credentials_from_secret(settings.zendesk_secret_name)
-        if settings.zendesk_secret_name
-        else credentials_from_env()
-    )
     complaints_table = boto3.resource("dynamodb").Table(settings.complaints_table)
-    budget = DynamoDBWriteBudget(
-        complaints_table,
-        account=urlsplit(credentials.url).netloc,
-        limit=settings.zendesk_writes_per_minute,
+    zendesk = zendesk_client(
+        secret_name=settings.zendesk_secret_name,
+        complaints_table=complaints_table,
+        writes_per_minute=settings.zendesk_writes_per_minute,
     )
-    zendesk = ZendeskClient.from_credentials(credentials, write_budget=budget)
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     triage = TicketTriage(

@@ -136,16 +136,21 @@ class TicketPlanner:
                 channel=ticket.channel,
             )
             if due is not None:
-                found.append(
-                    Obligation(
-                        kind=kind,  # type: ignore[arg-type]
-                        rule=due.rule,
-                        due_at=due.at,
-                        opened_at=ticket.created_at,
-                        opened_by=event_id,
-                    )
-                )
+                found.append(self._obligation(kind, due.rule, due.at, ticket.created_at, event_id))
         return found
+
+    def _obligation(
+        self, kind: str, rule: str, due_at: datetime, opened_at: datetime, opened_by: str
+    ) -> Obligation:
+        """A new deadline with its R-SLA-6 progress check."""
+        return Obligation(
+            kind=kind,  # type: ignore[arg-type]
+            rule=rule,
+            due_at=due_at,
+            warn_at=self.engine.clock.warn_at(opened_at, due_at),
+            opened_at=opened_at,
+            opened_by=opened_by,
+        )
 
     def _apply_grade(
         self, ticket: ZendeskTicket, grading: Grading, route: Route, change: TicketChange
@@ -196,12 +201,8 @@ class TicketPlanner:
             )
             existing = record.obligations.get("re_handle")
             if due is not None and (existing is None or not existing.is_open):
-                obligation = Obligation(
-                    kind="re_handle",
-                    rule=due.rule,
-                    due_at=due.at,
-                    opened_at=comment.created_at,
-                    opened_by=f"comment:{comment.id}",
+                obligation = self._obligation(
+                    "re_handle", due.rule, due.at, comment.created_at, f"comment:{comment.id}"
                 )
                 record = record.with_obligation(obligation)
                 change.due["re_handle"] = due.at
@@ -245,9 +246,7 @@ class TicketPlanner:
                 continue  # met already
             due_at = due.at if existing is None else min(existing.due_at, due.at)  # never extend a promise
             raised = raised.with_obligation(
-                Obligation(
-                    kind=kind, rule=due.rule, due_at=due_at, opened_at=comment.created_at, opened_by=opened_by
-                )  # type: ignore[arg-type]
+                self._obligation(kind, due.rule, due_at, comment.created_at, opened_by)
             )
             change.due[kind] = due_at
         self._apply_grade(ticket, grading, route, change)
@@ -325,12 +324,8 @@ class TicketPlanner:
             channel=ticket.channel,
         )
         if due is not None:
-            obligation = Obligation(
-                kind="satisfaction_check",
-                rule=due.rule,
-                due_at=due.at,
-                opened_at=occurred_at,
-                opened_by=f"status:{ticket.status}",
+            obligation = self._obligation(
+                "satisfaction_check", due.rule, due.at, occurred_at, f"status:{ticket.status}"
             )
             record = record.with_obligation(obligation)
             change.due["satisfaction_check"] = due.at

@@ -124,4 +124,3 @@ class TicketTriage:
             self._records.save(plan.record)
             return Outcome(ticket_id, "written")
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
-

@@ -81,6 +81,12 @@ class NoteWriter:
         kind = self.labels.kinds[obligation.kind]
         return [f"{self.labels.deadline_opened}: {kind} {format_due(obligation.due_at)} ({obligation.rule})"]
 
+    def deadline_state(self, obligation: Obligation) -> list[str]:
+        """A warning (R-SLA-6) or a breach of one deadline."""
+        label = self.labels.sla_breach if obligation.state == "breached" else self.labels.sla_warning
+        kind = self.labels.kinds[obligation.kind]
+        return [f"{label}: {kind} {format_due(obligation.due_at)} ({obligation.rule})"]
+
     def flagged_reply(self, findings: Sequence[ReplyFinding]) -> list[str]:
         lines = [f"{self.labels.reply_flagged}:"]
         for finding in findings:

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.complaints import ComplaintStore, StaleComplaintRecord
+from infra.complaints import TABLE_SCHEMA, ComplaintStore, StaleComplaintRecord
 from policies.complaint_state import ComplaintRecord, Obligation
 
 REGION = "eu-west-1"
@@ -26,18 +26,7 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[ComplaintStore]:
         monkeypatch.setenv(name, value)
     with mock_aws():
         dynamodb = boto3.resource("dynamodb", region_name=REGION)
-        table = dynamodb.create_table(
-            TableName="complaints",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        table = dynamodb.create_table(TableName="complaints", **TABLE_SCHEMA)
         yield ComplaintStore(table)
 
 
@@ -96,3 +85,39 @@ def test_creating_a_record_that_exists_is_refused(store: ComplaintStore) -> None
 
 def test_an_unknown_ticket_has_no_record(store: ComplaintStore) -> None:
     assert store.get(404) is None
+
+
+def test_the_watch_index_finds_exactly_the_tickets_whose_time_has_come(store: ComplaintStore) -> None:
+    # GIVEN three tickets: warning due at +45 min, at +3 h, and one already met
+    def saved(ticket_id: int, warn_in: timedelta, state: str = "open") -> None:
+        base = record().model_copy(update={"ticket_id": ticket_id, "obligations": {}})
+        store.save(
+            base.with_obligation(
+                Obligation(
+                    kind="first_response",
+                    rule="R-SLA-1",
+                    due_at=RECEIVED + warn_in + timedelta(minutes=15),
+                    warn_at=RECEIVED + warn_in,
+                    state=state,
+                    opened_at=RECEIVED,
+                    opened_by="ev",
+                )
+            )
+        )
+
+    saved(1, timedelta(minutes=45))
+    saved(2, timedelta(hours=3))
+    saved(3, timedelta(minutes=10), state="met")
+    # WHEN the watcher asks at +50 min THEN only ticket 1 comes back (index query across shards)
+    assert store.tickets_to_check(RECEIVED + timedelta(minutes=50)) == [1]
+    # AND at +4 h ticket 2 too; the met one never
+    assert store.tickets_to_check(RECEIVED + timedelta(hours=4)) == [1, 2]
+
+
+def test_a_breached_obligation_leaves_the_index(store: ComplaintStore) -> None:
+    # GIVEN an obligation marked breached
+    breached = record()
+    first = breached.obligations["first_response"].model_copy(update={"state": "breached"})
+    store.save(breached.with_obligation(first))
+    # THEN the watcher no longer sees it
+    assert store.tickets_to_check(RECEIVED + timedelta(days=1)) == []

@@ -151,6 +151,7 @@ def test_the_environment_points_boto3_and_the_handlers_at_the_stack(
         "DEAD_LETTER_QUEUE_URL": stack.dead_letter_queue_url,
         "COMPLAINTS_TABLE": stack.complaints_table,
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
+        "SLA_TOPIC_ARN": stack.sla_topic_arn,
     }
     # WHEN a handler builds its clients the usual way (no endpoint, no region), under that environment
     for name, value in environment.items():

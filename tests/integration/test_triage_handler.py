@@ -15,6 +15,7 @@ import pytest
 from moto import mock_aws
 
 from functions.triage import app
+from infra.complaints import TABLE_SCHEMA
 from infra.inbox import FAILURE_REASON
 from infra.queue import QueuedEvent
 from integrations.zendesk.bootstrap import bootstrap_zendesk
@@ -76,18 +77,7 @@ def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterat
         dlq_url = sqs.create_queue(QueueName="events-dlq.fifo", Attributes=fifo)["QueueUrl"]
         queue_url = sqs.create_queue(QueueName="events.fifo", Attributes=fifo)["QueueUrl"]
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName="complaints",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        dynamodb.create_table(TableName="complaints", **TABLE_SCHEMA)
         dynamodb.create_table(
             TableName="idempotency",
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],

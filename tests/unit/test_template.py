@@ -63,3 +63,13 @@ def test_triage_function_reports_partial_batch_failures_and_gets_every_setting(t
     # AND the queue hides a message longer than the function may run
     queue = template["Resources"]["TicketEventsQueue"]["Properties"]
     assert queue["VisibilityTimeout"] >= 6 * triage["Timeout"]
+
+
+def test_complaints_table_matches_the_schema_the_code_queries(template: dict) -> None:
+    from infra.complaints import TABLE_SCHEMA
+
+    table = template["Resources"]["ComplaintsTable"]["Properties"]
+    # THEN the key, the attribute types and the watch index are the ones infra/complaints.py uses
+    assert table["KeySchema"] == TABLE_SCHEMA["KeySchema"]
+    assert table["AttributeDefinitions"] == TABLE_SCHEMA["AttributeDefinitions"]
+    assert table["GlobalSecondaryIndexes"] == TABLE_SCHEMA["GlobalSecondaryIndexes"]

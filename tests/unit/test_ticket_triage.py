@@ -298,4 +298,3 @@ def test_missing_fields_still_write_tags_and_note(api, records) -> None:
     body = api.updates[0][1]
     assert "custom_fields" not in body and "group_id" not in body
     assert "complaint_level_1" in body["additional_tags"] and body["comment"]["body"]
-
