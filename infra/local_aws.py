@@ -149,6 +149,7 @@ class LocalStack:
     complaints_table: str
     idempotency_table: str
     sla_topic_arn: str
+    critical_topic_arn: str
 
 
 def provision_local_stack(
@@ -165,6 +166,7 @@ def provision_local_stack(
     )
     sqs = session.client("sqs", endpoint_url=endpoint_url)
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
+    sns = session.client("sns", endpoint_url=endpoint_url)
 
     dlq_url = _ensure_queue(
         sqs,
@@ -202,9 +204,8 @@ def provision_local_stack(
         dead_letter_queue_url=dlq_url,
         complaints_table=complaints_table,
         idempotency_table=idempotency_table,
-        sla_topic_arn=session.client("sns", endpoint_url=endpoint_url).create_topic(
-            Name=f"{prefix}-sla-alerts"
-        )["TopicArn"],
+        sla_topic_arn=sns.create_topic(Name=f"{prefix}-sla-alerts")["TopicArn"],
+        critical_topic_arn=sns.create_topic(Name=f"{prefix}-critical-alerts")["TopicArn"],
     )
 
 
@@ -223,6 +224,7 @@ def local_aws_environment(stack: LocalStack) -> dict[str, str]:
         "COMPLAINTS_TABLE": stack.complaints_table,
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
         "SLA_TOPIC_ARN": stack.sla_topic_arn,
+        "CRITICAL_TOPIC_ARN": stack.critical_topic_arn,
     }
 
 

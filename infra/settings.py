@@ -94,6 +94,8 @@ class TriageSettings(BaseModel):
     DEAD_LETTER_QUEUE_URL      its dead-letter queue (poison messages are parked there at once)
     COMPLAINTS_TABLE           DynamoDB table of complaint records, obligations and the write budget
     IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
+    CRITICAL_TOPIC_ARN         SNS topic for PR and compliance (level 1, media/regulator, red light)
+    SLA_TOPIC_ARN              SNS topic for team leads (yellow light; the watcher's warnings and breaches)
     ZENDESK_SECRET_NAME        Secrets Manager secret with the Zendesk credentials (deployed runs);
                                without it ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN are read
     ZENDESK_WRITES_PER_MINUTE  the plugin's share of the account's Update Ticket limit (default 50,
@@ -107,6 +109,8 @@ class TriageSettings(BaseModel):
     dead_letter_queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", min_length=1)
     complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
+    critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
+    sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
     zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
     zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
     idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)

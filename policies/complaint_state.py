@@ -65,6 +65,8 @@ class ComplaintRecord(BaseModel):
     status: str = "new"
     last_comment_id: int | None = None
     first_public_reply_at: AwareDatetime | None = None
+    reason_rules: list[str] = Field(default_factory=list, description="every rule that graded it, in order")
+    alerted: list[str] = Field(default_factory=list, description="critical causes already alerted")
     obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
     version: int = 0
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from policies.alerting import AlertingPolicy
 from policies.calendar import CalendarPolicy
 from policies.compliance import CompliancePolicy
 from policies.conversation import ConversationPolicy
@@ -44,6 +45,7 @@ class Policy:
     routing: RoutingPolicy
     conversation: ConversationPolicy
     ticket_note: TicketNotePolicy
+    alerting: AlertingPolicy
     version: str
     directory: Path
 
@@ -57,6 +59,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "routing.yaml": RoutingPolicy,
     "conversation.yaml": ConversationPolicy,
     "ticket_note.yaml": TicketNotePolicy,
+    "alerting.yaml": AlertingPolicy,
 }
 
 

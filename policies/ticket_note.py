@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from policies.taxonomy import DeadlineKind, Language
 
@@ -29,6 +29,9 @@ class NoteLabels(BaseModel):
     reply_flagged: str
     sla_warning: str
     sla_breach: str
+    surge_red: str
+    surge_yellow: str
+    surge_line: str = Field(description="placeholders: {category} {this_week} {last_week} {growth}")
     kinds: dict[DeadlineKind, str]
 
 

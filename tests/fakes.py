@@ -171,3 +171,37 @@ class RecordedAlerts:
     def publish(self, alert: Any) -> str:
         self.sent.append(alert)
         return f"message-{len(self.sent)}"
+
+
+class InMemoryProblemClusters:
+    """ProblemClusters' behaviour without a window (tests stay inside it)."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, dict[int, str]] = {}
+        self.fanned_out: set[str] = set()
+        self.grouped: set[str] = set()
+
+    def join(
+        self, key: str, *, customer: str, ticket_id: int, at: Any, window: Any, min_customers: int
+    ) -> Any:
+        from infra.problem_clusters import ClusterState
+
+        members = self.members.setdefault(key, {})
+        members[ticket_id] = customer
+        customers = len(set(members.values()))
+        if customers >= min_customers:
+            self.grouped.add(key)
+        grouped = key in self.grouped
+        return ClusterState(key, customers, tuple(members), grouped, grouped and key not in self.fanned_out)
+
+    def mark_fanned_out(self, key: str) -> None:
+        self.fanned_out.add(key)
+
+
+class RecordedQueue:
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def enqueue(self, event: Any, raw_body: bytes) -> str:
+        self.events.append(event)
+        return f"message-{len(self.events)}"

@@ -13,14 +13,20 @@ from typing import Any
 
 import boto3
 
+from functions.triage.surge_watch import SurgeWatch
 from functions.triage.ticket_triage import TicketTriage
 from functions.zendesk_access import zendesk_client
+from infra.alerts import AlertPublisher
+from infra.category_counts import WeeklyCategoryCounts
 from infra.complaints import ComplaintStore
 from infra.inbox import TicketEventInbox
+from infra.problem_clusters import ProblemClusters
+from infra.queue import TicketEventQueue
 from infra.settings import TriageSettings
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.ticket_fields import FieldCatalog
 from policies.engine import TriageEngine
+from policies.pii import load_pii_policy
 
 CATALOG_MAX_AGE_SECONDS = 300.0  # a bootstrap run after deploy is picked up within five minutes
 
@@ -68,16 +74,26 @@ def build_services(settings: TriageSettings) -> TriageServices:
     )
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
+    engine = TriageEngine.from_directory()
+    sqs = boto3.client("sqs")
     triage = TicketTriage(
-        TriageEngine.from_directory(),
+        engine,
         zendesk,
         ComplaintStore(complaints_table),
         CachedCatalog(zendesk),
+        alerts=AlertPublisher(
+            boto3.client("sns"), {"critical": settings.critical_topic_arn, "sla": settings.sla_topic_arn}
+        ),
+        surges=SurgeWatch(engine.policy, WeeklyCategoryCounts(complaints_table), engine.calendar.zone),
+        clusters=ProblemClusters(complaints_table),
+        group_queue=TicketEventQueue(sqs, settings.queue_url),
+        ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
+        mask=load_pii_policy().mask,  # R-COMP-4: ID-card and bank-card numbers never leave unmasked
     )
     return TriageServices(
         settings=settings,
         triage=triage,
-        inbox=TicketEventInbox(boto3.client("sqs"), settings.queue_url, settings.dead_letter_queue_url),
+        inbox=TicketEventInbox(sqs, settings.queue_url, settings.dead_letter_queue_url),
         idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
         zendesk=zendesk,
     )

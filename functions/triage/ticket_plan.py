@@ -12,6 +12,7 @@ decides. The caller reads and writes. Rules applied here:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
 from policies.complaint_state import ComplaintRecord, Obligation
-from policies.decision import Deadlines, Grading
+from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
 from policies.routing import PRIORITIES, Route
 
@@ -34,12 +35,32 @@ class Plan:
     record: ComplaintRecord
     change: TicketChange
     record_changed: bool
+    evidence: dict[str, str]  # rule → the customer's words, from the gradings this event applied
+
+
+@dataclass(frozen=True)
+class GroupFinding:
+    """This ticket belongs to a group complaint: `customers` distinct customers, same problem `key`."""
+
+    key: str
+    customers: int
+    tickets: tuple[int, ...]
+
+    @property
+    def tag(self) -> str:
+        return "complaint_group_" + hashlib.sha256(self.key.encode()).hexdigest()[:10]
 
 
 class TicketPlanner:
     def __init__(self, engine: TriageEngine) -> None:
         self.engine = engine
         self.policy = engine.policy
+        self._signal_by_tag = {
+            tag: signal.name
+            for signal in self.policy.grading.signals
+            if signal.level is not None
+            for tag in (signal.tag.zh, signal.tag.en)
+        }
 
     def plan(
         self,
@@ -49,22 +70,26 @@ class TicketPlanner:
         *,
         event_id: str,
         occurred_at: datetime,
+        group: GroupFinding | None = None,
     ) -> Plan:
         change = TicketChange()
         sections: list[list[str] | str] = []
+        evidence: dict[str, str] = {}
         before = record
         if record is None:
-            record = self._intake(ticket, comments, event_id, change, sections)
+            record = self._intake(ticket, comments, event_id, change, sections, evidence)
+        if group is not None:
+            record = self._group(ticket, record, group, occurred_at, event_id, change, sections, evidence)
         for comment in comments:
             if record.last_comment_id is not None and comment.id <= record.last_comment_id:
                 continue
-            record = self._comment(ticket, comment, record, change, sections)
+            record = self._comment(ticket, comment, record, change, sections, evidence)
             record = record.model_copy(update={"last_comment_id": comment.id})
         record = self._status(ticket, record, occurred_at, change, sections)
         writer = self._writer(record)
         if sections:
             change.note = join_sections([*sections, writer.policy(self.policy.version)])
-        return Plan(record=record, change=change, record_changed=record != before)
+        return Plan(record=record, change=change, record_changed=record != before, evidence=evidence)
 
     # ---- intake ------------------------------------------------------------
     def _intake(
@@ -74,6 +99,7 @@ class TicketPlanner:
         event_id: str,
         change: TicketChange,
         sections: list[list[str] | str],
+        evidence: dict[str, str],
     ) -> ComplaintRecord:
         routing = self.policy.routing
         tier = routing.tier_of(ticket.tags)
@@ -100,7 +126,9 @@ class TicketPlanner:
             received_at=ticket.created_at,
             status=ticket.status,
             last_comment_id=first_id,
+            reason_rules=list(dict.fromkeys(r.rule for r in grading.reasons)),
         )
+        evidence.update({r.rule: r.evidence for r in reversed(grading.reasons)})
         writer = self._writer(record)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(grading.emotion)]
         if tier:
@@ -162,6 +190,51 @@ class TicketPlanner:
             change.priority = route.priority
         change.group_name = route.group_name
 
+    # ---- group complaints (R-GRADE-1b) -------------------------------------------
+    def problem_key(
+        self, ticket: ZendeskTicket, record: ComplaintRecord, keyword_tags: list[str]
+    ) -> str | None:
+        """The problem this complaint is about, for counting customers (see GroupComplaintPolicy)."""
+        if not record.is_complaint:
+            return None
+        signals = [self._signal_by_tag[t] for t in keyword_tags if t in self._signal_by_tag]
+        return self.policy.alerting.group_complaint.problem_key(record.subtype, ticket.tags, signals)
+
+    def _group(
+        self,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        group: GroupFinding,
+        at: datetime,
+        event_id: str,
+        change: TicketChange,
+        sections: list[list[str] | str],
+        evidence: dict[str, str],
+    ) -> ComplaintRecord:
+        rule = self.policy.alerting.group_complaint.rule
+        others = ", ".join(f"#{t}" for t in group.tickets if t != ticket.id)
+        words = f"{group.customers} × {group.key}: {others}"
+        evidence[rule] = words
+        change.add_tags.append(group.tag)
+        if record.level == 1 and rule in record.reason_rules:
+            return record
+        grading = Grading(
+            is_complaint=True,
+            level=1,
+            category=record.category,
+            subtype=record.subtype,
+            emotion=record.emotion,
+            language=record.language,
+            reasons=(Reason(rule, words),),
+            keyword_tags=(),
+            policy_version=self.policy.version,
+        )
+        if record.level > 1:
+            return self._raise(ticket, at, event_id, record, grading, change, sections)
+        writer = self._writer(record)
+        sections.append(writer.why(grading.reasons))
+        return record.model_copy(update={"reason_rules": [*record.reason_rules, rule]})
+
     # ---- later comments --------------------------------------------------------
     def _comment(
         self,
@@ -170,9 +243,10 @@ class TicketPlanner:
         record: ComplaintRecord,
         change: TicketChange,
         sections: list[list[str] | str],
+        evidence: dict[str, str],
     ) -> ComplaintRecord:
         if comment.author_id is not None and comment.author_id == ticket.requester_id:
-            return self._requester_comment(ticket, comment, record, change, sections)
+            return self._requester_comment(ticket, comment, record, change, sections, evidence)
         if comment.public:
             return self._public_reply(comment, record, sections)
         return record  # internal notes, ours included
@@ -184,11 +258,14 @@ class TicketPlanner:
         record: ComplaintRecord,
         change: TicketChange,
         sections: list[list[str] | str],
+        evidence: dict[str, str],
     ) -> ComplaintRecord:
         writer = self._writer(record)
         grading = self.engine.grader.grade(comment.text)
         if grading.is_complaint and (not record.is_complaint or grading.level < record.level):
-            return self._raise(ticket, comment, record, grading, change, sections)
+            evidence.update({r.rule: r.evidence for r in reversed(grading.reasons)})
+            opened_by = f"comment:{comment.id}"
+            return self._raise(ticket, comment.created_at, opened_by, record, grading, change, sections)
         verdict = self.policy.conversation.not_satisfied
         if record.first_public_reply_at is not None and verdict.match(comment.text):
             due = self.engine.clock.due_for(
@@ -212,7 +289,8 @@ class TicketPlanner:
     def _raise(
         self,
         ticket: ZendeskTicket,
-        comment: ZendeskComment,
+        at: datetime,
+        opened_by: str,
         record: ComplaintRecord,
         grading: Grading,
         change: TicketChange,
@@ -227,13 +305,15 @@ class TicketPlanner:
                 "subtype": grading.subtype,
                 "emotion": "high" if "high" in (record.emotion, grading.emotion) else "normal",
                 "is_complaint": True,
+                "reason_rules": list(
+                    dict.fromkeys([*record.reason_rules, *(r.rule for r in grading.reasons)])
+                ),
             }
         )
-        opened_by = f"comment:{comment.id}"
         for kind in Deadlines.kinds():
             due = self.engine.clock.due_for(
                 kind,  # type: ignore[arg-type]
-                comment.created_at,
+                at,
                 level=grading.level,
                 category=grading.category,
                 subtype=grading.subtype,
@@ -245,9 +325,7 @@ class TicketPlanner:
             if existing is not None and not existing.is_open:
                 continue  # met already
             due_at = due.at if existing is None else min(existing.due_at, due.at)  # never extend a promise
-            raised = raised.with_obligation(
-                self._obligation(kind, due.rule, due_at, comment.created_at, opened_by)
-            )
+            raised = raised.with_obligation(self._obligation(kind, due.rule, due_at, at, opened_by))
             change.due[kind] = due_at
         self._apply_grade(ticket, grading, route, change)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(raised.emotion)]

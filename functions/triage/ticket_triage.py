@@ -18,9 +18,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal, Protocol
 
-from functions.triage.ticket_plan import TicketPlanner
+from functions.triage.critical_alerts import critical_alerts
+from functions.triage.group_complaints import (
+    EventQueue,
+    cluster_alert,
+    finding_from_event,
+    finding_of,
+    tell_the_others,
+)
+from functions.triage.surge_watch import SurgeWatch
+from functions.triage.ticket_plan import Plan, TicketPlanner
+from infra.alerts import Alert
+from infra.problem_clusters import ClusterState, ProblemClusters
 from integrations.zendesk.errors import ZendeskConflict, ZendeskNotFound
 from integrations.zendesk.events import EventType, TicketEvent
 from integrations.zendesk.models import ZendeskTicket, parse_comments
@@ -55,6 +67,10 @@ class ComplaintRecords(Protocol):
     def save(self, record: ComplaintRecord) -> ComplaintRecord: ...
 
 
+class AlertSink(Protocol):
+    def publish(self, alert: Alert) -> str: ...
+
+
 class ConflictPersisted(Exception):
     """The ticket kept changing under us (409 each time); the message should be retried later."""
 
@@ -74,9 +90,22 @@ class TicketTriage:
         records: ComplaintRecords,
         catalog: Callable[[], FieldCatalog],
         *,
+        alerts: AlertSink | None = None,
+        surges: SurgeWatch | None = None,
+        clusters: ProblemClusters | None = None,
+        group_queue: EventQueue | None = None,
+        ticket_url: Callable[[int], str] = str,
+        mask: Callable[[str], str] = lambda text: text,
         max_conflicts: int = DEFAULT_MAX_CONFLICTS,
     ) -> None:
         self._planner = TicketPlanner(engine)
+        self._policy = engine.policy
+        self._alerts = alerts
+        self._surges = surges
+        self._clusters = clusters
+        self._group_queue = group_queue
+        self._ticket_url = ticket_url
+        self._mask = mask
         self._policy_version = engine.policy_version
         self._tickets = tickets
         self._records = records
@@ -95,18 +124,29 @@ class TicketTriage:
                 comments = parse_comments(self._tickets.list_comments(ticket_id))
             except ZendeskNotFound:
                 return Outcome(ticket_id, "ticket_gone", "the ticket was deleted before triage")
+            group = finding_from_event(event)
             plan = self._planner.plan(
-                ticket, comments, record, event_id=event.event_id, occurred_at=event.occurred_at
+                ticket, comments, record, event_id=event.event_id, occurred_at=event.occurred_at, group=group
             )
+            cluster = self._join_cluster(ticket, plan) if record is None else None
+            if cluster is not None and cluster.grouped:
+                plan = self._planner.plan(
+                    ticket,
+                    comments,
+                    record,
+                    event_id=event.event_id,
+                    occurred_at=event.occurred_at,
+                    group=finding_of(cluster),
+                )
             # Zendesk refuses writes to closed tickets: the state is still recorded.
             if plan.change.is_empty() or ticket.status == "closed":
                 if plan.record_changed:
-                    self._records.save(plan.record)
+                    self._records.save(self._alerted(plan, cluster))
                 if ticket.status == "closed":
                     return Outcome(ticket_id, "closed", "closed tickets cannot be updated")
                 return Outcome(ticket_id, "recorded" if plan.record_changed else "unchanged")
             if check_audits and written_by_event(self._tickets.list_audits(ticket_id), event.event_id):
-                self._records.save(plan.record)
+                self._records.save(self._alerted(plan, cluster))
                 return Outcome(ticket_id, "already_written", "an earlier attempt's write had landed")
             payload = update_payload(
                 plan.change, self._catalog(), event_id=event.event_id, policy_version=self._policy_version
@@ -121,6 +161,76 @@ class TicketTriage:
             except ZendeskConflict:
                 check_audits = True  # a retried PUT may have landed before the 409
                 continue
-            self._records.save(plan.record)
+            self._records.save(self._alerted(plan, cluster))
             return Outcome(ticket_id, "written")
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
+
+    def _join_cluster(self, ticket: ZendeskTicket, plan: Plan) -> ClusterState | None:
+        """Count this new complaint's customer under its problem (R-GRADE-1b)."""
+        if self._clusters is None or ticket.requester_id is None:
+            return None
+        key = self._planner.problem_key(ticket, plan.record, plan.change.add_tags)
+        if key is None:
+            return None
+        group = self._policy.alerting.group_complaint
+        return self._clusters.join(
+            key,
+            customer=str(ticket.requester_id),
+            ticket_id=ticket.id,
+            at=ticket.created_at,
+            window=timedelta(hours=group.window_hours),
+            min_customers=group.min_customers,
+        )
+
+    def _alerted(self, plan: Plan, cluster: ClusterState | None = None) -> ComplaintRecord:
+        """Tell whoever must hear of this complaint now; the record remembers what was sent.
+
+        Runs after the ticket write and before the record is saved: if it fails, the event is
+        retried, its write is found in the audits (not repeated), and this runs again.
+        - a group complaint just formed: the cluster's other tickets (queued events), and PR +
+          compliance once for the cluster (R-GRADE-1b);
+        - each critical cause not alerted yet (R-ROUTE-1/4);
+        - a new complaint counts towards its category's red/yellow light (R-REVIEW-2).
+        """
+        record = plan.record
+        if cluster is not None and cluster.needs_fan_out and self._clusters is not None:
+            if self._group_queue is not None:
+                tell_the_others(self._group_queue, cluster, record.ticket_id, record.received_at)
+            if self._alerts is not None:
+                self._alerts.publish(cluster_alert(self._policy, record, cluster, self._ticket_url))
+            self._clusters.mark_fanned_out(cluster.key)
+        if self._alerts is None:
+            return record
+        pending = critical_alerts(
+            self._policy,
+            record,
+            plan.evidence,
+            ticket_url=self._ticket_url(record.ticket_id),
+            mask=self._mask,
+        )
+        for cause, alert in pending:
+            self._alerts.publish(alert)
+            record = record.model_copy(update={"alerted": [*record.alerted, cause]})
+        if self._surges is not None and record.version == 0 and record.is_complaint:  # a new complaint
+            for alert in self._surges.on_new_complaint(record):
+                self._alerts.publish(alert)
+        return record
+        pending = critical_alerts(
+            self._policy,
+            record,
+            plan.evidence,
+            ticket_url=self._ticket_url(record.ticket_id),
+            mask=self._mask,
+        )
+        for cause, alert in pending:
+            self._alerts.publish(alert)
+            record = record.model_copy(update={"alerted": [*record.alerted, cause]})
+        if cluster is not None and cluster.needs_fan_out and self._clusters is not None:
+            if self._group_queue is not None:
+                tell_the_others(self._group_queue, cluster, record.ticket_id, record.received_at)
+            self._alerts.publish(cluster_alert(self._policy, record, cluster, self._ticket_url))
+            self._clusters.mark_fanned_out(cluster.key)
+        if self._surges is not None and record.version == 0 and record.is_complaint:  # a new complaint
+            for alert in self._surges.on_new_complaint(record):
+                self._alerts.publish(alert)
+        return record

@@ -56,11 +56,13 @@ class EventType(StrEnum):
     PRIORITY_CHANGED = "priority_changed"
     UPDATED = "updated"  # trigger deliveries: something changed, read the ticket to see what
     OTHER = "other"  # any other zen:event-type:ticket.* event
+    GROUP_COMPLAINT = "group_complaint"  # the plugin's own: this ticket joined a group complaint
 
 
 class EventSource(StrEnum):
     EVENT_SUBSCRIPTION = "event_subscription"
     TRIGGER = "trigger"
+    PLUGIN = "plugin"  # events the plugin queues for itself (never accepted from the webhook)
 
 
 class TicketEvent(BaseModel):

@@ -121,3 +121,24 @@ def test_a_breached_obligation_leaves_the_index(store: ComplaintStore) -> None:
     store.save(breached.with_obligation(first))
     # THEN the watcher no longer sees it
     assert store.tickets_to_check(RECEIVED + timedelta(days=1)) == []
+
+
+def test_weekly_counts_are_idempotent_per_ticket_and_lights_fire_once(store: ComplaintStore) -> None:
+    from datetime import date
+
+    from infra.category_counts import WeeklyCategoryCounts
+
+    counts = WeeklyCategoryCounts(boto3.resource("dynamodb", region_name=REGION).Table("complaints"))
+    week = date(2026, 11, 23)
+    # GIVEN two complaints last week and three this week, one of them counted twice
+    counts.add("product", week - timedelta(days=7), 1)
+    counts.add("product", week - timedelta(days=7), 2)
+    counts.add("product", week, 3)
+    counts.add("product", week, 4)
+    # WHEN the fifth arrives THEN this week is 3 (the retried ticket once) against last week's 2
+    counts.add("product", week, 4)
+    assert counts.add("product", week, 5) == (3, 2)
+    # AND a light is raised once per week and colour
+    assert counts.raise_light("product", week, "red") is True
+    assert counts.raise_light("product", week, "red") is False
+    assert counts.raise_light("product", week, "yellow") is True

@@ -152,6 +152,7 @@ def test_the_environment_points_boto3_and_the_handlers_at_the_stack(
         "COMPLAINTS_TABLE": stack.complaints_table,
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
         "SLA_TOPIC_ARN": stack.sla_topic_arn,
+        "CRITICAL_TOPIC_ARN": stack.critical_topic_arn,
     }
     # WHEN a handler builds its clients the usual way (no endpoint, no region), under that environment
     for name, value in environment.items():

@@ -84,11 +84,14 @@ def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterat
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
+        sns = boto3.client("sns", region_name=REGION)
         for name, value in {
             "QUEUE_URL": queue_url,
             "DEAD_LETTER_QUEUE_URL": dlq_url,
             "COMPLAINTS_TABLE": "complaints",
             "IDEMPOTENCY_TABLE": "idempotency",
+            "CRITICAL_TOPIC_ARN": sns.create_topic(Name="critical")["TopicArn"],
+            "SLA_TOPIC_ARN": sns.create_topic(Name="sla")["TopicArn"],
             "ZENDESK_URL": sandbox.url,
             "ZENDESK_EMAIL": sandbox.email,
             "ZENDESK_API_TOKEN": sandbox.api_token,

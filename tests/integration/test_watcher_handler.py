@@ -112,4 +112,3 @@ def test_a_breached_first_response_is_tagged_noted_and_alerted_once(world: World
     assert len(alerts) == 1
     assert alerts[0]["MessageAttributes"]["cause"]["Value"] == "sla_breach"
     assert f"/agent/tickets/{ticket['id']}" in alerts[0]["Message"]
-

@@ -11,7 +11,7 @@ from integrations.zendesk.errors import ZendeskConflict, ZendeskRateLimited
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.ticket_fields import FieldCatalog, due_field_title, plugin_field_definitions
 from policies.engine import TriageEngine
-from tests.fakes import AGENT_ID, REQUESTER_ID, FakeTicketApi, InMemoryComplaintRecords
+from tests.fakes import AGENT_ID, REQUESTER_ID, FakeTicketApi, InMemoryComplaintRecords, RecordedAlerts
 
 ENGINE = TriageEngine.from_directory()
 ROUTING = ENGINE.policy.routing
@@ -298,3 +298,47 @@ def test_missing_fields_still_write_tags_and_note(api, records) -> None:
     body = api.updates[0][1]
     assert "custom_fields" not in body and "group_id" not in body
     assert "complaint_level_1" in body["additional_tags"] and body["comment"]["body"]
+
+
+def test_a_safety_complaint_alerts_pr_and_compliance_once(api, records) -> None:
+    # GIVEN a triage that can alert, and a safety complaint whose customer also called the regulator
+    alerts = RecordedAlerts()
+    triage = TicketTriage(
+        ENGINE,
+        api,
+        records,
+        lambda: CATALOG,
+        alerts=alerts,
+        ticket_url=lambda t: f"https://z/agent/tickets/{t}",
+    )
+    ticket_id = api.add_ticket("热水器漏电", "热水器漏电把我电了一下,我已经打了12315投诉")
+    # WHEN triaged, and the same event is delivered again
+    triage.handle(event(ticket_id))
+    triage.handle(event(ticket_id), redelivered=True)
+    # THEN one alert per critical cause went to the critical topic, with the words, link and rule
+    assert sorted(a.cause for a in alerts.sent) == ["media_or_regulator", "safety_incident"]
+    safety = next(a for a in alerts.sent if a.cause == "safety_incident")
+    assert safety.topic == "critical" and safety.level == 1
+    assert "热水器漏电" in safety.body and f"https://z/agent/tickets/{ticket_id}" in safety.body
+    assert records.get(ticket_id).alerted == ["safety_incident", "media_or_regulator"]
+
+
+def test_a_routine_complaint_alerts_nobody(api, records) -> None:
+    alerts = RecordedAlerts()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, alerts=alerts)
+    triage.handle(event(api.add_ticket(*LATE_EN)))
+    assert alerts.sent == []
+
+
+def test_a_raise_to_level_one_alerts_then(api, records) -> None:
+    # GIVEN a routine complaint, triaged without alerts
+    alerts = RecordedAlerts()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, alerts=alerts)
+    ticket_id = api.add_ticket(*LATE_EN)
+    triage.handle(event(ticket_id))
+    # WHEN the customer says they went to the FTC
+    api.add_comment(ticket_id, "I have filed a complaint with the FTC about this.", author_id=REQUESTER_ID)
+    triage.handle(event(ticket_id, EventType.COMMENT_ADDED, "ev-2"))
+    # THEN PR and compliance hear of it, quoting the new message
+    assert [a.cause for a in alerts.sent] == ["media_or_regulator"]
+    assert "FTC" in alerts.sent[0].body

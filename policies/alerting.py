@@ -1,0 +1,83 @@
+"""Schema of alerting.yaml: critical causes (R-ROUTE-1/4), group complaints (R-GRADE-1b), surges."""
+
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from policies.routing import Step
+from policies.rule_ids import RuleId
+
+
+class CriticalCause(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cause: str = Field(pattern=r"^[a-z_]+$")
+    rule: RuleId
+    reasons: list[RuleId] = Field(min_length=1)
+    title: Step
+
+
+class GroupComplaintPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: RuleId
+    min_customers: int = Field(ge=2)
+    window_hours: float = Field(gt=0)
+    product_tag_prefixes: list[str] = Field(default_factory=list)
+    title: Step
+
+    def problem_key(self, subtype: str, ticket_tags: Iterable[str], signals: Iterable[str]) -> str | None:
+        """What makes two complaints "the same problem", or None when nothing specific enough is known.
+
+        A product tag on the ticket, with the sub-type, is precise. Without one, complaints that
+        raised the same grading signals (a safety hazard, counterfeit goods, ...) with the same
+        sub-type are the same problem; a bare category is not (five late parcels a day are normal).
+        """
+        product = next(
+            (t for t in sorted(ticket_tags) if t.startswith(tuple(self.product_tag_prefixes))), None
+        )
+        if product is not None:
+            return f"{product}|{subtype}"
+        named = sorted(set(signals))
+        return f"{subtype}|{'+'.join(named)}" if named else None
+
+
+class SurgePolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: RuleId
+    red_growth: float = Field(gt=0)
+    yellow_growth: float = Field(gt=0)
+    min_volume: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _yellow_below_red(self) -> "SurgePolicy":
+        if self.yellow_growth >= self.red_growth:
+            raise ValueError("yellow_growth must be below red_growth")
+        return self
+
+    def light(self, this_week: int, last_week: int) -> Literal["red", "yellow"] | None:
+        """The light for a category's weekly count against last week's (R-REVIEW-2); None below volume."""
+        if this_week < self.min_volume:
+            return None
+        if last_week == 0:  # from nothing to min_volume is growth without bound
+            return "red"
+        growth = (this_week - last_week) / last_week
+        if growth > self.red_growth:
+            return "red"
+        if growth > self.yellow_growth:
+            return "yellow"
+        return None
+
+
+class AlertingPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    critical: list[CriticalCause]
+    group_complaint: GroupComplaintPolicy
+    surge: SurgePolicy
+
+    def critical_causes(self, reason_rules: Iterable[str]) -> list[CriticalCause]:
+        fired = set(reason_rules)
+        return [cause for cause in self.critical if fired.intersection(cause.reasons)]

@@ -1,0 +1,358 @@
+"""Masking of ID-card and bank-card numbers (R-COMP-4): found by check digit, masked in place, rest intact."""
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policies.loader import DEFAULT_POLICY_DIR, PolicyError
+from policies.pii import PiiMatch, PiiPolicy, load_pii_policy
+
+POLICY = load_pii_policy()
+FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
+
+
+# -- independent reference implementations (not the module's code) ------------------------------------
+
+
+def id_check_char(body: str) -> str:
+    """ISO 7064 MOD 11-2 written from the standard: weights 2^(17-i) mod 11, check (12 - S mod 11) mod 11."""
+    total = sum(int(char) * pow(2, 17 - index, 11) for index, char in enumerate(body))
+    check = (12 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def make_id(region: str = "110105", birth: str = "19491231", sequence: str = "002") -> str:
+    body = region + birth + sequence
+    return body + id_check_char(body)
+
+
+def luhn_check_digit(payload: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(payload)):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value // 10 + value % 10
+    return str(-total % 10)
+
+
+def make_card(payload: str) -> str:
+    return payload + luhn_check_digit(payload)
+
+
+def is_luhn_valid(number: str) -> bool:
+    return luhn_check_digit(number[:-1]) == number[-1]
+
+
+def is_valid_id(number: str) -> bool:
+    number = number.translate(TO_ASCII)
+    if len(number) != 18 or not number[:17].isdigit() or id_check_char(number[:17]) != number[17]:
+        return False
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2099
+
+
+def grouped(number: str, layout: list[int], separator: str) -> str:
+    parts, position = [], 0
+    for size in layout:
+        parts.append(number[position : position + size])
+        position += size
+    assert position == len(number)
+    return separator.join(parts)
+
+
+def variant(change: dict[str, Any]) -> PiiPolicy:
+    """The shipped policy with some settings changed, validated like a file."""
+    data = POLICY.model_dump()
+    for kind, settings_ in change.items():
+        if isinstance(settings_, dict):
+            data[kind] = {**data[kind], **settings_}
+        else:
+            data[kind] = settings_
+    return PiiPolicy.model_validate(data)
+
+
+ID = "11010519491231002X"  # the SOP team's sample number: region 110105, born 1949-12-31
+CARD_16 = "4111111111111111"
+CARD_19 = make_card("622202020000123456")  # 6222020200001234562
+
+
+def test_reference_samples_are_valid() -> None:
+    # GIVEN the sample numbers used below THEN the independent checks accept them (guards the other tests)
+    assert is_valid_id(ID)
+    assert is_luhn_valid(CARD_16) and is_luhn_valid(CARD_19) and len(CARD_19) == 19
+    assert not is_luhn_valid("2026042712345678")
+    assert not is_luhn_valid("13812345678")
+
+
+# -- ID cards ------------------------------------------------------------------------------------------
+
+
+def test_valid_id_is_masked_showing_first_three_and_last_four() -> None:
+    # GIVEN a customer quoting their ID number in a sentence
+    text = f"我的身份证号是{ID}，请核实。"
+    # WHEN masked
+    masked = POLICY.mask(text)
+    # THEN only the number changes: region prefix and last four stay, the rest is hidden, same length
+    assert masked == "我的身份证号是110***********002X，请核实。"
+    assert POLICY.find(text) == [PiiMatch("id_card", 7, 25)]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [make_id("440304", "19900307", "001"), make_id("110105", "20000229", "123"), ID.lower()],
+    ids=["digit-check", "leap-day", "lowercase-x"],
+)
+def test_other_valid_ids_are_masked(number: str) -> None:
+    masked = POLICY.mask(f"ID {number}.")
+    assert masked == f"ID {number[:3]}{'*' * 11}{number[-4:]}."
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        ID[:-1] + "1",  # wrong check character
+        make_id("110105", "19490230", "002"),  # right check digit, but 30 February does not exist
+        make_id("110105", "18991231", "002"),  # right check digit, born before 1900
+        make_id("110105", "19491331", "002"),  # right check digit, month 13
+    ],
+    ids=["bad-check", "feb-30", "year-1899", "month-13"],
+)
+def test_id_with_bad_check_or_impossible_birth_date_is_not_masked(number: str) -> None:
+    # GIVEN an 18-character number that is not a valid ID (and not a Luhn-valid card)
+    assert not is_luhn_valid(number) or not number.isdigit()
+    text = f"编号{number}"
+    # THEN it is left alone
+    assert POLICY.mask(text) == text
+    assert POLICY.find(text) == []
+
+
+def test_old_15_digit_id_is_masked_only_with_a_real_date_and_only_when_enabled() -> None:
+    # GIVEN first-generation 15-digit IDs (YYMMDD at positions 7-12), none of them Luhn-valid
+    old, impossible = "110105491231002", "110105491331002"
+    assert not is_luhn_valid(old) and not is_luhn_valid(impossible)
+    # THEN one with a real date is masked, one with month 13 is not
+    assert POLICY.mask(old) == "110********1002"
+    assert POLICY.mask(impossible) == impossible
+    # AND with the 15-digit form switched off, neither is
+    assert variant({"id_card": {"include_15_digit_form": False}}).mask(old) == old
+
+
+def test_id_written_in_groups_is_masked() -> None:
+    text = f"身份证 {grouped(ID, [6, 8, 4], ' ')} 谢谢"
+    assert POLICY.mask(text) == "身份证 110*** ******** 002X 谢谢"
+
+
+# -- bank cards ----------------------------------------------------------------------------------------
+
+
+def test_valid_card_is_masked_to_its_last_four_and_invalid_luhn_is_not() -> None:
+    # GIVEN a Luhn-valid card and the same number with its last digit changed
+    broken = CARD_19[:-1] + str((int(CARD_19[-1]) + 1) % 10)
+    text = f"卡号{CARD_19}，另一个{broken}"
+    # WHEN masked
+    masked = POLICY.mask(text)
+    # THEN the valid one shows its last four only, the invalid one is untouched
+    assert masked == f"卡号{'*' * 15}4562，另一个{broken}"
+    assert [match.kind for match in POLICY.find(text)] == ["bank_card"]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (grouped(CARD_16, [4, 4, 4, 4], "-"), "****-****-****-1111"),
+        (grouped(CARD_16, [4, 4, 4, 4], " "), "**** **** **** 1111"),
+        (grouped(CARD_19, [4, 4, 4, 4, 3], " "), "**** **** **** ***4 562"),
+        (grouped("378282246310005", [4, 6, 5], " "), "**** ****** *0005"),
+        (grouped(CARD_16, [4, 4, 4, 4], "\u3000"), "****\u3000****\u3000****\u30001111"),
+    ],
+    ids=["hyphens", "spaces", "unionpay-19", "amex", "ideographic-space"],
+)
+def test_grouped_cards_keep_their_separators(written: str, expected: str) -> None:
+    text = f"card: {written}, thanks"
+    assert POLICY.mask(text) == f"card: {expected}, thanks"
+
+
+def test_mixed_separators_or_unknown_grouping_is_not_a_card() -> None:
+    # GIVEN Luhn-valid digits written with two kinds of separator, or in groups no card uses
+    for text in ("4111 1111-1111 1111", grouped(CARD_16, [3, 3, 5, 5], " ")):
+        # THEN they are not recognised (phone-like and reference-like groupings survive)
+        assert POLICY.mask(text) == text
+
+
+def test_full_width_digits_are_recognised_and_keep_their_form() -> None:
+    # GIVEN a customer typing with a full-width keyboard
+    card = grouped(CARD_16, [4, 4, 4, 4], " ").translate(FULL_WIDTH)
+    text = f"卡号：{card}，身份证：{ID.translate(FULL_WIDTH)}。"
+    # WHEN masked THEN both are found and the visible digits stay full-width
+    assert POLICY.mask(text) == "卡号：**** **** **** １１１１，身份证：１１０***********００２Ｘ。"
+
+
+def test_phone_order_and_tracking_numbers_survive() -> None:
+    # GIVEN the numbers a complaint is full of, none a valid card or ID
+    text = (
+        "手机13812345678，订单ORD-20260101-0001，单号2026042712345678，"
+        "电话 138 1234 5678，+86-10-12345678，SF1234567890123，金额¥1999.00"
+    )
+    # THEN nothing is masked
+    assert POLICY.find(text) == []
+    assert POLICY.mask(text) is text
+
+
+def test_numbers_inside_longer_digit_runs_are_not_partially_matched() -> None:
+    # GIVEN a valid card glued to more digits (21 long) and a valid ID with a digit in front (19 long)
+    for text in (f"1{CARD_16}2222", f"9{ID}"):
+        assert not is_luhn_valid(text) or not text.isdigit()
+        # THEN no part of the run is taken for a number
+        assert POLICY.mask(text) == text
+
+
+def test_number_inside_a_longer_digit_sequence_is_hidden_on_the_inner_side() -> None:
+    # GIVEN a card followed by another digit group, and a card preceded by one
+    # THEN the edge toward the neighbouring digits is fully hidden, so no visible digits join them
+    assert POLICY.mask(f"{CARD_16} 8") == "**************** 8"
+    assert POLICY.mask(f"1234 {grouped(CARD_16, [4, 4, 4, 4], ' ')}") == "1234 **** **** **** 1111"
+    other = make_id("440304", "19900307", "001")  # 440304199003070018, ends in a digit
+    assert POLICY.mask(f"{other} {other}") == "440*************** **************0018"
+
+
+def test_disabled_kind_is_left_alone_and_mask_char_comes_from_the_policy() -> None:
+    policy = variant({"bank_card": {"enabled": False}, "mask_char": "#"})
+    assert policy.mask(f"{CARD_16}，{ID}") == f"{CARD_16}，110###########002X"
+
+
+# -- properties ----------------------------------------------------------------------------------------
+
+_FILLER = st.text(alphabet="ab Xx-*，。卡号0123456789０１２３", max_size=12)
+
+
+@st.composite
+def valid_ids(draw: st.DrawFn) -> str:
+    region = draw(st.from_regex(r"[1-8][0-9]{5}", fullmatch=True))
+    born = draw(st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)))
+    sequence = draw(st.from_regex(r"[0-9]{3}", fullmatch=True))
+    number = make_id(region, born.strftime("%Y%m%d"), sequence)
+    if draw(st.booleans()):
+        number = grouped(number, [6, 8, 4], draw(st.sampled_from(" -")))
+    return number.lower() if draw(st.booleans()) else number
+
+
+@st.composite
+def valid_cards(draw: st.DrawFn) -> str:
+    length = draw(st.integers(13, 19))
+    number = make_card(draw(st.from_regex(rf"[1-9][0-9]{{{length - 2}}}", fullmatch=True)))
+    layouts = [layout for layout in POLICY.bank_card.group_layouts if sum(layout) == length]
+    if layouts and draw(st.booleans()):
+        number = grouped(number, list(draw(st.sampled_from(layouts))), draw(st.sampled_from(" -")))
+    return number
+
+
+@st.composite
+def texts_with_numbers(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.one_of(_FILLER, valid_ids(), valid_cards()), max_size=6))
+    text = "".join(parts)
+    return text.translate(FULL_WIDTH) if draw(st.booleans()) else text
+
+
+def unmasked_numbers(text: str) -> list[str]:
+    """Valid numbers left in `text`, found independently: digit-bounded runs checked by Luhn and MOD 11-2."""
+    runs = re.findall(r"(?<![0-9０-９])[0-9０-９]{13,19}(?![0-9０-９])", text)
+    ids = re.findall(r"(?<![0-9０-９])[0-9０-９]{17}[XxＸｘ](?![0-9０-９])", text)
+    cards = [run for run in runs if is_luhn_valid(run.translate(TO_ASCII))]
+    return cards + [run for run in runs + ids if is_valid_id(run)]
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts_with_numbers())
+def test_mask_keeps_length_leaves_no_number_and_is_idempotent(text: str) -> None:
+    # WHEN any text, with valid numbers mixed in, is masked
+    masked = POLICY.mask(text)
+    # THEN it has the same length, and only characters inside found numbers changed, to the mask character
+    assert len(masked) == len(text)
+    inside = {index for match in POLICY.find(text) for index in range(match.start, match.end)}
+    for index, (before, after) in enumerate(zip(text, masked, strict=True)):
+        assert after == before or (index in inside and after == POLICY.mask_char)
+    # AND no valid ID or card is left, by an independent check and by find
+    assert unmasked_numbers(masked) == []
+    assert POLICY.find(masked) == []
+    # AND masking again changes nothing
+    assert POLICY.mask(masked) == masked
+
+
+@given(number=st.one_of(valid_ids(), valid_cards()), before=_FILLER, after=_FILLER)
+def test_every_generated_number_standing_alone_is_found(number: str, before: str, after: str) -> None:
+    # GIVEN a valid number separated from the surrounding text by punctuation
+    text = f"{before}：{number}。{after}"
+    # THEN exactly that number is found
+    start = len(before) + 1
+    assert PiiMatch(POLICY.find(text)[0].kind, start, start + len(number)) in POLICY.find(text)
+
+
+# -- loading -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pii_copy(tmp_path: Path) -> Path:
+    shutil.copy(DEFAULT_POLICY_DIR / "pii.yaml", tmp_path / "pii.yaml")
+    return tmp_path
+
+
+def test_shipped_file_cites_r_comp_4_and_env_variable_selects_the_directory(
+    pii_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert POLICY.rule == "R-COMP-4"
+    # GIVEN a copy of pii.yaml with another mask character, selected through TRIAGE_POLICY_DIR
+    path = pii_copy / "pii.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('mask_char: "*"', 'mask_char: "•"'), "utf-8")
+    monkeypatch.setenv("TRIAGE_POLICY_DIR", str(pii_copy))
+    # THEN that file is the one used
+    assert load_pii_policy().mask(CARD_16) == "••••••••••••1111"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  visible_leading: 3", "  visible_leading: -1", "id_card.visible_leading"),
+        ("  visible_leading: 0", "  visible_leading: 12", "bank_card: visible_leading + visible_trailing"),
+        ('mask_char: "*"', 'mask_char: "0"', "mask_char"),
+        ("  min_digits: 13", "  min_digits: 17", "group_layouts: [4, 4, 4, 1]"),
+        (
+            "  enabled: true\n  visible_leading: 3",
+            "  enabled: yes please\n  visible_leading: 3",
+            "id_card.enabled",
+        ),
+        ("rule: R-COMP-4", "rule: R-COMP-4\nshow_all: true", "show_all"),
+    ],
+    ids=[
+        "negative-visible",
+        "too-much-visible",
+        "digit-mask",
+        "layout-too-short",
+        "not-a-bool",
+        "unknown-key",
+    ],
+)
+def test_broken_file_fails_naming_file_and_field(pii_copy: Path, old: str, new: str, expected: str) -> None:
+    # GIVEN pii.yaml with one broken setting
+    path = pii_copy / "pii.yaml"
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+    # WHEN loaded THEN it fails with the file and the field
+    with pytest.raises(PolicyError) as failure:
+        load_pii_policy(pii_copy)
+    assert str(path) in str(failure.value)
+    assert expected in str(failure.value)
+
+
+def test_missing_file_fails_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match=r"pii\.yaml: cannot read policy file"):
+        load_pii_policy(tmp_path)
