@@ -24,6 +24,7 @@ _SUBJECT_CHARS = 30
 
 
 def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None) -> list[Section]:
+    from cli.demo_alerts import alert_sections
     from cli.local_product import LocalProduct
     from integrations.zendesk.client import ZendeskClient
 
@@ -45,6 +46,7 @@ def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None)
             sections = [Section(TITLE, (summary,))]
             for case, ticket_id in created:
                 sections.append(_ticket_view(client, case, ticket_id, fields, groups, ticket_id in waiting))
+            sections += alert_sections(product, client)
     return sections
 
 

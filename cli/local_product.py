@@ -24,6 +24,7 @@ from integrations.zendesk.credentials import ZendeskCredentials
 from integrations.zendesk.sandbox_settings import SandboxSettings
 
 WEBHOOK_PATH = "/zendesk/webhook"
+_INBOX_PREFIX = "triage-local-alert-inbox"
 _LOCAL_SETTINGS = {
     # Handlers log JSON; on a terminal only warnings and errors are worth showing.
     "POWERTOOLS_LOG_LEVEL": "WARNING",
@@ -83,6 +84,7 @@ class LocalProduct:
         self.sandbox: Any = None
         self.stack: Any = None
         self.ready: ReadyInfo | None = None
+        self._inbox: tuple[Any, str] = (None, "")
 
     # ---- lifecycle ------------------------------------------------------------
     def start(self) -> ReadyInfo:
@@ -128,6 +130,7 @@ class LocalProduct:
         signing_secret = self._bootstrap(credentials, webhook_url)
         self._set_env({"WEBHOOK_SIGNING_SECRET": signing_secret})
         _reset_handler_caches()
+        self._subscribe_alert_inbox()
         self._start_queue_runner()
         self._start_deadline_watcher()
         self.ready = ReadyInfo(
@@ -204,6 +207,34 @@ class LocalProduct:
         runner = SqsLambdaRunner(sqs, self.stack.queue_url, self.stack.queue_arn, triage_app.lambda_handler)
         runner.start()
         self._stoppers.append(runner.stop)
+
+    def _subscribe_alert_inbox(self) -> None:
+        """An SQS queue on both alert topics, standing in for the e-mail and chat subscriptions."""
+        import boto3
+
+        sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
+        sns = boto3.client("sns", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
+        url = sqs.create_queue(QueueName=f"{_INBOX_PREFIX}-{id(self)}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for topic in (self.stack.critical_topic_arn, self.stack.sla_topic_arn):
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        self._inbox = (sqs, url)
+
+    def received_alerts(self) -> list[dict[str, Any]]:
+        """Every alert delivered so far and not read yet: SNS's JSON (Subject, Message, MessageAttributes)."""
+        import json
+
+        sqs, url = self._inbox
+        alerts: list[dict[str, Any]] = []
+        while True:
+            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+                "Messages", []
+            )
+            if not got:
+                return alerts
+            for message in got:
+                alerts.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
     def _start_deadline_watcher(self) -> None:
         from functions.watcher import app as watcher_app

@@ -99,3 +99,13 @@ def test_figurative_traps_stay_routine(demo_output: str) -> None:
     assert grading["trap-en"][1] == "3"
     # AND the electric leakage in traditional characters is urgent
     assert grading["heater-leak"][1] == "1"
+
+
+def test_pr_compliance_and_team_leads_receive_their_alerts(demo_output: str) -> None:
+    # GIVEN the alerts part of the demo (read back from a queue subscribed to both SNS topics)
+    summary = next(line for line in demo_output.splitlines() if line.startswith("alerts received: "))
+    # THEN the group complaint alerted once, the safety cases and the 12315 threat reached PR + compliance
+    assert "group_complaint × 1" in summary and "safety_incident" in summary and "media_or_regulator" in summary
+    # AND the watcher's first-response warnings reached the team leads
+    assert "sla_warning" in summary
+    assert "5 of 5 now urgent" in demo_output
