@@ -77,6 +77,7 @@ class AlertingPolicy(BaseModel):
     critical: list[CriticalCause]
     group_complaint: GroupComplaintPolicy
     surge: SurgePolicy
+    sla_digest_over: int = Field(ge=1)
 
     def critical_causes(self, reason_rules: Iterable[str]) -> list[CriticalCause]:
         fired = set(reason_rules)

@@ -5,7 +5,8 @@ time has come (an index query, not a scan), and acts once per state change:
 - open → warned at the warning time; open/warned → breached at the due time;
 - one ticket write per ticket and run: a tag per change (`sla_warning_<kind>`,
   `sla_breach_<kind>`) and one internal note in the ticket's language;
-- one alert per change to the `sla` topic (team leads);
+- one alert per change to the `sla` topic (team leads), or one digest for the whole run when
+  more tickets changed than alerting.yaml's `sla_digest_over`;
 - the new state is saved last: if Zendesk or SNS fails, the next run tries the same change
   again (tags are additive, so a repeated write changes nothing on the ticket).
 When Zendesk asks us to wait (429, write budget), the run stops and the rest waits a minute.
@@ -78,10 +79,13 @@ class DeadlineWatch:
     def run(self, now: datetime) -> WatchReport:
         report = WatchReport()
         due = self._records.tickets_to_check(now)
+        # Many changes at once (an outage, a holiday backlog) go out as one digest, not a storm.
+        digest = len(due) > self._policy.alerting.sla_digest_over
+        held: list[tuple[ComplaintRecord, list[Alert]]] = []
         for position, ticket_id in enumerate(due):
             report.checked += 1
             try:
-                self._check(ticket_id, now, report)
+                checked = self._check(ticket_id, now, report)
             except ZendeskRetryLater:
                 report.deferred = len(due) - position
                 logger.warning("zendesk asked us to wait; the rest waits for the next run")
@@ -89,19 +93,61 @@ class DeadlineWatch:
             except Exception:  # one ticket's failure must not stop the others' warnings
                 logger.exception("deadline check failed", extra={"ticket_id": ticket_id})
                 report.failed.append(ticket_id)
+                continue
+            if checked is None:
+                continue
+            if digest:
+                held.append(checked)
+            else:
+                self._deliver([checked])
+        if held:
+            self._deliver(held, as_digest=True)
         return report
 
-    def _check(self, ticket_id: int, now: datetime, report: WatchReport) -> None:
+    def _deliver(
+        self, checked: list[tuple[ComplaintRecord, list[Alert]]], *, as_digest: bool = False
+    ) -> None:
+        """Alerts first, then the new states: a failed publish leaves the change for the next run."""
+        alerts = [alert for _, batch in checked for alert in batch]
+        if as_digest:
+            self._alerts.publish(self._digest(alerts))
+        else:
+            for alert in alerts:
+                self._alerts.publish(alert)
+        for record, _ in checked:
+            try:
+                self._records.save(record)
+            except Exception:  # the ticket's next check repeats the change; nothing is lost
+                logger.exception("saving the deadline state failed", extra={"ticket_id": record.ticket_id})
+
+    def _digest(self, alerts: list[Alert]) -> Alert:
+        breaches = sum(a.cause == "sla_breach" for a in alerts)
+        warnings = len(alerts) - breaches
+        ordered = sorted(alerts, key=lambda a: (a.cause != "sla_breach", a.level, a.ticket_id))
+        return Alert(
+            topic="sla",
+            cause="sla_digest",
+            ticket_id=ordered[0].ticket_id,
+            level=min(a.level for a in alerts),
+            subject=f"SLA digest: {breaches} breaches, {warnings} warnings",
+            body="\n\n".join(a.subject + "\n" + a.body.splitlines()[-1] for a in ordered),
+            attributes={"breaches": str(breaches), "warnings": str(warnings)},
+        )
+
+    def _check(
+        self, ticket_id: int, now: datetime, report: WatchReport
+    ) -> tuple[ComplaintRecord, list[Alert]] | None:
+        """Write the ticket for what changed; return the new record and its alerts (not sent yet)."""
         record = self._records.get(ticket_id)
         if record is None:
-            return
+            return None
         changed: list[Obligation] = []
         for obligation in record.open_obligations():
             state = _state_at(obligation, now)
             if state != obligation.state:
                 changed.append(obligation.model_copy(update={"state": state}))
         if not changed:
-            return
+            return None
         writer = NoteWriter(self._policy.ticket_note, self._policy.compliance, record.language)
         tags = [(BREACH_TAG if o.state == "breached" else WARNING_TAG).format(o.kind) for o in changed]
         sections = [*(writer.deadline_state(o) for o in changed), writer.policy(self._policy.version)]
@@ -118,14 +164,15 @@ class DeadlineWatch:
         except (ZendeskNotFound, ZendeskValidationError):
             # Deleted or closed: nothing to show on the ticket, but the state change and the alert stand.
             logger.warning("ticket cannot take the deadline note", extra={"ticket_id": ticket_id})
+        alerts = []
         for obligation in changed:
-            self._alerts.publish(self._alert(record, obligation))
+            alerts.append(self._alert(record, obligation))
             record = record.with_obligation(obligation)
             if obligation.state == "breached":
                 report.breached += 1
             else:
                 report.warned += 1
-        self._records.save(record)
+        return record, alerts
 
     def _alert(self, record: ComplaintRecord, obligation: Obligation) -> Alert:
         zh = self._policy.ticket_note.labels["zh"]

@@ -115,3 +115,20 @@ def test_a_rate_limit_defers_the_rest_and_loses_nothing(world) -> None:
     # AND the next run makes it
     watch.run(first.due_at + timedelta(minutes=1))
     assert records.get(ticket_id).obligations["first_response"].state == "breached"
+
+
+def test_many_changes_in_one_run_go_out_as_one_digest(world) -> None:
+    api, records, alerts, watch = world
+    # GIVEN more tickets reaching their warning in the same minute than the digest threshold
+    many = ENGINE.policy.alerting.sla_digest_over + 1
+    tickets = [triaged(api, records) for _ in range(many)]
+    latest_warning = max(records.get(t).obligations["first_response"].warn_at for t in tickets)
+    # WHEN the watcher runs
+    report = watch.run(latest_warning)
+    # THEN every ticket is warned and tagged, but the team leads get one digest naming them all
+    assert report.warned + report.breached >= many
+    assert [a.cause for a in alerts.sent] == ["sla_digest"]
+    digest = alerts.sent[0]
+    assert all(f"#{t}" in digest.body for t in tickets)
+    # (the fake clock ticks per call, so the earliest tickets may already be past due)
+    assert {records.get(t).obligations["first_response"].state for t in tickets} <= {"warned", "breached"}
