@@ -1,0 +1,110 @@
+"""How the deadline watcher finds its work among many open obligations.
+
+Loads N open obligations (default 100,000) into the complaints table on a moto server in a child
+process, with `--due` of them (default 1,000) past their check time, then times
+`ComplaintStore.tickets_to_check(now)` — the watcher's per-minute index query over the sparse
+`by_watch_time` index — and counts the items DynamoDB reads (the query's ScannedCount summed over
+shards and pages; in DynamoDB, read units follow these items, not the table size).
+
+    .venv/bin/python bench/watcher_index.py [--obligations 100000] [--due 1000]
+
+What this does not time: the per-ticket work after the query (one record read, one Zendesk
+write, one SNS publish, one transaction per ticket that changed), which grows with the tickets
+that are due, not with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import boto3
+
+from infra.complaints import WATCH_INDEX, WATCH_SHARDS, ComplaintStore, utc_text, watch_shard
+from infra.local_aws import MotoServerProcess, provision_local_stack
+
+NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--obligations", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    with MotoServerProcess() as moto:
+        stack = provision_local_stack(moto.endpoint_url, prefix="bench-watch")
+        resource = boto3.resource(
+            "dynamodb",
+            endpoint_url=moto.endpoint_url,
+            region_name=stack.region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        table = resource.Table(stack.complaints_table)
+        started = time.perf_counter()
+        with table.batch_writer() as batch:
+            for number in range(args.obligations):
+                ticket_id = number + 1
+                late = number < args.due
+                check_at = NOW - timedelta(minutes=1) if late else NOW + timedelta(hours=1 + number % 72)
+                batch.put_item(
+                    Item={
+                        "pk": f"TICKET#{ticket_id}",
+                        "sk": "OBLIGATION#first_response",
+                        "ticket_id": ticket_id,
+                        "kind": "first_response",
+                        "state": "open",
+                        "watch_shard": watch_shard(ticket_id),
+                        "watch_at": utc_text(check_at),
+                    }
+                )
+        loading = time.perf_counter() - started
+        store = ComplaintStore(table)
+        timings = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            found = store.tickets_to_check(NOW)
+            timings.append(time.perf_counter() - started)
+        scanned = _items_read(table)
+
+    print(f"watcher index: {args.obligations} open obligations, {args.due} due, {WATCH_SHARDS} shards")
+    print(f"  loaded in {loading:.1f} s (moto, batch writes)")
+    print(f"  tickets found       {len(found)} (expected {args.due})")
+    print(
+        f"  query time          median {statistics.median(timings) * 1000:.0f} ms, best {min(timings) * 1000:.0f} ms "
+        f"over {args.runs} runs"
+    )
+    print(f"  items read per run  {scanned} (the due ones only, not the {args.obligations} in the index)")
+    return 0 if len(found) == args.due else 1
+
+
+def _items_read(table: object) -> int:
+    total = 0
+    for shard in range(WATCH_SHARDS):
+        query = {
+            "IndexName": WATCH_INDEX,
+            "KeyConditionExpression": "watch_shard = :s AND watch_at <= :now",
+            "ExpressionAttributeValues": {":s": f"WATCH#{shard}", ":now": utc_text(NOW)},
+            "Select": "COUNT",
+        }
+        while True:
+            page = table.query(**query)  # type: ignore[attr-defined]
+            total += int(page["ScannedCount"])
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return total
+
+
+if __name__ == "__main__":
+    sys.exit(main())
