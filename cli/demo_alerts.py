@@ -8,6 +8,7 @@ to both topics, as an e-mail or chat subscription would receive it.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -67,9 +68,18 @@ def alert_sections(product: LocalProduct, client: ZendeskClient) -> list[Section
         if cause in shown:
             continue
         shown.add(cause)
-        body = [f"  │ {line}" for line in str(alert.get("Message", "")).splitlines()]
+        body = [f"  │ {line}" for line in _text(alert).splitlines()[1:]]
         sections.append(Section(f"Alert · {cause} · {alert.get('Subject', '')}", tuple(body)))
     return sections
+
+
+def _text(alert: dict[str, Any]) -> str:
+    """The chat variant's text (subject line first), as an SQS subscriber receives it."""
+    message = str(alert.get("Message", ""))
+    try:
+        return str(json.loads(message)["text"])
+    except (ValueError, KeyError, TypeError):
+        return message
 
 
 def _attribute(alert: dict[str, Any], name: str) -> str:

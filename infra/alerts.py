@@ -1,13 +1,16 @@
 """Alerts to people, through SNS topics: `critical` (PR + compliance) and `sla` (team leads).
 
 One alert is one SNS message: a subject a person can triage from a phone's lock screen (SNS
-allows 100 ASCII characters), a plain-text body in Chinese and English, and message attributes
+allows 100 ASCII characters), a plain-text body in Chinese and English for e-mail and SMS, a
+JSON variant for machines and chat (`{"text", "cause", "level", "ticket_id", ...}`: Slack and
+chat webhooks post `text` as is) for SQS, HTTPS and Lambda subscribers, and message attributes
 (cause, level, ticket) so subscriptions can filter. Callers decide *whether* to alert (once per
 cause per ticket); this adapter only delivers.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,10 +39,33 @@ class AlertPublisher:
         subject = _sns_subject(alert.subject)
         attributes = {"cause": alert.cause, "level": str(alert.level), "ticket_id": str(alert.ticket_id)}
         attributes.update(alert.attributes)
+        text = f"{alert.subject}\n{alert.body}"
+        for_machines = json.dumps(
+            {
+                "text": text,
+                "cause": alert.cause,
+                "level": alert.level,
+                "ticket_id": alert.ticket_id,
+                "topic": alert.topic,
+                "attributes": attributes,
+            },
+            ensure_ascii=False,
+        )
         response = self._sns.publish(
             TopicArn=self._topic_arns[alert.topic],
             Subject=subject,
-            Message=alert.body,
+            MessageStructure="json",
+            Message=json.dumps(
+                {
+                    "default": text,
+                    "email": alert.body,
+                    "sms": alert.subject,
+                    "sqs": for_machines,
+                    "https": for_machines,
+                    "lambda": for_machines,
+                },
+                ensure_ascii=False,
+            ),
             MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
         )
         return str(response["MessageId"])

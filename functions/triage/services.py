@@ -6,8 +6,6 @@ first event, so that importing the handler stays cheap.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +13,7 @@ import boto3
 
 from functions.triage.surge_watch import SurgeWatch
 from functions.triage.ticket_triage import TicketTriage
-from functions.zendesk_access import zendesk_client
+from functions.zendesk_access import CachedCatalog, zendesk_client
 from infra.alerts import AlertPublisher
 from infra.category_counts import WeeklyCategoryCounts
 from infra.complaints import ComplaintStore
@@ -24,36 +22,8 @@ from infra.problem_clusters import ProblemClusters
 from infra.queue import TicketEventQueue
 from infra.settings import TriageSettings
 from integrations.zendesk.client import ZendeskClient
-from integrations.zendesk.ticket_fields import FieldCatalog
 from policies.engine import TriageEngine
 from policies.pii import load_pii_policy
-
-CATALOG_MAX_AGE_SECONDS = 300.0  # a bootstrap run after deploy is picked up within five minutes
-
-
-class CachedCatalog:
-    """The account's field and group ids, read at most once per `max_age` seconds."""
-
-    def __init__(
-        self,
-        client: ZendeskClient,
-        max_age: float = CATALOG_MAX_AGE_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._client = client
-        self._max_age = max_age
-        self._clock = clock
-        self._catalog: FieldCatalog | None = None
-        self._read_at = 0.0
-
-    def __call__(self) -> FieldCatalog:
-        now = self._clock()
-        if self._catalog is None or now - self._read_at > self._max_age:
-            self._catalog = FieldCatalog.from_account(
-                self._client.list_ticket_fields(), self._client.list_groups()
-            )
-            self._read_at = now
-        return self._catalog
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.watcher.deadline_watch import DeadlineWatch
-from functions.zendesk_access import zendesk_client
+from functions.zendesk_access import CachedCatalog, zendesk_client
 from infra.alerts import AlertPublisher
 from infra.complaints import ComplaintStore
 from infra.settings import WatcherSettings
@@ -35,6 +35,7 @@ def watcher() -> DeadlineWatch:
         zendesk,
         AlertPublisher(boto3.client("sns"), {"sla": settings.sla_topic_arn}),
         ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
+        catalog=CachedCatalog(zendesk),
     )
 
 

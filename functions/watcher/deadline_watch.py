@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from infra.alerts import Alert
 from integrations.zendesk.errors import ZendeskNotFound, ZendeskRetryLater, ZendeskValidationError
 from integrations.zendesk.internal_note import NoteWriter, format_due, join_sections
+from integrations.zendesk.ticket_fields import SLA_STATE_FIELD, FieldCatalog
 from integrations.zendesk.ticket_update import METADATA_KEY
 from policies.complaint_state import ComplaintRecord, Obligation
 from policies.loader import Policy
@@ -69,12 +70,14 @@ class DeadlineWatch:
         alerts: AlertSink,
         *,
         ticket_url: Callable[[int], str],
+        catalog: Callable[[], FieldCatalog] = lambda: FieldCatalog(field_ids={}, group_ids={}),
     ) -> None:
         self._policy = policy
         self._records = records
         self._tickets = tickets
         self._alerts = alerts
         self._ticket_url = ticket_url
+        self._catalog = catalog
 
     def run(self, now: datetime) -> WatchReport:
         report = WatchReport()
@@ -152,15 +155,16 @@ class DeadlineWatch:
         tags = [(BREACH_TAG if o.state == "breached" else WARNING_TAG).format(o.kind) for o in changed]
         sections = [*(writer.deadline_state(o) for o in changed), writer.policy(self._policy.version)]
         note = join_sections(sections)
+        changes: dict[str, Any] = {
+            "additional_tags": tags,
+            "comment": {"body": note, "public": False},
+            "metadata": {METADATA_KEY: {"watch": [f"{o.kind}:{o.state}" for o in changed]}},
+        }
+        state_field = self._catalog().field_ids.get(SLA_STATE_FIELD)
+        if state_field is not None:
+            changes["custom_fields"] = [{"id": state_field, "value": _sla_state(record, changed)}]
         try:
-            self._tickets.update_ticket(
-                ticket_id,
-                {
-                    "additional_tags": tags,
-                    "comment": {"body": note, "public": False},
-                    "metadata": {METADATA_KEY: {"watch": [f"{o.kind}:{o.state}" for o in changed]}},
-                },
-            )
+            self._tickets.update_ticket(ticket_id, changes)
         except (ZendeskNotFound, ZendeskValidationError):
             # Deleted or closed: nothing to show on the ticket, but the state change and the alert stand.
             logger.warning("ticket cannot take the deadline note", extra={"ticket_id": ticket_id})
@@ -201,6 +205,15 @@ class DeadlineWatch:
             body=body,
             attributes={"deadline": obligation.kind, "rule": obligation.rule},
         )
+
+
+def _sla_state(record: ComplaintRecord, changed: list[Obligation]) -> str:
+    """Every deadline of the ticket now warned or breached, for the SLA state field (views can sort on it)."""
+    current = {o.kind: o for o in record.obligations.values()} | {o.kind: o for o in changed}
+    flagged = sorted(
+        (o for o in current.values() if o.state in ("warned", "breached")), key=lambda o: o.due_at
+    )
+    return "; ".join(f"{o.state} {o.kind} {o.due_at.isoformat(timespec='minutes')}" for o in flagged)
 
 
 def _state_at(obligation: Obligation, now: datetime) -> str:

@@ -20,6 +20,7 @@ from policies.taxonomy import CATEGORIES, SUBTYPES, DeadlineKind
 LEVEL_FIELD = "Complaint level"
 CATEGORY_FIELD = "Complaint category"
 SUBTYPE_FIELD = "Complaint subtype"
+SLA_STATE_FIELD = "Complaint SLA state"
 DUE_FIELD_PREFIX = "Complaint due: "
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = get_args(DeadlineKind)
 LEVELS = (1, 2, 3)
@@ -80,6 +81,14 @@ def plugin_field_definitions() -> list[dict[str, Any]]:
         }
         for kind in DEADLINE_KINDS
     ]
+    fields.append(
+        {
+            "type": "text",
+            "title": SLA_STATE_FIELD,
+            "description": "Deadlines warned or breached, set by the deadline watcher (R-SLA-6).",
+            "active": True,
+        }
+    )
     return fields
 
 

@@ -107,8 +107,14 @@ def test_a_breached_first_response_is_tagged_noted_and_alerted_once(world: World
     # THEN the breach is recorded, tagged on the ticket with a note, and alerted exactly once
     assert summary["breached"] >= 1 and again["breached"] == 0
     assert world.store.get(ticket["id"]).obligations["first_response"].state == "breached"
-    assert "sla_breach_first_response" in world.zendesk.get_ticket(ticket["id"])["tags"]
+    shown = world.zendesk.get_ticket(ticket["id"])
+    assert "sla_breach_first_response" in shown["tags"]
+    state_field = catalog.field_ids["Complaint SLA state"]
+    assert "breached first_response" in next(
+        f["value"] for f in shown["custom_fields"] if f["id"] == state_field
+    )
     alerts = [a for a in world.alerts() if a["MessageAttributes"]["deadline"]["Value"] == "first_response"]
     assert len(alerts) == 1
     assert alerts[0]["MessageAttributes"]["cause"]["Value"] == "sla_breach"
-    assert f"/agent/tickets/{ticket['id']}" in alerts[0]["Message"]
+    chat = json.loads(alerts[0]["Message"])  # the JSON variant SQS, HTTPS and chat subscribers get
+    assert f"/agent/tickets/{ticket['id']}" in chat["text"] and chat["cause"] == "sla_breach"
