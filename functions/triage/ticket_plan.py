@@ -13,6 +13,7 @@ decides. The caller reads and writes. Rules applied here:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,9 +53,10 @@ class GroupFinding:
 
 
 class TicketPlanner:
-    def __init__(self, engine: TriageEngine) -> None:
+    def __init__(self, engine: TriageEngine, mask: Callable[[str], str] = lambda text: text) -> None:
         self.engine = engine
         self.policy = engine.policy
+        self._mask = mask
         self._signal_by_tag = {
             tag: signal.name
             for signal in self.policy.grading.signals
@@ -411,7 +413,7 @@ class TicketPlanner:
         return record
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
-        return NoteWriter(self.policy.ticket_note, self.policy.compliance, record.language)
+        return NoteWriter(self.policy.ticket_note, self.policy.compliance, record.language, self._mask)
 
 
 def _headline(record: ComplaintRecord) -> dict[str, object]:

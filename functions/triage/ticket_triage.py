@@ -98,7 +98,7 @@ class TicketTriage:
         mask: Callable[[str], str] = lambda text: text,
         max_conflicts: int = DEFAULT_MAX_CONFLICTS,
     ) -> None:
-        self._planner = TicketPlanner(engine)
+        self._planner = TicketPlanner(engine, mask)
         self._policy = engine.policy
         self._alerts = alerts
         self._surges = surges

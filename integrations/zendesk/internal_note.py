@@ -6,7 +6,7 @@ when, next steps, remedies to offer, and the reply-compliance reminders (R-COMP-
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from policies.complaint_state import Obligation
@@ -25,10 +25,17 @@ def format_due(at: datetime) -> str:
 class NoteWriter:
     """Builds note sections; the triage joins the sections of one event into one note."""
 
-    def __init__(self, wording: TicketNotePolicy, compliance: CompliancePolicy, language: Language) -> None:
+    def __init__(
+        self,
+        wording: TicketNotePolicy,
+        compliance: CompliancePolicy,
+        language: Language,
+        mask: Callable[[str], str] = lambda text: text,
+    ) -> None:
         self.labels: NoteLabels = wording.labels[language]
         self._compliance = compliance
         self._language = language
+        self._mask = mask  # R-COMP-4: quoted customer words never show ID-card or bank-card numbers
 
     def headline(self, *, level: int, category: str, subtype: str, emotion: str, is_complaint: bool) -> str:
         parts = [self.labels.title, self.labels.level_names[level], f"{category} / {subtype}"]  # type: ignore[index]
@@ -38,7 +45,7 @@ class NoteWriter:
         return line if is_complaint else f"{line}\n{self.labels.not_a_complaint}"
 
     def why(self, reasons: Iterable[Reason]) -> list[str]:
-        lines = [f"- {r.rule}: “{r.evidence}”" for r in reasons]
+        lines = [f"- {r.rule}: “{self._mask(r.evidence)}”" for r in reasons]
         return [f"{self.labels.why}:", *lines] if lines else []
 
     def due(self, obligations: Iterable[Obligation]) -> list[str]:

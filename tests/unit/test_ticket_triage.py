@@ -342,3 +342,21 @@ def test_a_raise_to_level_one_alerts_then(api, records) -> None:
     # THEN PR and compliance hear of it, quoting the new message
     assert [a.cause for a in alerts.sent] == ["media_or_regulator"]
     assert "FTC" in alerts.sent[0].body
+
+
+def test_quoted_customer_words_never_show_a_bank_card_number(api, records) -> None:
+    from policies.pii import load_pii_policy
+
+    # GIVEN a regulator threat whose sentence gives a bank card number (a Luhn-valid test number)
+    mask = load_pii_policy().mask
+    alerts = RecordedAlerts()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, alerts=alerts, mask=mask)
+    card = "4111111111111111"
+    ticket_id = api.add_ticket("重复扣款", f"卡号{card}被重复扣款两次,不退我就打12315投诉你们")
+    # WHEN triaged
+    triage.handle(event(ticket_id))
+    # THEN the note and the alert quote the customer's sentence, with the number masked
+    note = api.updates[0][1]["comment"]["body"]
+    (alert,) = alerts.sent
+    for text in (note, alert.body):
+        assert "12315" in text and card not in text and mask(card) in text
