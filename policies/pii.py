@@ -3,12 +3,12 @@
 Outside the encrypted archive section, an ID-card or bank-card number never appears in clear: alert
 texts, internal notes quoting the customer and logs go through `PiiPolicy.mask` first.
 
-How numbers are found, in one pass of one precompiled regular expression over the text:
+How numbers are found, in one pass over the text (regular expressions compiled once, at import):
 
 - A *digit sequence* is a maximal run of digit groups (ASCII or full-width digits) joined by single
   separators (space, hyphen, ideographic space, full-width hyphen), optionally ending in a check
-  character X/x (also full-width) not followed by a digit. Sequences are maximal, so a number is never
-  matched inside a longer run of digits.
+  character X/x (also full-width), which always ends the sequence. Sequences are maximal, so a number is
+  never matched inside a longer run of digits.
 - Each group on its own is a number when it is a valid ID card (18 characters with a valid ISO 7064
   MOD 11-2 check character and a real birth date; or, if enabled, the 15-digit first-generation form
   with a real YYMMDD date) or a bank card (min..max digits passing the Luhn check). ID wins when both fit.
@@ -42,11 +42,10 @@ PiiKind = Literal["id_card", "bank_card"]
 _DIGIT_CLASS = "0-9\uff10-\uff19"  # ASCII and full-width digits
 _CHECK_X = "Xx\uff38\uff58"  # the ID check character "X", any case, ASCII or full-width
 _SEPARATORS = frozenset(" -\u3000\uff0d")  # space, hyphen, ideographic space, full-width hyphen
+_DROP_SEPARATORS = str.maketrans(dict.fromkeys(_SEPARATORS))
 _SEPARATOR_CLASS = " \\-\u3000\uff0d"
 
-_SEQUENCE = re.compile(
-    rf"[{_DIGIT_CLASS}]+(?:[{_SEPARATOR_CLASS}][{_DIGIT_CLASS}]+)*(?:[{_CHECK_X}](?![{_DIGIT_CLASS}]))?"
-)
+_SEQUENCE = re.compile(rf"[{_DIGIT_CLASS}]+(?:[{_SEPARATOR_CLASS}][{_DIGIT_CLASS}]+)*[{_CHECK_X}]?")
 _GROUP = re.compile(rf"[{_DIGIT_CLASS}]+[{_CHECK_X}]?")
 _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
 
@@ -246,73 +245,91 @@ class PiiPolicy(BaseModel):
         if shortest is None:
             return
         for sequence in _SEQUENCE.finditer(text):
-            if sequence.end() - sequence.start() < shortest:
+            if len(sequence.group().translate(_DROP_SEPARATORS)) < shortest:  # too few digits for any number
                 continue
             groups = [
                 (group.start(), group.end(), group.group().translate(_TO_ASCII))
                 for group in _GROUP.finditer(text, sequence.start(), sequence.end())
             ]
             if len(groups) == 1:
-                kind = self._kind_of(groups[0][2])
-                if kind is not None:
-                    yield kind, sequence.start(), sequence.end(), True, True
+                found = self._number_kind(groups[0][2])
+                if found is not None:
+                    kind, stray = found
+                    yield kind, sequence.start(), sequence.end() - stray, True, True
                 continue
-            yield from self._scan_groups(text, groups)
+            yield from self._scan_groups(text, groups, shortest)
 
     def _scan_groups(
-        self, text: str, groups: list[tuple[int, int, str]]
+        self, text: str, groups: list[tuple[int, int, str]], shortest: int
     ) -> Iterator[tuple[PiiKind, int, int, bool, bool]]:
         """Numbers in a digit sequence of several groups: single groups first, then grouped forms."""
         count = len(groups)
-        single = [self._kind_of(digits) for _, _, digits in groups]
-        found: list[tuple[int, int, PiiKind]] = [
-            (index, index + 1, kind) for index, kind in enumerate(single) if kind is not None
+        layouts, window_sizes = self._layouts, self._window_sizes  # private attributes are slow to read
+        single = [self._number_kind(digits) if len(digits) >= shortest else None for _, _, digits in groups]
+        found: list[tuple[int, int, PiiKind, int]] = [
+            (index, index + 1, *number) for index, number in enumerate(single) if number is not None
         ]
-        windows: list[tuple[int, int, PiiKind]] = []
+        windows: list[tuple[int, int, PiiKind, int]] = []
         for first in range(count):
-            for size in self._window_sizes:
+            for size in window_sizes:
                 stop = first + size
-                if stop > count or any(kind is not None for kind in single[first:stop]):
+                if stop > count or any(number is not None for number in single[first:stop]):
                     break
-                kind = self._grouped_kind_of(text, groups[first:stop])
-                if kind is None:
+                number = self._grouped_kind(text, groups[first:stop], layouts)
+                if number is None:
                     continue
                 if windows and first < windows[-1][1]:  # overlaps the previous window: one span
-                    windows[-1] = (windows[-1][0], max(stop, windows[-1][1]), windows[-1][2])
+                    previous = windows[-1]
+                    stray = number[1] if stop > previous[1] else min(number[1], previous[3])
+                    windows[-1] = (previous[0], max(stop, previous[1]), previous[2], stray)
                 else:
-                    windows.append((first, stop, kind))
+                    windows.append((first, stop, *number))
         found.extend(windows)
         found.sort()
-        for first, stop, kind in found:
-            yield kind, groups[first][0], groups[stop - 1][1], first == 0, stop == count
+        for first, stop, kind, stray in found:
+            yield kind, groups[first][0], groups[stop - 1][1] - stray, first == 0, stop == count
 
-    def _grouped_kind_of(self, text: str, window: list[tuple[int, int, str]]) -> PiiKind | None:
-        kinds = self._layouts.get(tuple(len(digits) for _, _, digits in window))
-        if kinds is None:
+    def _grouped_kind(
+        self,
+        text: str,
+        window: list[tuple[int, int, str]],
+        layouts: dict[tuple[int, ...], tuple[PiiKind, ...]],
+    ) -> tuple[PiiKind, int] | None:
+        """Kind of a number written in groups, and 1 if a final X is a stray letter rather than its end."""
+        lengths = [len(digits) for _, _, digits in window]
+        strays = (0, 1) if window[-1][2].endswith("X") else (0,)
+        candidates = [(stray, layouts.get((*lengths[:-1], lengths[-1] - stray), ())) for stray in strays]
+        if not any(kinds for _, kinds in candidates):
             return None
         if len({text[end] for _, end, _ in window[:-1]}) != 1:  # one kind of separator throughout
             return None
         digits = "".join(digits for _, _, digits in window)
-        for kind in kinds:
-            if (kind == "id_card" and self._is_id_card(digits)) or (
-                kind == "bank_card" and digits.isdigit() and _luhn_valid(digits)
-            ):
-                return kind
+        for stray, kinds in candidates:
+            for kind in kinds:
+                if self._is_kind(kind, digits[: len(digits) - stray]):
+                    return kind, stray
         return None
 
-    def _kind_of(self, digits: str) -> PiiKind | None:
-        """The kind of one ungrouped number (ASCII digits, maybe ending in X), or None."""
-        if self.id_card.enabled and self._is_id_card(digits):
-            return "id_card"
+    def _number_kind(self, digits: str) -> tuple[PiiKind, int] | None:
+        """Kind of an ungrouped number, and 1 if a final X is a stray letter rather than its end."""
+        for stray in (0, 1) if digits.endswith("X") else (0,):
+            number = digits[: len(digits) - stray]
+            for kind in ("id_card", "bank_card"):  # an ID wins when both fit
+                if self._is_kind(kind, number):
+                    return kind, stray
+        return None
+
+    def _is_kind(self, kind: PiiKind, digits: str) -> bool:
+        """Whether `digits` (ASCII digits, maybe ending in X) is a number of this kind, if it is enabled."""
+        if kind == "id_card":
+            return self.id_card.enabled and self._is_id_card(digits)
         rule = self.bank_card
-        if (
+        return (
             rule.enabled
             and rule.min_digits <= len(digits) <= rule.max_digits
             and digits.isdigit()
             and _luhn_valid(digits)
-        ):
-            return "bank_card"
-        return None
+        )
 
     def _is_id_card(self, digits: str) -> bool:
         if len(digits) == _ID_LENGTH:

@@ -208,9 +208,9 @@ def test_phone_order_and_tracking_numbers_survive() -> None:
 
 
 def test_numbers_inside_longer_digit_runs_are_not_partially_matched() -> None:
-    # GIVEN a valid card glued to more digits (21 long) and a valid ID with a digit in front (19 long)
-    for text in (f"1{CARD_16}2222", f"9{ID}"):
-        assert not is_luhn_valid(text) or not text.isdigit()
+    # GIVEN a valid card and a valid ID glued to more digits (21 and 20 digits long, too long for either)
+    for text in (f"1{CARD_16}2222", f"1{make_id('440304', '19900307', '001')}2"):
+        assert is_luhn_valid(text[1:17]) or is_valid_id(text[1:19])
         # THEN no part of the run is taken for a number
         assert POLICY.mask(text) == text
 
@@ -222,6 +222,14 @@ def test_number_inside_a_longer_digit_sequence_is_hidden_on_the_inner_side() -> 
     assert POLICY.mask(f"1234 {grouped(CARD_16, [4, 4, 4, 4], ' ')}") == "1234 **** **** **** 1111"
     other = make_id("440304", "19900307", "001")  # 440304199003070018, ends in a digit
     assert POLICY.mask(f"{other} {other}") == "440*************** **************0018"
+
+
+def test_a_letter_x_after_a_number_is_not_taken_for_its_check_character() -> None:
+    # GIVEN a card and a digit-ending ID directly followed by the letter X
+    other = make_id("440304", "19900307", "001")
+    text = f"{CARD_16}X {other}x"
+    # THEN the numbers are masked and the X stays as it was
+    assert POLICY.mask(text) == f"{'*' * 12}1111X 440{'*' * 11}0018x"
 
 
 def test_disabled_kind_is_left_alone_and_mask_char_comes_from_the_policy() -> None:
@@ -265,7 +273,7 @@ def texts_with_numbers(draw: st.DrawFn) -> str:
 def unmasked_numbers(text: str) -> list[str]:
     """Valid numbers left in `text`, found independently: digit-bounded runs checked by Luhn and MOD 11-2."""
     runs = re.findall(r"(?<![0-9０-９])[0-9０-９]{13,19}(?![0-9０-９])", text)
-    ids = re.findall(r"(?<![0-9０-９])[0-9０-９]{17}[XxＸｘ](?![0-9０-９])", text)
+    ids = re.findall(r"(?<![0-9０-９])[0-9０-９]{17}[XxＸｘ]", text)
     cards = [run for run in runs if is_luhn_valid(run.translate(TO_ASCII))]
     return cards + [run for run in runs + ids if is_valid_id(run)]
 
