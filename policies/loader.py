@@ -18,6 +18,7 @@ from policies.calendar import CalendarPolicy
 from policies.compliance import CompliancePolicy
 from policies.conversation import ConversationPolicy
 from policies.grading_policy import GradingPolicy
+from policies.pii import PiiPolicy
 from policies.remedies import RemediesPolicy
 from policies.routing import RoutingPolicy
 from policies.sla import SlaPolicy
@@ -46,6 +47,7 @@ class Policy:
     conversation: ConversationPolicy
     ticket_note: TicketNotePolicy
     alerting: AlertingPolicy
+    pii: PiiPolicy
     version: str
     directory: Path
 
@@ -60,6 +62,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "conversation.yaml": ConversationPolicy,
     "ticket_note.yaml": TicketNotePolicy,
     "alerting.yaml": AlertingPolicy,
+    "pii.yaml": PiiPolicy,
 }
 
 

@@ -23,7 +23,6 @@ from infra.queue import TicketEventQueue
 from infra.settings import TriageSettings
 from integrations.zendesk.client import ZendeskClient
 from policies.engine import TriageEngine
-from policies.pii import load_pii_policy
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def build_services(settings: TriageSettings) -> TriageServices:
         clusters=ProblemClusters(complaints_table),
         group_queue=TicketEventQueue(sqs, settings.queue_url),
         ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
-        mask=load_pii_policy().mask,  # R-COMP-4: ID-card and bank-card numbers never leave unmasked
+        mask=engine.policy.pii.mask,  # R-COMP-4: ID-card and bank-card numbers never leave unmasked
     )
     return TriageServices(
         settings=settings,
