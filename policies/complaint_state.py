@@ -33,13 +33,24 @@ class Obligation(BaseModel):
     opened_by: str = Field(description="the event (or comment) that opened it")
     closed_at: AwareDatetime | None = None
     closed_by: str | None = None
+    changed_at: AwareDatetime | None = Field(
+        default=None, description="when the watcher last changed the state"
+    )
+    on_ticket: bool = Field(
+        default=True, description="False while a warning/breach is not yet shown in Zendesk"
+    )
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
     def next_check_at(self) -> datetime | None:
-        """When the deadline watcher must look at it next: the warning, then the breach; None when done."""
+        """When the deadline watcher must look at it next: the warning, then the breach; None when done.
+
+        A state change not yet shown on the ticket (Zendesk was throttling) is due again at once.
+        """
+        if not self.on_ticket and self.changed_at is not None:
+            return self.changed_at
         if self.state == "open" and self.warn_at is not None and self.warn_at < self.due_at:
             return self.warn_at
         if self.state in ("open", "warned"):

@@ -3,13 +3,14 @@
 Zendesk's own automations run hourly; this runs each minute, reads only the obligations whose
 time has come (an index query, not a scan), and acts once per state change:
 - open → warned at the warning time; open/warned → breached at the due time;
-- one ticket write per ticket and run: a tag per change (`sla_warning_<kind>`,
-  `sla_breach_<kind>`) and one internal note in the ticket's language;
 - one alert per change to the `sla` topic (team leads), or one digest for the whole run when
-  more tickets changed than alerting.yaml's `sla_digest_over`;
-- the new state is saved last: if Zendesk or SNS fails, the next run tries the same change
-  again (tags are additive, so a repeated write changes nothing on the ticket).
-When Zendesk asks us to wait (429, write budget), the run stops and the rest waits a minute.
+  more changes came than alerting.yaml's `sla_digest_over`; then the new states are saved.
+  Alerts and states never wait for Zendesk: a breach is known within the minute whatever the
+  Zendesk load. If SNS fails, nothing is saved and the next run repeats the change;
+- then one ticket write per changed ticket: a tag per change (`sla_warning_<kind>`,
+  `sla_breach_<kind>`), the SLA state field and one internal note in the ticket's language.
+  A change Zendesk defers (429, write budget) stays marked "not on the ticket" and is due again,
+  so the next run writes it; tags are additive, so a repeated write changes nothing.
 """
 
 from __future__ import annotations
@@ -82,46 +83,53 @@ class DeadlineWatch:
     def run(self, now: datetime) -> WatchReport:
         report = WatchReport()
         due = self._records.tickets_to_check(now)
-        # Many changes at once (an outage, a holiday backlog) go out as one digest, not a storm.
-        digest = len(due) > self._policy.alerting.sla_digest_over
-        held: list[tuple[ComplaintRecord, list[Alert]]] = []
-        for position, ticket_id in enumerate(due):
-            report.checked += 1
+        report.checked = len(due)
+        # 1. Decide: every state change that has come, for every due ticket.
+        changes: list[tuple[ComplaintRecord, list[Obligation]]] = []
+        for ticket_id in due:
             try:
-                checked = self._check(ticket_id, now, report)
-            except ZendeskRetryLater:
-                report.deferred = len(due) - position
-                logger.warning("zendesk asked us to wait; the rest waits for the next run")
-                break
-            except Exception:  # one ticket's failure must not stop the others' warnings
-                logger.exception("deadline check failed", extra={"ticket_id": ticket_id})
+                record = self._records.get(ticket_id)
+            except Exception:
+                logger.exception("reading the complaint failed", extra={"ticket_id": ticket_id})
                 report.failed.append(ticket_id)
                 continue
-            if checked is None:
-                continue
-            if digest:
-                held.append(checked)
+            if record is not None:
+                changes.append((record, _changes_at(record, now)))
+        # 2. Tell people, then record: states and alerts never wait for Zendesk (minute precision).
+        alerts = [self._alert(record, o) for record, changed in changes for o in changed]
+        for o in (o for _, changed in changes for o in changed):
+            if o.state == "breached":
+                report.breached += 1
             else:
-                self._deliver([checked])
-        if held:
-            self._deliver(held, as_digest=True)
-        return report
-
-    def _deliver(
-        self, checked: list[tuple[ComplaintRecord, list[Alert]]], *, as_digest: bool = False
-    ) -> None:
-        """Alerts first, then the new states: a failed publish leaves the change for the next run."""
-        alerts = [alert for _, batch in checked for alert in batch]
-        if as_digest:
+                report.warned += 1
+        if len(alerts) > self._policy.alerting.sla_digest_over:  # a backlog: one digest, not a storm
             self._alerts.publish(self._digest(alerts))
         else:
             for alert in alerts:
                 self._alerts.publish(alert)
-        for record, _ in checked:
+        recorded = []
+        for record, changed in changes:
+            for obligation in changed:
+                record = record.with_obligation(obligation)
             try:
-                self._records.save(record)
-            except Exception:  # the ticket's next check repeats the change; nothing is lost
+                recorded.append(self._records.save(record) if changed else record)
+            except Exception:  # the next run sees the same change again; nothing is lost
                 logger.exception("saving the deadline state failed", extra={"ticket_id": record.ticket_id})
+                report.failed.append(record.ticket_id)
+        # 3. Show it on the tickets, within the write budget; what Zendesk defers, the next run shows.
+        for position, record in enumerate(recorded):
+            try:
+                self._show_on_ticket(record)
+            except ZendeskRetryLater:
+                report.deferred = len(recorded) - position
+                logger.warning("zendesk asked us to wait; the tickets catch up on the next run")
+                break
+            except Exception:
+                logger.exception(
+                    "writing the deadline state to the ticket failed", extra={"ticket_id": record.ticket_id}
+                )
+                report.failed.append(record.ticket_id)
+        return report
 
     def _digest(self, alerts: list[Alert]) -> Alert:
         breaches = sum(a.cause == "sla_breach" for a in alerts)
@@ -137,46 +145,35 @@ class DeadlineWatch:
             attributes={"breaches": str(breaches), "warnings": str(warnings)},
         )
 
-    def _check(
-        self, ticket_id: int, now: datetime, report: WatchReport
-    ) -> tuple[ComplaintRecord, list[Alert]] | None:
-        """Write the ticket for what changed; return the new record and its alerts (not sent yet)."""
-        record = self._records.get(ticket_id)
-        if record is None:
-            return None
-        changed: list[Obligation] = []
-        for obligation in record.open_obligations():
-            state = _state_at(obligation, now)
-            if state != obligation.state:
-                changed.append(obligation.model_copy(update={"state": state}))
-        if not changed:
-            return None
+    def _show_on_ticket(self, record: ComplaintRecord) -> None:
+        """One write with every state change the ticket does not show yet: tags, the SLA field, a note."""
+        pending = [o for o in record.obligations.values() if not o.on_ticket]
+        if not pending:
+            return
         writer = NoteWriter(self._policy.ticket_note, self._policy.compliance, record.language)
-        tags = [(BREACH_TAG if o.state == "breached" else WARNING_TAG).format(o.kind) for o in changed]
-        sections = [*(writer.deadline_state(o) for o in changed), writer.policy(self._policy.version)]
-        note = join_sections(sections)
         changes: dict[str, Any] = {
-            "additional_tags": tags,
-            "comment": {"body": note, "public": False},
-            "metadata": {METADATA_KEY: {"watch": [f"{o.kind}:{o.state}" for o in changed]}},
+            "additional_tags": [
+                (BREACH_TAG if o.state == "breached" else WARNING_TAG).format(o.kind) for o in pending
+            ],
+            "comment": {
+                "body": join_sections(
+                    [*(writer.deadline_state(o) for o in pending), writer.policy(self._policy.version)]
+                ),
+                "public": False,
+            },
+            "metadata": {METADATA_KEY: {"watch": [f"{o.kind}:{o.state}" for o in pending]}},
         }
         state_field = self._catalog().field_ids.get(SLA_STATE_FIELD)
         if state_field is not None:
-            changes["custom_fields"] = [{"id": state_field, "value": _sla_state(record, changed)}]
+            changes["custom_fields"] = [{"id": state_field, "value": _sla_state(record)}]
         try:
-            self._tickets.update_ticket(ticket_id, changes)
+            self._tickets.update_ticket(record.ticket_id, changes)
         except (ZendeskNotFound, ZendeskValidationError):
-            # Deleted or closed: nothing to show on the ticket, but the state change and the alert stand.
-            logger.warning("ticket cannot take the deadline note", extra={"ticket_id": ticket_id})
-        alerts = []
-        for obligation in changed:
-            alerts.append(self._alert(record, obligation))
-            record = record.with_obligation(obligation)
-            if obligation.state == "breached":
-                report.breached += 1
-            else:
-                report.warned += 1
-        return record, alerts
+            # Deleted or closed: nothing can be shown; stop trying (the state and the alert stand).
+            logger.warning("ticket cannot take the deadline note", extra={"ticket_id": record.ticket_id})
+        for obligation in pending:
+            record = record.with_obligation(obligation.model_copy(update={"on_ticket": True}))
+        self._records.save(record)
 
     def _alert(self, record: ComplaintRecord, obligation: Obligation) -> Alert:
         zh = self._policy.ticket_note.labels["zh"]
@@ -207,11 +204,21 @@ class DeadlineWatch:
         )
 
 
-def _sla_state(record: ComplaintRecord, changed: list[Obligation]) -> str:
+def _changes_at(record: ComplaintRecord, now: datetime) -> list[Obligation]:
+    changed = []
+    for obligation in record.open_obligations():
+        state = _state_at(obligation, now)
+        if state != obligation.state:
+            changed.append(
+                obligation.model_copy(update={"state": state, "changed_at": now, "on_ticket": False})
+            )
+    return changed
+
+
+def _sla_state(record: ComplaintRecord) -> str:
     """Every deadline of the ticket now warned or breached, for the SLA state field (views can sort on it)."""
-    current = {o.kind: o for o in record.obligations.values()} | {o.kind: o for o in changed}
     flagged = sorted(
-        (o for o in current.values() if o.state in ("warned", "breached")), key=lambda o: o.due_at
+        (o for o in record.obligations.values() if o.state in ("warned", "breached")), key=lambda o: o.due_at
     )
     return "; ".join(f"{o.state} {o.kind} {o.due_at.isoformat(timespec='minutes')}" for o in flagged)
 

@@ -102,19 +102,27 @@ def test_a_met_deadline_never_alerts(world) -> None:
     assert records.get(ticket_id).obligations["first_response"].state == "met"
 
 
-def test_a_rate_limit_defers_the_rest_and_loses_nothing(world) -> None:
+def test_zendesk_throttling_delays_the_ticket_not_the_alert(world) -> None:
     api, records, alerts, watch = world
     ticket_id = triaged(api, records)
     first = records.get(ticket_id).obligations["first_response"]
     # GIVEN Zendesk answers 429 to the watcher's write
     api.update_errors.append(ZendeskRateLimited("slow down", retry_after_seconds=30, status=429))
-    # WHEN the watcher runs THEN the change is deferred, not recorded, not alerted
+    writes_before = len(api.updates)
+    # WHEN the watcher runs at the due time
     report = watch.run(first.due_at)
-    assert report.deferred == 1 and alerts.sent == []
-    assert records.get(ticket_id).obligations["first_response"].state == "open"
-    # AND the next run makes it
+    # THEN the breach is recorded and alerted within this run, and only the ticket write waits
+    assert report.deferred == 1
+    assert "sla_breach" in [a.cause for a in alerts.sent]
+    breached = records.get(ticket_id).obligations["first_response"]
+    assert breached.state == "breached" and breached.on_ticket is False
+    assert len(api.updates) == writes_before
+    sent = len(alerts.sent)
+    # WHEN the next run comes THEN the ticket shows it, and nobody is alerted twice
     watch.run(first.due_at + timedelta(minutes=1))
-    assert records.get(ticket_id).obligations["first_response"].state == "breached"
+    assert "sla_breach_first_response" in api.updates[-1][1]["additional_tags"]
+    assert records.get(ticket_id).obligations["first_response"].on_ticket is True
+    assert len(alerts.sent) == sent
 
 
 def test_many_changes_in_one_run_go_out_as_one_digest(world) -> None:
