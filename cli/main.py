@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from cli.failure import CliFailure
 
 # Order here is the order of `triage --help`.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("cli.grade", "cli.evaluate", "cli.demo", "cli.local", "cli.replay_dlq")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "cli.grade",
+    "cli.evaluate",
+    "cli.demo",
+    "cli.local",
+    "cli.replay_dlq",
+    "cli.archive",
+)
 
 POLICY_DIR_ENV = "TRIAGE_POLICY_DIR"  # the same variable policies.loader reads, named here to stay lazy
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C (128 + SIGINT)

@@ -185,3 +185,60 @@ def open_protected(kms: Any, key: str, protected: dict[str, str]) -> list[dict[s
 def _segment(value: str) -> str:
     """A key segment: what S3 keys and shells handle without quoting; never empty."""
     return _SAFE.sub("_", value.strip())[:120] or "_"
+
+
+@dataclass(frozen=True)
+class ArchivedRecord:
+    key: str
+    record: dict[str, Any]
+    retention_mode: str | None
+    retain_until: datetime | None
+    checksum_ok: bool
+
+
+class ArchiveReader:
+    """Finds and checks archived records (for compliance: `triage archive find` / `verify`)."""
+
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+
+    def find_keys(
+        self,
+        *,
+        category: str | None = None,
+        order_no: str | None = None,
+        ticket_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[str]:
+        """Keys under the layout matching every given filter (the category narrows the listing)."""
+        prefix = f"complaints/{_segment(category)}/" if category else "complaints/"
+        found = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                parts = item["Key"].split("/")
+                if len(parts) != 5:
+                    continue
+                _, _, order, ticket, name = parts
+                if order_no is not None and order != _segment(order_no):
+                    continue
+                if ticket_id is not None and ticket != str(int(ticket_id)):
+                    continue
+                at = datetime.strptime(name.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+                if (since is not None and at < since) or (until is not None and at > until):
+                    continue
+                found.append(item["Key"])
+        return sorted(found, key=lambda k: (k.split("/")[3], k.split("/")[4]))
+
+    def read(self, key: str) -> ArchivedRecord:
+        got = self._s3.get_object(Bucket=self._bucket, Key=key)
+        payload = got["Body"].read()
+        expected = (got.get("Metadata") or {}).get("sha256", "")
+        return ArchivedRecord(
+            key=key,
+            record=json.loads(payload),
+            retention_mode=got.get("ObjectLockMode"),
+            retain_until=got.get("ObjectLockRetainUntilDate"),
+            checksum_ok=bool(expected) and hashlib.sha256(payload).hexdigest() == expected,
+        )

@@ -150,6 +150,9 @@ class LocalStack:
     idempotency_table: str
     sla_topic_arn: str
     critical_topic_arn: str
+    archive_bucket: str
+    archive_kms_key_id: str
+    pii_kms_key_id: str
 
 
 def provision_local_stack(
@@ -206,6 +209,7 @@ def provision_local_stack(
         idempotency_table=idempotency_table,
         sla_topic_arn=sns.create_topic(Name=f"{prefix}-sla-alerts")["TopicArn"],
         critical_topic_arn=sns.create_topic(Name=f"{prefix}-critical-alerts")["TopicArn"],
+        **_archive(session, endpoint_url, region, prefix),
     )
 
 
@@ -225,7 +229,47 @@ def local_aws_environment(stack: LocalStack) -> dict[str, str]:
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
         "SLA_TOPIC_ARN": stack.sla_topic_arn,
         "CRITICAL_TOPIC_ARN": stack.critical_topic_arn,
+        "ARCHIVE_BUCKET": stack.archive_bucket,
+        "ARCHIVE_KMS_KEY_ID": stack.archive_kms_key_id,
+        "PII_KMS_KEY_ID": stack.pii_kms_key_id,
     }
+
+
+def _archive(session: Any, endpoint_url: str, region: str, prefix: str) -> dict[str, str]:
+    """The archive bucket (Object Lock, GOVERNANCE for a day: a local stack is a dev stack) and its keys."""
+    s3 = session.client("s3", endpoint_url=endpoint_url)
+    kms = session.client("kms", endpoint_url=endpoint_url)
+    bucket = f"{prefix}-archive".lower()
+    try:
+        s3.create_bucket(
+            Bucket=bucket,
+            CreateBucketConfiguration={"LocationConstraint": region},
+            ObjectLockEnabledForBucket=True,
+        )
+    except ClientError as exc:
+        if _error_code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+            raise
+    s3.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}},
+        },
+    )
+    keys = {}
+    for name in ("archive", "pii"):
+        alias = f"alias/{prefix}-{name}"
+        found = [
+            a
+            for a in kms.list_aliases().get("Aliases", [])
+            if a["AliasName"] == alias and a.get("TargetKeyId")
+        ]
+        if found:
+            keys[name] = kms.describe_key(KeyId=found[0]["TargetKeyId"])["KeyMetadata"]["Arn"]
+        else:
+            keys[name] = kms.create_key(Description=f"{prefix} {name}")["KeyMetadata"]["Arn"]
+            kms.create_alias(AliasName=alias, TargetKeyId=keys[name])
+    return {"archive_bucket": bucket, "archive_kms_key_id": keys["archive"], "pii_kms_key_id": keys["pii"]}
 
 
 def _ensure_queue(sqs: Any, name: str, attributes: dict[str, str]) -> str:

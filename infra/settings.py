@@ -96,6 +96,9 @@ class TriageSettings(BaseModel):
     IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
     CRITICAL_TOPIC_ARN         SNS topic for PR and compliance (level 1, media/regulator, red light)
     SLA_TOPIC_ARN              SNS topic for team leads (yellow light; the watcher's warnings and breaches)
+    ARCHIVE_BUCKET             the audit archive bucket (Object Lock)
+    ARCHIVE_KMS_KEY_ID         KMS key the archive objects are encrypted with (SSE-KMS)
+    PII_KMS_KEY_ID             KMS key that seals ID-card and bank-card numbers (only compliance decrypts)
     ZENDESK_SECRET_NAME        Secrets Manager secret with the Zendesk credentials (deployed runs);
                                without it ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN are read
     ZENDESK_WRITES_PER_MINUTE  the plugin's share of the account's Update Ticket limit (default 50,
@@ -111,6 +114,9 @@ class TriageSettings(BaseModel):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
     sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
+    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
+    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
+    pii_kms_key_id: str = Field(alias="PII_KMS_KEY_ID", min_length=1)
     zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
     zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
     idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)

@@ -205,3 +205,19 @@ class RecordedQueue:
     def enqueue(self, event: Any, raw_body: bytes) -> str:
         self.events.append(event)
         return f"message-{len(self.events)}"
+
+
+class RecordedArchive:
+    """Keeps entries by archive key, as the real one does: a second put of the same event is a no-op."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+        self.puts = 0
+
+    def put(self, entry: Any) -> str:
+        from infra.archive import archive_key
+
+        self.puts += 1
+        key = archive_key(entry)
+        self.entries.setdefault(key, entry)
+        return key

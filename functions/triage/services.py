@@ -15,6 +15,7 @@ from functions.triage.surge_watch import SurgeWatch
 from functions.triage.ticket_triage import TicketTriage
 from functions.zendesk_access import CachedCatalog, zendesk_client
 from infra.alerts import AlertPublisher
+from infra.archive import ArchiveWriter
 from infra.category_counts import WeeklyCategoryCounts
 from infra.complaints import ComplaintStore
 from infra.inbox import TicketEventInbox
@@ -56,6 +57,14 @@ def build_services(settings: TriageSettings) -> TriageServices:
         surges=SurgeWatch(engine.policy, WeeklyCategoryCounts(complaints_table), engine.calendar.zone),
         clusters=ProblemClusters(complaints_table),
         group_queue=TicketEventQueue(sqs, settings.queue_url),
+        archive=ArchiveWriter(
+            boto3.client("s3"),
+            boto3.client("kms"),
+            settings.archive_bucket,
+            archive_key_id=settings.archive_kms_key_id,
+            pii_key_id=settings.pii_kms_key_id,
+            pii=engine.policy.pii,
+        ),
         ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
         mask=engine.policy.pii.mask,  # R-COMP-4: ID-card and bank-card numbers never leave unmasked
     )

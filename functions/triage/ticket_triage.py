@@ -32,6 +32,7 @@ from functions.triage.group_complaints import (
 from functions.triage.surge_watch import SurgeWatch
 from functions.triage.ticket_plan import Plan, TicketPlanner
 from infra.alerts import Alert
+from infra.archive import ArchiveEntry
 from infra.problem_clusters import ClusterState, ProblemClusters
 from integrations.zendesk.errors import ZendeskConflict, ZendeskNotFound
 from integrations.zendesk.events import EventType, TicketEvent
@@ -67,6 +68,10 @@ class ComplaintRecords(Protocol):
     def save(self, record: ComplaintRecord) -> ComplaintRecord: ...
 
 
+class ArchiveSink(Protocol):
+    def put(self, entry: ArchiveEntry) -> Any: ...
+
+
 class AlertSink(Protocol):
     def publish(self, alert: Alert) -> str: ...
 
@@ -94,6 +99,7 @@ class TicketTriage:
         surges: SurgeWatch | None = None,
         clusters: ProblemClusters | None = None,
         group_queue: EventQueue | None = None,
+        archive: ArchiveSink | None = None,
         ticket_url: Callable[[int], str] = str,
         mask: Callable[[str], str] = lambda text: text,
         max_conflicts: int = DEFAULT_MAX_CONFLICTS,
@@ -104,6 +110,7 @@ class TicketTriage:
         self._surges = surges
         self._clusters = clusters
         self._group_queue = group_queue
+        self._archive = archive
         self._ticket_url = ticket_url
         self._mask = mask
         self._policy_version = engine.policy_version
@@ -140,14 +147,16 @@ class TicketTriage:
                 )
             # Zendesk refuses writes to closed tickets: the state is still recorded.
             if plan.change.is_empty() or ticket.status == "closed":
-                if plan.record_changed:
-                    self._records.save(self._alerted(plan, cluster))
                 if ticket.status == "closed":
-                    return Outcome(ticket_id, "closed", "closed tickets cannot be updated")
-                return Outcome(ticket_id, "recorded" if plan.record_changed else "unchanged")
+                    outcome = Outcome(ticket_id, "closed", "closed tickets cannot be updated")
+                else:
+                    outcome = Outcome(ticket_id, "recorded" if plan.record_changed else "unchanged")
+                if plan.record_changed:
+                    self._finish(event, ticket, plan, cluster, outcome, written=None)
+                return outcome
             if check_audits and written_by_event(self._tickets.list_audits(ticket_id), event.event_id):
-                self._records.save(self._alerted(plan, cluster))
-                return Outcome(ticket_id, "already_written", "an earlier attempt's write had landed")
+                outcome = Outcome(ticket_id, "already_written", "an earlier attempt's write had landed")
+                return self._finish(event, ticket, plan, cluster, outcome, written=None)
             payload = update_payload(
                 plan.change, self._catalog(), event_id=event.event_id, policy_version=self._policy_version
             )
@@ -161,9 +170,45 @@ class TicketTriage:
             except ZendeskConflict:
                 check_audits = True  # a retried PUT may have landed before the 409
                 continue
-            self._records.save(self._alerted(plan, cluster))
-            return Outcome(ticket_id, "written")
+            return self._finish(
+                event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=payload.body
+            )
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
+
+    def _finish(
+        self,
+        event: TicketEvent,
+        ticket: ZendeskTicket,
+        plan: Plan,
+        cluster: ClusterState | None,
+        outcome: Outcome,
+        *,
+        written: dict[str, Any] | None,
+    ) -> Outcome:
+        """Archive what happened (R-LOOP-3), tell people, then save the record: in that order, so a
+        failure retries the event and every step before it is found done (archive key, audits)."""
+        if self._archive is not None:
+            self._archive.put(
+                ArchiveEntry(
+                    ticket_id=ticket.id,
+                    category=plan.record.category,
+                    event="triage",
+                    event_id=event.event_id,
+                    occurred_at=event.occurred_at,
+                    policy_version=self._policy_version,
+                    correlation_id=event.event_id,
+                    body={
+                        "event": event.model_dump(mode="json"),
+                        "ticket": ticket.model_dump(mode="json"),
+                        "decision": plan.record.model_dump(mode="json"),
+                        "evidence": plan.evidence,
+                        "zendesk_write": written,
+                        "outcome": {"action": outcome.action, "detail": outcome.detail},
+                    },
+                )
+            )
+        self._records.save(self._alerted(plan, cluster))
+        return outcome
 
     def _join_cluster(self, ticket: ZendeskTicket, plan: Plan) -> ClusterState | None:
         """Count this new complaint's customer under its problem (R-GRADE-1b)."""

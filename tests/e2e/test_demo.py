@@ -110,3 +110,15 @@ def test_pr_compliance_and_team_leads_receive_their_alerts(demo_output: str) -> 
     # AND the watcher's many first-response warnings reached the team leads as one digest, not a storm
     assert "sla_digest × 1" in summary and "sla_warning" not in summary
     assert "5 of 5 now urgent" in demo_output
+
+
+def test_the_demo_ends_with_the_archive_listing_and_retention(demo_output: str) -> None:
+    # GIVEN the last section of the demo
+    tail = demo_output.split("Audit archive, filed by complaint type / order / ticket")[1]
+    rows = [line.strip() for line in tail.splitlines() if line.strip().startswith("complaints/")]
+    # THEN every worked case's triage is archived, filed by type, with its lock and retention date
+    from cli.demo_cases import DEMO_CASES
+
+    assert len(rows) >= len(DEMO_CASES)
+    assert all(re.search(r"(GOVERNANCE|COMPLIANCE) until \d{4}-\d\d-\d\d$", row) for row in rows)
+    assert {row.split("/")[1] for row in rows} >= {"product", "logistics"}

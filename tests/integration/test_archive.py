@@ -140,3 +140,30 @@ def test_the_checksum_proves_the_record(archive: Archive) -> None:
     got = archive.s3.get_object(Bucket=archive.bucket, Key=stored.key)
     body = got["Body"].read()
     assert hashlib.sha256(body).hexdigest() == got["Metadata"]["sha256"] == stored.checksum
+
+
+def test_triage_archive_find_and_verify(archive: Archive, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.main import main
+
+    # GIVEN two records of ticket 42 and one of ticket 43
+    archive.writer.put(entry())
+    archive.writer.put(entry(event="alert", event_id="alert-1"))
+    archive.writer.put(entry(ticket_id=43, event_id="ev-9", order_no=None, category="logistics"))
+    # WHEN compliance looks for ticket 42
+    assert main(["archive", "find", "--ticket", "42", "--bucket", archive.bucket]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    # THEN both of its records come back, masked, sealed, with their retention
+    assert [line["record"]["event"] for line in lines] == ["alert", "triage"]
+    assert all(line["retention"] == "COMPLIANCE" and line["checksum_ok"] for line in lines)
+    assert all(line["protected"] == "sealed" and CARD not in json.dumps(line) for line in lines)
+    # AND by order number and type
+    assert main(["archive", "find", "--order", "ORD-2026/11#7", "--bucket", archive.bucket]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert main(["archive", "find", "--type", "logistics", "--bucket", archive.bucket]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    # AND with --decrypt, a caller allowed to use the PII key sees the originals
+    assert main(["archive", "find", "--ticket", "43", "--bucket", archive.bucket, "--decrypt"]) == 0
+    assert CARD in capsys.readouterr().out
+    # AND verify finds every record intact and retained
+    assert main(["archive", "verify", "--bucket", archive.bucket]) == 0
+    assert "verified 3 records: 3 intact and retained" in capsys.readouterr().out

@@ -153,6 +153,9 @@ def test_the_environment_points_boto3_and_the_handlers_at_the_stack(
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
         "SLA_TOPIC_ARN": stack.sla_topic_arn,
         "CRITICAL_TOPIC_ARN": stack.critical_topic_arn,
+        "ARCHIVE_BUCKET": stack.archive_bucket,
+        "ARCHIVE_KMS_KEY_ID": stack.archive_kms_key_id,
+        "PII_KMS_KEY_ID": stack.pii_kms_key_id,
     }
     # WHEN a handler builds its clients the usual way (no endpoint, no region), under that environment
     for name, value in environment.items():

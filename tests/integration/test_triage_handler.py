@@ -92,6 +92,7 @@ def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterat
             "IDEMPOTENCY_TABLE": "idempotency",
             "CRITICAL_TOPIC_ARN": sns.create_topic(Name="critical")["TopicArn"],
             "SLA_TOPIC_ARN": sns.create_topic(Name="sla")["TopicArn"],
+            **_archive(),
             "ZENDESK_URL": sandbox.url,
             "ZENDESK_EMAIL": sandbox.email,
             "ZENDESK_API_TOKEN": sandbox.api_token,
@@ -107,6 +108,20 @@ def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterat
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     yield from _stack(monkeypatch, SandboxSettings())
+
+
+def _archive() -> dict[str, str]:
+    s3, kms = boto3.client("s3", region_name=REGION), boto3.client("kms", region_name=REGION)
+    s3.create_bucket(
+        Bucket="archive-bucket",
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    return {
+        "ARCHIVE_BUCKET": "archive-bucket",
+        "ARCHIVE_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
+        "PII_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
+    }
 
 
 def _reset_cold_start() -> None:
@@ -178,6 +193,11 @@ def test_a_batch_enriches_each_ticket_once(stack: Stack) -> None:
     assert stack.zendesk.get_ticket(first)["priority"] == "urgent"
     assert stack.zendesk.get_ticket(second)["priority"] == "normal"
     assert [len(stack.plugin_writes(t)) for t in (first, second)] == [1, 1]
+    # AND each event has its one record in the audit archive, filed by complaint type and ticket
+    s3 = boto3.client("s3", region_name=REGION)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="archive-bucket").get("Contents", [])]
+    assert sorted(k.split("/")[1] for k in keys) == ["logistics", "product"]
+    assert {int(k.split("/")[3]) for k in keys} == {first, second}
 
 
 def test_a_duplicate_delivery_writes_nothing_more(stack: Stack) -> None:

@@ -360,3 +360,22 @@ def test_quoted_customer_words_never_show_a_bank_card_number(api, records) -> No
     (alert,) = alerts.sent
     for text in (note, alert.body):
         assert "12315" in text and card not in text and mask(card) in text
+
+
+def test_every_triaged_event_is_archived_once_with_its_decision(api, records) -> None:
+    from tests.fakes import RecordedArchive
+
+    # GIVEN a triage that archives (R-LOOP-3)
+    archive = RecordedArchive()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, archive=archive)
+    ticket_id = api.add_ticket(*SAFETY_ZH)
+    # WHEN its created event is handled twice (a redelivery)
+    triage.handle(event(ticket_id))
+    triage.handle(event(ticket_id), redelivered=True)
+    # THEN one archive record holds the ticket as received, the decision, the write and the outcome
+    (entry,) = archive.entries.values()
+    assert entry.event == "triage" and entry.category == "product"
+    assert entry.body["ticket"]["description"] == SAFETY_ZH[1]
+    assert entry.body["decision"]["level"] == 1 and "R-GRADE-1a" in entry.body["decision"]["reason_rules"]
+    assert entry.body["zendesk_write"]["priority"] == "urgent"
+    assert entry.body["outcome"]["action"] == "written"
