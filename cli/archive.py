@@ -3,6 +3,7 @@
     triage archive find --ticket 42 | --order ORD-1 | --type product
                         [--from 2026-11-01 --to 2026-11-30] [--decrypt]
     triage archive verify [--type product]
+    triage archive hold --ticket 42 [--off]
 
 `find` prints one JSON line per record: key, retention, and the record as auditors see it (ID-card
 and bank-card numbers masked). With `--decrypt` it also opens the sealed section, which only works
@@ -33,7 +34,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     find = actions.add_parser("find", help="list records by ticket, order number, type and time")
     verify = actions.add_parser("verify", help="check every record's checksum and retention")
-    for sub in (find, verify):
+    hold = actions.add_parser("hold", help="put (or with --off lift) a legal hold on a ticket's records")
+    hold.add_argument("--ticket", type=int, required=True)
+    hold.add_argument("--off", action="store_true", help="lift the hold instead")
+    for sub in (find, verify, hold):
         sub.add_argument("--bucket", default=os.environ.get("ARCHIVE_BUCKET"))
         sub.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
         sub.add_argument("--type", dest="category", help="complaint type (category), e.g. product")
@@ -56,6 +60,13 @@ def run(args: argparse.Namespace) -> int:
     reader = ArchiveReader(s3, args.bucket)
     if args.action == "verify":
         return _verify(reader, args.category)
+    if args.action == "hold":
+        keys = reader.find_keys(category=args.category, ticket_id=args.ticket)
+        for key in keys:
+            reader.set_legal_hold(key, on=not args.off)
+        done = "lifted from" if args.off else "put on"
+        print(f"legal hold {done} {len(keys)} records of ticket {args.ticket}")
+        return EXIT_OK
     if not (args.ticket or args.order or args.category):
         raise CliFailure("give at least one of --ticket, --order, --type")
     until = args.until.replace(hour=23, minute=59, second=59) if args.until else None

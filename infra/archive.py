@@ -231,6 +231,12 @@ class ArchiveReader:
                 found.append(item["Key"])
         return sorted(found, key=lambda k: (k.split("/")[3], k.split("/")[4]))
 
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        """A legal hold keeps a record past its retention until lifted (disputes, regulators)."""
+        self._s3.put_object_legal_hold(
+            Bucket=self._bucket, Key=key, LegalHold={"Status": "ON" if on else "OFF"}
+        )
+
     def read(self, key: str) -> ArchivedRecord:
         got = self._s3.get_object(Bucket=self._bucket, Key=key)
         payload = got["Body"].read()

@@ -132,6 +132,7 @@ class WatcherSettings(BaseModel):
 
     COMPLAINTS_TABLE           DynamoDB table of complaint records and obligations
     SLA_TOPIC_ARN              SNS topic for deadline warnings and breaches (team leads)
+    ARCHIVE_BUCKET, ARCHIVE_KMS_KEY_ID, PII_KMS_KEY_ID   the audit archive, as for the triage
     ZENDESK_SECRET_NAME        as for the triage (else ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN)
     ZENDESK_WRITES_PER_MINUTE  the same shared Update Ticket budget as the triage (default 50)
     """
@@ -140,6 +141,9 @@ class WatcherSettings(BaseModel):
 
     complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
     sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
+    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
+    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
+    pii_kms_key_id: str = Field(alias="PII_KMS_KEY_ID", min_length=1)
     zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
     zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
 

@@ -23,12 +23,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from functions.triage.services import TriageServices, build_services
+from infra.log_masking import mask_personal_numbers
 from infra.queue import QueuedEvent
 from infra.settings import TriageSettings
 from integrations.zendesk.errors import ZendeskRetryLater, ZendeskValidationError
 from integrations.zendesk.events import TicketEvent
 
-logger = Logger(service="complaint-triage")
+logger = mask_personal_numbers(Logger(service="complaint-triage"))
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 # A batch whose every record failed (one ticket waiting out a 429) is reported record by record,
 # like any partial failure, instead of raising: an invocation error would count in the error alarm.

@@ -13,11 +13,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.watcher.deadline_watch import DeadlineWatch
 from functions.zendesk_access import CachedCatalog, zendesk_client
 from infra.alerts import AlertPublisher
+from infra.archive import ArchiveWriter
 from infra.complaints import ComplaintStore
+from infra.log_masking import mask_personal_numbers
 from infra.settings import WatcherSettings
 from policies.loader import load_policy
 
-logger = Logger(service="deadline-watcher")
+logger = mask_personal_numbers(Logger(service="deadline-watcher"))
 
 
 @cache
@@ -29,13 +31,22 @@ def watcher() -> DeadlineWatch:
         complaints_table=table,
         writes_per_minute=settings.zendesk_writes_per_minute,
     )
+    policy = load_policy()
     return DeadlineWatch(
-        load_policy(),
+        policy,
         ComplaintStore(table),
         zendesk,
         AlertPublisher(boto3.client("sns"), {"sla": settings.sla_topic_arn}),
         ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
         catalog=CachedCatalog(zendesk),
+        archive=ArchiveWriter(
+            boto3.client("s3"),
+            boto3.client("kms"),
+            settings.archive_bucket,
+            archive_key_id=settings.archive_kms_key_id,
+            pii_key_id=settings.pii_kms_key_id,
+            pii=policy.pii,
+        ),
     )
 
 

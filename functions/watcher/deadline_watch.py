@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from infra.alerts import Alert
+from infra.archive import ArchiveEntry
 from integrations.zendesk.errors import ZendeskNotFound, ZendeskRetryLater, ZendeskValidationError
 from integrations.zendesk.internal_note import NoteWriter, format_due, join_sections
 from integrations.zendesk.ticket_fields import SLA_STATE_FIELD, FieldCatalog
@@ -49,6 +50,10 @@ class TicketWriter(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class ArchiveSink(Protocol):
+    def put(self, entry: ArchiveEntry) -> Any: ...
+
+
 class AlertSink(Protocol):
     def publish(self, alert: Alert) -> str: ...
 
@@ -72,6 +77,7 @@ class DeadlineWatch:
         *,
         ticket_url: Callable[[int], str],
         catalog: Callable[[], FieldCatalog] = lambda: FieldCatalog(field_ids={}, group_ids={}),
+        archive: ArchiveSink | None = None,
     ) -> None:
         self._policy = policy
         self._records = records
@@ -79,6 +85,7 @@ class DeadlineWatch:
         self._alerts = alerts
         self._ticket_url = ticket_url
         self._catalog = catalog
+        self._archive = archive
 
     def run(self, now: datetime) -> WatchReport:
         report = WatchReport()
@@ -95,8 +102,12 @@ class DeadlineWatch:
                 continue
             if record is not None:
                 changes.append((record, _changes_at(record, now)))
-        # 2. Tell people, then record: states and alerts never wait for Zendesk (minute precision).
+        # 2. Archive, tell people, then record: states and alerts never wait for Zendesk.
         alerts = [self._alert(record, o) for record, changed in changes for o in changed]
+        if self._archive is not None:
+            for record, changed in changes:
+                if changed:
+                    self._archive.put(self._archive_entry(record, changed, now))
         for o in (o for _, changed in changes for o in changed):
             if o.state == "breached":
                 report.breached += 1
@@ -130,6 +141,28 @@ class DeadlineWatch:
                 )
                 report.failed.append(record.ticket_id)
         return report
+
+    def _archive_entry(
+        self, record: ComplaintRecord, changed: list[Obligation], now: datetime
+    ) -> ArchiveEntry:
+        """One archive record per ticket and change set; its id is the changes, so a retry finds it."""
+        what = "+".join(f"{o.kind}:{o.state}" for o in changed)
+        return ArchiveEntry(
+            ticket_id=record.ticket_id,
+            category=record.category,
+            event="obligation",
+            event_id=f"watch:{record.ticket_id}:{what}",
+            occurred_at=min(o.due_at if o.state == "breached" else (o.warn_at or o.due_at) for o in changed),
+            policy_version=self._policy.version,
+            correlation_id=f"watch:{now.isoformat()}",
+            body={
+                "changes": [o.model_dump(mode="json") for o in changed],
+                "alerts": [
+                    {"topic": a.topic, "cause": a.cause, "subject": a.subject, "body": a.body}
+                    for a in (self._alert(record, o) for o in changed)
+                ],
+            },
+        )
 
     def _digest(self, alerts: list[Alert]) -> Alert:
         breaches = sum(a.cause == "sla_breach" for a in alerts)

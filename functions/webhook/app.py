@@ -28,6 +28,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from infra.log_masking import mask_personal_numbers
 from infra.queue import EnqueueFailed, MessageTooLarge, TicketEventQueue
 from infra.settings import SettingsError, WebhookSettings
 from integrations.zendesk.events import MalformedWebhook, parse_webhook
@@ -39,7 +40,7 @@ from integrations.zendesk.webhook_signature import (
     verify_signature,
 )
 
-logger = Logger(service="zendesk-webhook")
+logger = mask_personal_numbers(Logger(service="zendesk-webhook"))
 
 INVOCATION_HEADER = "X-Zendesk-Webhook-Invocation-Id"
 WEBHOOK_ID_HEADER = "X-Zendesk-Webhook-Id"

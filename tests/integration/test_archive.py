@@ -167,3 +167,18 @@ def test_triage_archive_find_and_verify(archive: Archive, capsys: pytest.Capture
     # AND verify finds every record intact and retained
     assert main(["archive", "verify", "--bucket", archive.bucket]) == 0
     assert "verified 3 records: 3 intact and retained" in capsys.readouterr().out
+
+
+def test_a_legal_hold_is_put_and_lifted_by_ticket(
+    archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli.main import main
+
+    stored = archive.writer.put(entry())
+    # WHEN compliance puts a hold on ticket 42 THEN its record is held
+    assert main(["archive", "hold", "--ticket", "42", "--bucket", archive.bucket]) == 0
+    assert archive.s3.head_object(Bucket=archive.bucket, Key=stored.key)["ObjectLockLegalHoldStatus"] == "ON"
+    # AND lifting it works the same way
+    assert main(["archive", "hold", "--ticket", "42", "--off", "--bucket", archive.bucket]) == 0
+    assert archive.s3.head_object(Bucket=archive.bucket, Key=stored.key)["ObjectLockLegalHoldStatus"] == "OFF"
+    assert "legal hold lifted from 1 records of ticket 42" in capsys.readouterr().out

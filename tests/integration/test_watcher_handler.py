@@ -67,7 +67,16 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             "QueueArn"
         ]
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+        s3, kms = boto3.client("s3", region_name=REGION), boto3.client("kms", region_name=REGION)
+        s3.create_bucket(
+            Bucket="archive-bucket",
+            CreateBucketConfiguration={"LocationConstraint": REGION},
+            ObjectLockEnabledForBucket=True,
+        )
         for name, value in {
+            "ARCHIVE_BUCKET": "archive-bucket",
+            "ARCHIVE_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
+            "PII_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
             "COMPLAINTS_TABLE": "complaints",
             "SLA_TOPIC_ARN": topic,
             "ZENDESK_URL": sandbox.url,
@@ -116,5 +125,9 @@ def test_a_breached_first_response_is_tagged_noted_and_alerted_once(world: World
     alerts = [a for a in world.alerts() if a["MessageAttributes"]["deadline"]["Value"] == "first_response"]
     assert len(alerts) == 1
     assert alerts[0]["MessageAttributes"]["cause"]["Value"] == "sla_breach"
+    archived = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket="archive-bucket")["Contents"]
+    assert [o["Key"].split("/")[4].split("-")[1] for o in archived] == [
+        "obligation"
+    ]  # once, despite two runs
     chat = json.loads(alerts[0]["Message"])  # the JSON variant SQS, HTTPS and chat subscribers get
     assert f"/agent/tickets/{ticket['id']}" in chat["text"] and chat["cause"] == "sla_breach"
