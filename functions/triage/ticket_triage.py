@@ -166,13 +166,12 @@ class TicketTriage:
                     extra={"missing": list(payload.unmapped)},
                 )
             try:
-                self._tickets.update_ticket(ticket_id, payload.body, updated_stamp=ticket.updated_at)
+                answer = self._tickets.update_ticket(ticket_id, payload.body, updated_stamp=ticket.updated_at)
             except ZendeskConflict:
                 check_audits = True  # a retried PUT may have landed before the 409
                 continue
-            return self._finish(
-                event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=payload.body
-            )
+            written = {"request": payload.body, "response": _response_summary(answer)}
+            return self._finish(event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=written)
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
 
     def _finish(
@@ -207,7 +206,7 @@ class TicketTriage:
                     },
                 )
             )
-        self._records.save(self._alerted(plan, cluster))
+        self._records.save(self._alerted(event, plan, cluster))
         return outcome
 
     def _join_cluster(self, ticket: ZendeskTicket, plan: Plan) -> ClusterState | None:
@@ -227,7 +226,32 @@ class TicketTriage:
             min_customers=group.min_customers,
         )
 
-    def _alerted(self, plan: Plan, cluster: ClusterState | None = None) -> ComplaintRecord:
+    def _send(self, alert: Alert, event: TicketEvent) -> None:
+        """Publish an alert and archive it: every alert is part of the complaint's record (R-LOOP-3)."""
+        assert self._alerts is not None
+        self._alerts.publish(alert)
+        if self._archive is not None:
+            self._archive.put(
+                ArchiveEntry(
+                    ticket_id=alert.ticket_id,
+                    category=str(alert.attributes.get("category", "alerts")),
+                    event="alert",
+                    event_id=f"{event.event_id}:{alert.cause}:{alert.ticket_id}",
+                    occurred_at=event.occurred_at,
+                    policy_version=self._policy_version,
+                    correlation_id=event.event_id,
+                    body={
+                        "topic": alert.topic,
+                        "cause": alert.cause,
+                        "subject": alert.subject,
+                        "body": alert.body,
+                    },
+                )
+            )
+
+    def _alerted(
+        self, event: TicketEvent, plan: Plan, cluster: ClusterState | None = None
+    ) -> ComplaintRecord:
         """Tell whoever must hear of this complaint now; the record remembers what was sent.
 
         Runs after the ticket write and before the record is saved: if it fails, the event is
@@ -242,7 +266,7 @@ class TicketTriage:
             if self._group_queue is not None:
                 tell_the_others(self._group_queue, cluster, record.ticket_id, record.received_at)
             if self._alerts is not None:
-                self._alerts.publish(cluster_alert(self._policy, record, cluster, self._ticket_url))
+                self._send(cluster_alert(self._policy, record, cluster, self._ticket_url), event)
             self._clusters.mark_fanned_out(cluster.key)
         if self._alerts is None:
             return record
@@ -254,28 +278,15 @@ class TicketTriage:
             mask=self._mask,
         )
         for cause, alert in pending:
-            self._alerts.publish(alert)
+            self._send(alert, event)
             record = record.model_copy(update={"alerted": [*record.alerted, cause]})
         if self._surges is not None and record.version == 0 and record.is_complaint:  # a new complaint
             for alert in self._surges.on_new_complaint(record):
-                self._alerts.publish(alert)
+                self._send(alert, event)
         return record
-        pending = critical_alerts(
-            self._policy,
-            record,
-            plan.evidence,
-            ticket_url=self._ticket_url(record.ticket_id),
-            mask=self._mask,
-        )
-        for cause, alert in pending:
-            self._alerts.publish(alert)
-            record = record.model_copy(update={"alerted": [*record.alerted, cause]})
-        if cluster is not None and cluster.needs_fan_out and self._clusters is not None:
-            if self._group_queue is not None:
-                tell_the_others(self._group_queue, cluster, record.ticket_id, record.received_at)
-            self._alerts.publish(cluster_alert(self._policy, record, cluster, self._ticket_url))
-            self._clusters.mark_fanned_out(cluster.key)
-        if self._surges is not None and record.version == 0 and record.is_complaint:  # a new complaint
-            for alert in self._surges.on_new_complaint(record):
-                self._alerts.publish(alert)
-        return record
+
+
+def _response_summary(ticket: dict[str, Any]) -> dict[str, Any]:
+    """What Zendesk answered to our write: the ticket's state after it, for the archive."""
+    keys = ("id", "updated_at", "status", "priority", "group_id", "tags", "custom_fields")
+    return {key: ticket.get(key) for key in keys}

@@ -196,7 +196,10 @@ def test_a_batch_enriches_each_ticket_once(stack: Stack) -> None:
     # AND each event has its one record in the audit archive, filed by complaint type and ticket
     s3 = boto3.client("s3", region_name=REGION)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="archive-bucket").get("Contents", [])]
-    assert sorted(k.split("/")[1] for k in keys) == ["logistics", "product"]
+    triaged = [k for k in keys if "-triage-" in k]
+    assert sorted(k.split("/")[1] for k in triaged) == ["logistics", "product"]
+    # (and the safety case's alert to PR + compliance, archived beside it)
+    assert any("-alert-" in k and k.split("/")[3] == str(first) for k in keys)
     assert {int(k.split("/")[3]) for k in keys} == {first, second}
 
 

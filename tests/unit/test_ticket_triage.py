@@ -377,5 +377,20 @@ def test_every_triaged_event_is_archived_once_with_its_decision(api, records) ->
     assert entry.event == "triage" and entry.category == "product"
     assert entry.body["ticket"]["description"] == SAFETY_ZH[1]
     assert entry.body["decision"]["level"] == 1 and "R-GRADE-1a" in entry.body["decision"]["reason_rules"]
-    assert entry.body["zendesk_write"]["priority"] == "urgent"
+    assert entry.body["zendesk_write"]["request"]["priority"] == "urgent"
+    assert entry.body["zendesk_write"]["response"]["priority"] == "urgent"
     assert entry.body["outcome"]["action"] == "written"
+
+
+def test_every_alert_is_archived_too(api, records) -> None:
+    from tests.fakes import RecordedArchive
+
+    # GIVEN a triage that alerts and archives, and a safety complaint
+    archive, alerts = RecordedArchive(), RecordedAlerts()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, alerts=alerts, archive=archive)
+    triage.handle(event(api.add_ticket(*SAFETY_ZH)))
+    # THEN the archive holds the triage record and one record per alert sent, with what it said
+    kinds = sorted(e.event for e in archive.entries.values())
+    assert kinds == ["alert"] * len(alerts.sent) + ["triage"]
+    alert_entry = next(e for e in archive.entries.values() if e.event == "alert")
+    assert alert_entry.body["subject"] == alerts.sent[0].subject
