@@ -70,6 +70,7 @@ class ComplaintRecord(BaseModel):
     emotion: Emotion
     language: Language
     tier: str | None = None
+    order_no: str | None = Field(default=None, description="R-INTAKE-2; files the archive (R-LOOP-3)")
     is_complaint: bool = True
     policy_version: str
     received_at: AwareDatetime

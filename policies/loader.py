@@ -18,6 +18,7 @@ from policies.calendar import CalendarPolicy
 from policies.compliance import CompliancePolicy
 from policies.conversation import ConversationPolicy
 from policies.grading_policy import GradingPolicy
+from policies.intake import IntakePolicy
 from policies.pii import PiiPolicy
 from policies.remedies import RemediesPolicy
 from policies.routing import RoutingPolicy
@@ -48,6 +49,7 @@ class Policy:
     ticket_note: TicketNotePolicy
     alerting: AlertingPolicy
     pii: PiiPolicy
+    intake: IntakePolicy
     version: str
     directory: Path
 
@@ -63,6 +65,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "ticket_note.yaml": TicketNotePolicy,
     "alerting.yaml": AlertingPolicy,
     "pii.yaml": PiiPolicy,
+    "intake.yaml": IntakePolicy,
 }
 
 

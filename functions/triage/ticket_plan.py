@@ -129,6 +129,7 @@ class TicketPlanner:
             status=ticket.status,
             last_comment_id=first_id,
             reason_rules=list(dict.fromkeys(r.rule for r in grading.reasons)),
+            order_no=self.policy.intake.order_number.find(ticket.tags, ticket.subject, ticket.description),
         )
         evidence.update({r.rule: r.evidence for r in reversed(grading.reasons)})
         writer = self._writer(record)
@@ -262,6 +263,10 @@ class TicketPlanner:
         sections: list[list[str] | str],
         evidence: dict[str, str],
     ) -> ComplaintRecord:
+        if record.order_no is None:  # the customer answers "which order?" (R-SLA-9 asks for it)
+            found = self.policy.intake.order_number.find((), comment.text)
+            if found:
+                record = record.model_copy(update={"order_no": found})
         writer = self._writer(record)
         grading = self.engine.grader.grade(comment.text)
         if grading.is_complaint and (not record.is_complaint or grading.level < record.level):

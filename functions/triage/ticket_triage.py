@@ -191,6 +191,7 @@ class TicketTriage:
                 ArchiveEntry(
                     ticket_id=ticket.id,
                     category=plan.record.category,
+                    order_no=plan.record.order_no,
                     event="triage",
                     event_id=event.event_id,
                     occurred_at=event.occurred_at,

@@ -150,6 +150,7 @@ class DeadlineWatch:
         return ArchiveEntry(
             ticket_id=record.ticket_id,
             category=record.category,
+            order_no=record.order_no,
             event="obligation",
             event_id=f"watch:{record.ticket_id}:{what}",
             occurred_at=min(o.due_at if o.state == "breached" else (o.warn_at or o.due_at) for o in changed),

@@ -394,3 +394,22 @@ def test_every_alert_is_archived_too(api, records) -> None:
     assert kinds == ["alert"] * len(alerts.sent) + ["triage"]
     alert_entry = next(e for e in archive.entries.values() if e.event == "alert")
     assert alert_entry.body["subject"] == alerts.sent[0].subject
+
+
+def test_the_archive_files_the_complaint_under_its_order_number(api, records) -> None:
+    from tests.fakes import RecordedArchive
+
+    # GIVEN a complaint naming its order, and one that does not until the customer answers
+    archive = RecordedArchive()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, archive=archive)
+    named = api.add_ticket("没发货", "订单号：ORD-20260101-0001 三天没发货")
+    unnamed = api.add_ticket(*LATE_EN)
+    triage.handle(event(named))
+    triage.handle(event(unnamed, event_id="ev-2"))
+    # WHEN the second customer gives the order number in a later message
+    api.add_comment(unnamed, "The order number is A7654321.", author_id=REQUESTER_ID)
+    triage.handle(event(unnamed, EventType.COMMENT_ADDED, "ev-3"))
+    # THEN the records are filed under their orders (R-INTAKE-2, R-LOOP-3)
+    assert records.get(named).order_no == "ORD-20260101-0001"
+    assert records.get(unnamed).order_no == "A7654321"
+    assert any("/ORD-20260101-0001/" in key for key in archive.entries)
