@@ -66,7 +66,7 @@ def build_services(settings: TriageSettings) -> TriageServices:
             pii=engine.policy.pii,
         ),
         ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
-        mask=engine.policy.pii.mask,  # R-COMP-4: ID-card and bank-card numbers never leave unmasked
+        mask=engine.policy.pii.mask,  # R-COMP-4: personal numbers and addresses never leave unmasked
     )
     return TriageServices(
         settings=settings,
