@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "cli.local",
     "cli.replay_dlq",
     "cli.archive",
+    "cli.zendesk",
 )
 
 POLICY_DIR_ENV = "TRIAGE_POLICY_DIR"  # the same variable policies.loader reads, named here to stay lazy

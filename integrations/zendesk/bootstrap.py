@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.ticket_fields import FieldCatalog, plugin_field_definitions
@@ -29,22 +30,27 @@ class BootstrapResult:
     created: tuple[str, ...]
 
 
-def bootstrap_zendesk(
-    client: ZendeskClient, *, webhook_url: str, group_names: Iterable[str]
-) -> BootstrapResult:
-    created: list[str] = []
+@dataclass(frozen=True)
+class BootstrapPlan:
+    """What the account lacks: the bootstrap creates exactly this (`--dry-run` prints it)."""
+
+    fields: tuple[dict[str, Any], ...]
+    groups: tuple[str, ...]
+    webhook: dict[str, Any] | None
+    existing_webhook_id: str | None
+
+    def describe(self) -> list[str]:
+        lines = [f"create field {f['title']!r} ({f['type']})" for f in self.fields]
+        lines += [f"create group {name!r}" for name in self.groups]
+        if self.webhook is not None:
+            events = ", ".join(WEBHOOK_SUBSCRIPTIONS)
+            lines.append(f"create webhook {WEBHOOK_NAME!r} -> {self.webhook['endpoint']} ({events})")
+        return lines or ["nothing to do: the account is set up"]
+
+
+def plan_bootstrap(client: ZendeskClient, *, webhook_url: str, group_names: Iterable[str]) -> BootstrapPlan:
     existing_titles = {f.get("title") for f in client.list_ticket_fields()}
-    for definition in plugin_field_definitions():
-        if definition["title"] not in existing_titles:
-            client.create_ticket_field(definition)
-            created.append(f"field {definition['title']!r}")
-
     existing_groups = {g.get("name") for g in client.list_groups()}
-    for name in dict.fromkeys(group_names):
-        if name not in existing_groups:
-            client.create_group({"name": name})
-            created.append(f"group {name!r}")
-
     hook = next(
         (
             h
@@ -53,22 +59,40 @@ def bootstrap_zendesk(
         ),
         None,
     )
-    if hook is None:
-        hook = client.create_webhook(
-            {
-                "name": WEBHOOK_NAME,
-                "endpoint": webhook_url,
-                "http_method": "POST",
-                "request_format": "json",
-                "status": "active",
-                "subscriptions": list(WEBHOOK_SUBSCRIPTIONS),
-            }
-        )
-        created.append(f"webhook {WEBHOOK_NAME!r}")
+    return BootstrapPlan(
+        fields=tuple(d for d in plugin_field_definitions() if d["title"] not in existing_titles),
+        groups=tuple(name for name in dict.fromkeys(group_names) if name not in existing_groups),
+        webhook=None
+        if hook is not None
+        else {
+            "name": WEBHOOK_NAME,
+            "endpoint": webhook_url,
+            "http_method": "POST",
+            "request_format": "json",
+            "status": "active",
+            "subscriptions": list(WEBHOOK_SUBSCRIPTIONS),
+        },
+        existing_webhook_id=None if hook is None else str(hook["id"]),
+    )
+
+
+def bootstrap_zendesk(
+    client: ZendeskClient, *, webhook_url: str, group_names: Iterable[str]
+) -> BootstrapResult:
+    plan = plan_bootstrap(client, webhook_url=webhook_url, group_names=group_names)
+    for definition in plan.fields:
+        client.create_ticket_field(definition)
+    for name in plan.groups:
+        client.create_group({"name": name})
+    webhook_id = plan.existing_webhook_id
+    if plan.webhook is not None:
+        webhook_id = str(client.create_webhook(plan.webhook)["id"])
+    created = [line.removeprefix("create ") for line in plan.describe() if line.startswith("create ")]
+    assert webhook_id is not None  # found or just created
     catalog = FieldCatalog.from_account(client.list_ticket_fields(), client.list_groups())
     return BootstrapResult(
         catalog=catalog,
-        webhook_id=str(hook["id"]),
-        signing_secret=client.get_webhook_signing_secret(str(hook["id"])),
+        webhook_id=webhook_id,
+        signing_secret=client.get_webhook_signing_secret(webhook_id),
         created=tuple(created),
     )

@@ -25,3 +25,43 @@ def test_bootstrap_creates_everything_once_and_returns_the_signing_secret() -> N
         (hook,) = client.list_webhooks()
         assert hook["subscriptions"] == list(WEBHOOK_SUBSCRIPTIONS)
         assert first.signing_secret == client.get_webhook_signing_secret(hook["id"])
+
+
+def test_triage_zendesk_bootstrap_plans_creates_and_stores_the_secret(monkeypatch, capsys) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from cli.main import main
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with ZendeskSandbox() as sandbox, mock_aws():
+        for name, value in {
+            "ZENDESK_URL": sandbox.url,
+            "ZENDESK_EMAIL": sandbox.email,
+            "ZENDESK_API_TOKEN": sandbox.api_token,
+        }.items():
+            monkeypatch.setenv(name, value)
+        secrets = boto3.client("secretsmanager")
+        secrets.create_secret(Name="signing")
+        client = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
+        url = "https://example.test/zendesk/webhook"
+        # GIVEN an empty account WHEN the plan is asked for THEN it lists everything and creates nothing
+        assert main(["zendesk", "bootstrap", "--webhook-url", url, "--dry-run"]) == 0
+        plan = capsys.readouterr().out
+        assert "create field 'Complaint level'" in plan and "create webhook" in plan
+        assert client.list_webhooks() == []
+        # WHEN run for real THEN the account is set up and the secret stored, never printed
+        assert main(["zendesk", "bootstrap", "--webhook-url", url, "--store-signing-secret", "signing"]) == 0
+        output = capsys.readouterr().out
+        (hook,) = client.list_webhooks()
+        secret = client.get_webhook_signing_secret(hook["id"])
+        assert secrets.get_secret_value(SecretId="signing")["SecretString"] == secret
+        assert secret not in output
+        # AND a second run has nothing to do
+        assert main(["zendesk", "bootstrap", "--webhook-url", url, "--dry-run"]) == 0
+        assert capsys.readouterr().out.strip() == "nothing to do: the account is set up"
