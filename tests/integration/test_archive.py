@@ -11,7 +11,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from infra.archive import ArchiveEntry, ArchiveWriter, archive_key, open_protected
 from policies.loader import load_policy
@@ -31,33 +30,26 @@ class Archive:
 
 
 @pytest.fixture
-def archive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Archive]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        s3, kms = boto3.client("s3", region_name=REGION), boto3.client("kms", region_name=REGION)
-        s3.create_bucket(
-            Bucket="archive",
-            CreateBucketConfiguration={"LocationConstraint": REGION},
-            ObjectLockEnabledForBucket=True,
-        )
-        s3.put_object_lock_configuration(
-            Bucket="archive",
-            ObjectLockConfiguration={
-                "ObjectLockEnabled": "Enabled",
-                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 3}},
-            },
-        )
-        archive_key_id = kms.create_key(Description="archive")["KeyMetadata"]["Arn"]
-        pii_key_id = kms.create_key(Description="pii")["KeyMetadata"]["Arn"]
-        writer = ArchiveWriter(
-            s3, kms, "archive", archive_key_id=archive_key_id, pii_key_id=pii_key_id, pii=load_policy().pii
-        )
-        yield Archive(s3, kms, "archive", writer)
+def archive(mocked_aws: None) -> Iterator[Archive]:
+    s3, kms = boto3.client("s3", region_name=REGION), boto3.client("kms", region_name=REGION)
+    s3.create_bucket(
+        Bucket="archive",
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    s3.put_object_lock_configuration(
+        Bucket="archive",
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 3}},
+        },
+    )
+    archive_key_id = kms.create_key(Description="archive")["KeyMetadata"]["Arn"]
+    pii_key_id = kms.create_key(Description="pii")["KeyMetadata"]["Arn"]
+    writer = ArchiveWriter(
+        s3, kms, "archive", archive_key_id=archive_key_id, pii_key_id=pii_key_id, pii=load_policy().pii
+    )
+    yield Archive(s3, kms, "archive", writer)
 
 
 def entry(**overrides: Any) -> ArchiveEntry:

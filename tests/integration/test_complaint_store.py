@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from infra.complaints import TABLE_SCHEMA, ComplaintStore, StaleComplaintRecord
 from policies.complaint_state import ComplaintRecord, Obligation
@@ -17,17 +16,10 @@ RECEIVED = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[ComplaintStore]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name=REGION)
-        table = dynamodb.create_table(TableName="complaints", **TABLE_SCHEMA)
-        yield ComplaintStore(table)
+def store(mocked_aws: None) -> Iterator[ComplaintStore]:
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    table = dynamodb.create_table(TableName="complaints", **TABLE_SCHEMA)
+    yield ComplaintStore(table)
 
 
 def record() -> ComplaintRecord:

@@ -29,12 +29,8 @@ def moto() -> Iterator[MotoServer]:
 
 
 @pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+def _fake_credentials(fake_aws_credentials: None) -> None:
+    """Every test here talks to a moto server on loopback with fake credentials."""
 
 
 def _prefix() -> str:
@@ -166,7 +162,7 @@ def test_the_environment_points_boto3_and_the_handlers_at_the_stack(
     assert dynamodb.describe_table(TableName=stack.complaints_table)["Table"]["TableStatus"] == "ACTIVE"
 
 
-def test_a_stopped_server_no_longer_answers(fake_credentials: None) -> None:
+def test_a_stopped_server_no_longer_answers(fake_aws_credentials: None) -> None:
     # GIVEN a second server, used and then stopped
     with start_moto_server() as server:
         sqs = boto3.client(

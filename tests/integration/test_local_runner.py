@@ -36,11 +36,8 @@ def moto() -> Iterator[MotoServer]:
 
 
 @pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+def _fake_credentials(fake_aws_credentials: None) -> None:
+    """Every test here talks to a moto server on loopback with fake credentials."""
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from infra.complaints import TABLE_SCHEMA
 from infra.problem_clusters import ProblemClusters
@@ -18,18 +17,11 @@ WINDOW = timedelta(hours=72)
 
 
 @pytest.fixture
-def clusters(monkeypatch: pytest.MonkeyPatch) -> Iterator[ProblemClusters]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        table = boto3.resource("dynamodb", region_name=REGION).create_table(
-            TableName="complaints", **TABLE_SCHEMA
-        )
-        yield ProblemClusters(table)
+def clusters(mocked_aws: None) -> Iterator[ProblemClusters]:
+    table = boto3.resource("dynamodb", region_name=REGION).create_table(
+        TableName="complaints", **TABLE_SCHEMA
+    )
+    yield ProblemClusters(table)
 
 
 def join(clusters: ProblemClusters, customer: str, ticket: int, at: datetime = AT):

@@ -9,7 +9,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from cli.main import main
 from infra import dead_letters
@@ -71,31 +70,23 @@ class Queues:
 
 
 @pytest.fixture
-def queues(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queues]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "QUEUE_URL", "DEAD_LETTER_QUEUE_URL"):
+def queues(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Queues]:
+    for name in ("QUEUE_URL", "DEAD_LETTER_QUEUE_URL"):
         monkeypatch.delenv(name, raising=False)
     # moto long-polls an empty queue for real; how long a receive waits is not what these tests check.
     monkeypatch.setattr(dead_letters, "RECEIVE_WAIT_SECONDS", 0)
-    with mock_aws():
-        sqs = boto3.client("sqs", region_name=REGION)
-        dlq_url = sqs.create_queue(QueueName="ticket-events-dlq.fifo", Attributes={"FifoQueue": "true"})[
-            "QueueUrl"
-        ]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})
-        source_url = sqs.create_queue(
-            QueueName="ticket-events.fifo", Attributes={"FifoQueue": "true", "RedrivePolicy": redrive}
-        )["QueueUrl"]
-        yield Queues(sqs, source_url, dlq_url)
+    sqs = boto3.client("sqs", region_name=REGION)
+    dlq_url = sqs.create_queue(QueueName="ticket-events-dlq.fifo", Attributes={"FifoQueue": "true"})[
+        "QueueUrl"
+    ]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})
+    source_url = sqs.create_queue(
+        QueueName="ticket-events.fifo", Attributes={"FifoQueue": "true", "RedrivePolicy": redrive}
+    )["QueueUrl"]
+    yield Queues(sqs, source_url, dlq_url)
 
 
 def _triage(*args: str) -> int:

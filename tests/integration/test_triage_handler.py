@@ -12,7 +12,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from functions.triage import app
 from infra.complaints import TABLE_SCHEMA
@@ -62,16 +61,8 @@ class Stack:
 
 
 def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterator[Stack]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("ZENDESK_SECRET_NAME", raising=False)
-    with mock_aws(), ZendeskSandbox(settings=settings) as sandbox:
+    with ZendeskSandbox(settings=settings) as sandbox:
         sqs = boto3.client("sqs", region_name=REGION)
         fifo = {"FifoQueue": "true"}
         dlq_url = sqs.create_queue(QueueName="events-dlq.fifo", Attributes=fifo)["QueueUrl"]
@@ -106,7 +97,7 @@ def _stack(monkeypatch: pytest.MonkeyPatch, settings: SandboxSettings) -> Iterat
 
 
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
     yield from _stack(monkeypatch, SandboxSettings())
 
 
@@ -248,7 +239,7 @@ def test_a_failed_ticket_holds_back_its_later_events_only(stack: Stack) -> None:
 
 
 @pytest.fixture
-def tight_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def tight_stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
     yield from _stack(monkeypatch, SandboxSettings(update_ticket_per_minute=1))
 
 

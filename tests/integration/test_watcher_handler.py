@@ -11,7 +11,6 @@ from typing import Any
 import boto3
 import pytest
 import time_machine
-from moto import mock_aws
 
 from functions.triage.ticket_triage import TicketTriage
 from functions.watcher import app
@@ -48,15 +47,9 @@ class World:
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
+def world(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[World]:
     monkeypatch.delenv("ZENDESK_SECRET_NAME", raising=False)
-    with mock_aws(), ZendeskSandbox() as sandbox:
+    with ZendeskSandbox() as sandbox:
         table = boto3.resource("dynamodb", region_name=REGION).create_table(
             TableName="complaints", **TABLE_SCHEMA
         )

@@ -18,7 +18,6 @@ import boto3
 import pytest
 import requests
 from aws_lambda_powertools.utilities import parameters
-from moto import mock_aws
 
 from functions.webhook import app
 from infra.queue import QueuedEvent, deduplication_id
@@ -58,23 +57,15 @@ class Queue:
 
 
 @pytest.fixture
-def queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "WEBHOOK_SIGNING_SECRET": SECRET,
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "SIGNING_SECRET_NAME", "MAX_BODY_BYTES", "TIMESTAMP_WINDOW_SECONDS"):
+def queue(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Queue]:
+    monkeypatch.setenv("WEBHOOK_SIGNING_SECRET", SECRET)
+    for name in ("SIGNING_SECRET_NAME", "MAX_BODY_BYTES", "TIMESTAMP_WINDOW_SECONDS"):
         monkeypatch.delenv(name, raising=False)
-    with mock_aws():
-        sqs = boto3.client("sqs", region_name=REGION)
-        url = sqs.create_queue(QueueName="ticket-events.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
-        monkeypatch.setenv("QUEUE_URL", url)
-        _reset_cold_start()
-        yield Queue(sqs, url)
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="ticket-events.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    monkeypatch.setenv("QUEUE_URL", url)
+    _reset_cold_start()
+    yield Queue(sqs, url)
     _reset_cold_start()
 
 

@@ -8,7 +8,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from infra.write_budget_table import EXPIRY_AFTER_WINDOW_SECONDS, DynamoDBWriteBudget
 from integrations.zendesk.write_budget import WriteBudget, WriteBudgetExhausted
@@ -29,31 +28,21 @@ class Clock:
 
 
 @pytest.fixture
-def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name=REGION)
-        created = dynamodb.create_table(
-            TableName="complaints",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield created
+def table(mocked_aws: None) -> Iterator[Any]:
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    created = dynamodb.create_table(
+        TableName="complaints",
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    yield created
 
 
 def _budget(table: Any, clock: Clock, *, limit: int = 3, account: str = ACCOUNT) -> DynamoDBWriteBudget:

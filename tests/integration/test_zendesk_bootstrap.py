@@ -27,19 +27,14 @@ def test_bootstrap_creates_everything_once_and_returns_the_signing_secret() -> N
         assert first.signing_secret == client.get_webhook_signing_secret(hook["id"])
 
 
-def test_triage_zendesk_bootstrap_plans_creates_and_stores_the_secret(monkeypatch, capsys) -> None:
+def test_triage_zendesk_bootstrap_plans_creates_and_stores_the_secret(
+    monkeypatch, capsys, mocked_aws
+) -> None:
     import boto3
-    from moto import mock_aws
 
     from cli.main import main
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with ZendeskSandbox() as sandbox, mock_aws():
+    with ZendeskSandbox() as sandbox:
         for name, value in {
             "ZENDESK_URL": sandbox.url,
             "ZENDESK_EMAIL": sandbox.email,

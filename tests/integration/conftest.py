@@ -1,0 +1,29 @@
+"""What every AWS-backed integration test starts from: fake credentials, one region, moto.
+
+No test may reach real AWS or a local stack left in the shell, whatever the environment holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+
+REGION = "eu-west-1"  # the region the tests pass to their own clients, too
+
+
+@pytest.fixture
+def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def mocked_aws(fake_aws_credentials: None) -> Iterator[None]:
+    """In-process moto for the whole test."""
+    with mock_aws():
+        yield
