@@ -28,6 +28,10 @@ class Alert:
     body: str
     attributes: dict[str, str] = field(default_factory=dict)
 
+    def as_record(self) -> dict[str, str]:
+        """What the archive keeps of an alert that was sent."""
+        return {"topic": self.topic, "cause": self.cause, "subject": self.subject, "body": self.body}
+
 
 class AlertPublisher:
     def __init__(self, sns_client: Any, topic_arns: dict[str, str]) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from infra.settings import ComplaintWorkerSettings
 from policies.pii import PiiPolicy
 
 RECORD_VERSION = 1
@@ -86,6 +87,20 @@ class ArchiveWriter:
         self._pii_key_id = pii_key_id
         self._pii = pii
         self._random_bytes = random_bytes
+
+    @classmethod
+    def from_settings(cls, settings: ComplaintWorkerSettings, pii: PiiPolicy) -> ArchiveWriter:
+        """The writer every Lambda uses, on the bucket and keys its settings name."""
+        import boto3
+
+        return cls(
+            boto3.client("s3"),
+            boto3.client("kms"),
+            settings.archive_bucket,
+            archive_key_id=settings.archive_kms_key_id,
+            pii_key_id=settings.pii_kms_key_id,
+            pii=pii,
+        )
 
     def put(self, entry: ArchiveEntry) -> StoredRecord:
         key = archive_key(entry)

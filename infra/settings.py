@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
@@ -87,70 +87,55 @@ def _from_env(
     raise SettingsError("; ".join(problems))
 
 
-class TriageSettings(BaseModel):
-    """The triage Lambda's settings.
+class ComplaintWorkerSettings(BaseModel):
+    """What every Lambda that works on complaints reads (the triage and the watcher).
 
-    QUEUE_URL                  the ticket-events FIFO queue (to delay a message after a 429)
-    DEAD_LETTER_QUEUE_URL      its dead-letter queue (poison messages are parked there at once)
     COMPLAINTS_TABLE           DynamoDB table of complaint records, obligations and the write budget
-    IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
-    CRITICAL_TOPIC_ARN         SNS topic for PR and compliance (level 1, media/regulator, red light)
-    SLA_TOPIC_ARN              SNS topic for team leads (yellow light; the watcher's warnings and breaches)
+    SLA_TOPIC_ARN              SNS topic for team leads (yellow light; deadline warnings and breaches)
     ARCHIVE_BUCKET             the audit archive bucket (Object Lock)
     ARCHIVE_KMS_KEY_ID         KMS key the archive objects are encrypted with (SSE-KMS)
-    PII_KMS_KEY_ID             KMS key that seals ID-card and bank-card numbers (only compliance decrypts)
+    PII_KMS_KEY_ID             KMS key that seals personal numbers (only compliance decrypts)
     ZENDESK_SECRET_NAME        Secrets Manager secret with the Zendesk credentials (deployed runs);
                                without it ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN are read
     ZENDESK_WRITES_PER_MINUTE  the plugin's share of the account's Update Ticket limit (default 50,
-                               half of Zendesk's 100/min, so agents keep theirs)
+                               half of Zendesk's 100/min, so agents keep theirs), shared by all Lambdas
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
+    sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
+    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
+    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
+    pii_kms_key_id: str = Field(alias="PII_KMS_KEY_ID", min_length=1)
+    zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
+    zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        return _from_env(cls, environ)
+
+
+class WatcherSettings(ComplaintWorkerSettings):
+    """The deadline watcher's settings: exactly the shared ones (see ComplaintWorkerSettings)."""
+
+
+class TriageSettings(ComplaintWorkerSettings):
+    """The triage Lambda's settings: the shared ones (see ComplaintWorkerSettings) and
+
+    QUEUE_URL                  the ticket-events FIFO queue (to delay a message after a 429)
+    DEAD_LETTER_QUEUE_URL      its dead-letter queue (poison messages are parked there at once)
+    IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
+    CRITICAL_TOPIC_ARN         SNS topic for PR and compliance (level 1, media/regulator, red light)
     IDEMPOTENCY_TTL_SECONDS    how long a handled event id is remembered (default 86400)
     """
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
     queue_url: str = Field(alias="QUEUE_URL", min_length=1)
     dead_letter_queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", min_length=1)
-    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
-    sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
-    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
-    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
-    pii_kms_key_id: str = Field(alias="PII_KMS_KEY_ID", min_length=1)
-    zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
-    zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
     idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> TriageSettings:
-        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
-        return _from_env(cls, environ)
-
-
-class WatcherSettings(BaseModel):
-    """The deadline watcher's settings.
-
-    COMPLAINTS_TABLE           DynamoDB table of complaint records and obligations
-    SLA_TOPIC_ARN              SNS topic for deadline warnings and breaches (team leads)
-    ARCHIVE_BUCKET, ARCHIVE_KMS_KEY_ID, PII_KMS_KEY_ID   the audit archive, as for the triage
-    ZENDESK_SECRET_NAME        as for the triage (else ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN)
-    ZENDESK_WRITES_PER_MINUTE  the same shared Update Ticket budget as the triage (default 50)
-    """
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
-    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
-    sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
-    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
-    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
-    pii_kms_key_id: str = Field(alias="PII_KMS_KEY_ID", min_length=1)
-    zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
-    zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> WatcherSettings:
-        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
-        return _from_env(cls, environ)
 
 
 def _describe(exc: ValidationError) -> list[str]:

@@ -57,15 +57,8 @@ def build_services(settings: TriageSettings) -> TriageServices:
         surges=SurgeWatch(engine.policy, WeeklyCategoryCounts(complaints_table), engine.calendar.zone),
         clusters=ProblemClusters(complaints_table),
         group_queue=TicketEventQueue(sqs, settings.queue_url),
-        archive=ArchiveWriter(
-            boto3.client("s3"),
-            boto3.client("kms"),
-            settings.archive_bucket,
-            archive_key_id=settings.archive_kms_key_id,
-            pii_key_id=settings.pii_kms_key_id,
-            pii=engine.policy.pii,
-        ),
-        ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
+        archive=ArchiveWriter.from_settings(settings, engine.policy.pii),
+        ticket_url=zendesk.agent_url,
         mask=engine.policy.pii.mask,  # R-COMP-4: personal numbers and addresses never leave unmasked
     )
     return TriageServices(

@@ -22,9 +22,11 @@ from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
 from policies.complaint_state import ComplaintRecord, Obligation
+from policies.deadlines import Due
 from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
 from policies.routing import PRIORITIES, Route
+from policies.taxonomy import DeadlineKind
 
 SOLVED_STATUSES = frozenset({"solved", "closed"})
 EMOTION_TAG = "complaint_emotion_{}"
@@ -131,7 +133,7 @@ class TicketPlanner:
             reason_rules=list(dict.fromkeys(r.rule for r in grading.reasons)),
             order_no=self.policy.intake.order_number.find(ticket.tags, ticket.subject, ticket.description),
         )
-        evidence.update({r.rule: r.evidence for r in reversed(grading.reasons)})
+        evidence.update(_evidence_by_rule(grading))
         writer = self._writer(record)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(grading.emotion)]
         if tier:
@@ -156,19 +158,30 @@ class TicketPlanner:
         return record
 
     def _intake_obligations(self, ticket: ZendeskTicket, grading: Grading, event_id: str) -> list[Obligation]:
-        found = []
-        for kind in Deadlines.kinds():
-            due = self.engine.clock.due_for(
-                kind,  # type: ignore[arg-type]
-                ticket.created_at,
-                level=grading.level,
-                category=grading.category,
-                subtype=grading.subtype,
-                channel=ticket.channel,
-            )
-            if due is not None:
-                found.append(self._obligation(kind, due.rule, due.at, ticket.created_at, event_id))
-        return found
+        return [
+            self._obligation(kind, due.rule, due.at, ticket.created_at, event_id)
+            for kind, due in self._intake_dues(ticket, grading, ticket.created_at)
+        ]
+
+    def _due(
+        self, kind: DeadlineKind, ticket: ZendeskTicket, shape: Grading | ComplaintRecord, at: datetime
+    ) -> Due | None:
+        """When `kind` is due for a complaint of this shape (a grading or a record), counted from `at`."""
+        return self.engine.clock.due_for(
+            kind,
+            at,
+            level=shape.level,
+            category=shape.category,
+            subtype=shape.subtype,
+            channel=ticket.channel,
+        )
+
+    def _intake_dues(
+        self, ticket: ZendeskTicket, shape: Grading | ComplaintRecord, at: datetime
+    ) -> list[tuple[DeadlineKind, Due]]:
+        """Every deadline a complaint of this shape carries from intake (R-SLA), counted from `at`."""
+        dues = ((kind, self._due(kind, ticket, shape, at)) for kind in Deadlines.kinds())
+        return [(kind, due) for kind, due in dues if due is not None]  # type: ignore[misc]
 
     def _obligation(
         self, kind: str, rule: str, due_at: datetime, opened_at: datetime, opened_by: str
@@ -270,19 +283,12 @@ class TicketPlanner:
         writer = self._writer(record)
         grading = self.engine.grader.grade(comment.text)
         if grading.is_complaint and (not record.is_complaint or grading.level < record.level):
-            evidence.update({r.rule: r.evidence for r in reversed(grading.reasons)})
+            evidence.update(_evidence_by_rule(grading))
             opened_by = f"comment:{comment.id}"
             return self._raise(ticket, comment.created_at, opened_by, record, grading, change, sections)
         verdict = self.policy.conversation.not_satisfied
         if record.first_public_reply_at is not None and verdict.match(comment.text):
-            due = self.engine.clock.due_for(
-                "re_handle",
-                comment.created_at,
-                level=record.level,
-                category=record.category,
-                subtype=record.subtype,
-                channel=ticket.channel,
-            )
+            due = self._due("re_handle", ticket, record, comment.created_at)
             existing = record.obligations.get("re_handle")
             if due is not None and (existing is None or not existing.is_open):
                 obligation = self._obligation(
@@ -317,17 +323,7 @@ class TicketPlanner:
                 ),
             }
         )
-        for kind in Deadlines.kinds():
-            due = self.engine.clock.due_for(
-                kind,  # type: ignore[arg-type]
-                at,
-                level=grading.level,
-                category=grading.category,
-                subtype=grading.subtype,
-                channel=ticket.channel,
-            )
-            if due is None:
-                continue
+        for kind, due in self._intake_dues(ticket, grading, at):
             existing = raised.obligations.get(kind)  # type: ignore[call-overload]
             if existing is not None and not existing.is_open:
                 continue  # met already
@@ -336,22 +332,7 @@ class TicketPlanner:
             change.due[kind] = due_at
         self._apply_grade(ticket, grading, route, change)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(raised.emotion)]
-        change.remove_tags += [
-            value
-            for value in (
-                level_value(record.level),
-                category_value(record.category),
-                subtype_value(record.subtype),
-                EMOTION_TAG.format(record.emotion),
-            )
-            if value
-            not in (
-                level_value(raised.level),
-                category_value(raised.category),
-                subtype_value(raised.subtype),
-                EMOTION_TAG.format(raised.emotion),
-            )
-        ]
+        change.remove_tags += [tag for tag in _grade_tags(record) if tag not in _grade_tags(raised)]
         writer = self._writer(raised)
         offer = self.policy.remedies.offer_for(grading.category, record.tier)
         sections += [
@@ -400,14 +381,7 @@ class TicketPlanner:
         for obligation in record.open_obligations():
             record = record.meet(obligation.kind, occurred_at, f"status:{ticket.status}")
             sections.append(writer.met(record.obligations[obligation.kind]))
-        due = self.engine.clock.due_for(
-            "satisfaction_check",
-            occurred_at,
-            level=record.level,
-            category=record.category,
-            subtype=record.subtype,
-            channel=ticket.channel,
-        )
+        due = self._due("satisfaction_check", ticket, record, occurred_at)
         if due is not None:
             obligation = self._obligation(
                 "satisfaction_check", due.rule, due.at, occurred_at, f"status:{ticket.status}"
@@ -419,6 +393,21 @@ class TicketPlanner:
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
         return NoteWriter(self.policy.ticket_note, self.policy.compliance, record.language, self._mask)
+
+
+def _evidence_by_rule(grading: Grading) -> dict[str, str]:
+    """The customer's words for each rule that fired; the first reason of a rule is its evidence."""
+    return {reason.rule: reason.evidence for reason in reversed(grading.reasons)}
+
+
+def _grade_tags(record: ComplaintRecord) -> tuple[str, ...]:
+    """The tags that say a complaint's grade (the drop-downs' tags and the emotion)."""
+    return (
+        level_value(record.level),
+        category_value(record.category),
+        subtype_value(record.subtype),
+        EMOTION_TAG.format(record.emotion),
+    )
 
 
 def _headline(record: ComplaintRecord) -> dict[str, object]:

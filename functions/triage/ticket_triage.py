@@ -241,12 +241,7 @@ class TicketTriage:
                     occurred_at=event.occurred_at,
                     policy_version=self._policy_version,
                     correlation_id=event.event_id,
-                    body={
-                        "topic": alert.topic,
-                        "cause": alert.cause,
-                        "subject": alert.subject,
-                        "body": alert.body,
-                    },
+                    body=alert.as_record(),
                 )
             )
 

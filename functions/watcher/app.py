@@ -37,16 +37,9 @@ def watcher() -> DeadlineWatch:
         ComplaintStore(table),
         zendesk,
         AlertPublisher(boto3.client("sns"), {"sla": settings.sla_topic_arn}),
-        ticket_url=lambda ticket_id: f"{zendesk.base_url}/agent/tickets/{ticket_id}",
+        ticket_url=zendesk.agent_url,
         catalog=CachedCatalog(zendesk),
-        archive=ArchiveWriter(
-            boto3.client("s3"),
-            boto3.client("kms"),
-            settings.archive_bucket,
-            archive_key_id=settings.archive_kms_key_id,
-            pii_key_id=settings.pii_kms_key_id,
-            pii=policy.pii,
-        ),
+        archive=ArchiveWriter.from_settings(settings, policy.pii),
     )
 
 

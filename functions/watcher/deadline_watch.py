@@ -92,7 +92,7 @@ class DeadlineWatch:
         due = self._records.tickets_to_check(now)
         report.checked = len(due)
         # 1. Decide: every state change that has come, for every due ticket.
-        changes: list[tuple[ComplaintRecord, list[Obligation]]] = []
+        changes: list[tuple[ComplaintRecord, list[Obligation], list[Alert]]] = []
         for ticket_id in due:
             try:
                 record = self._records.get(ticket_id)
@@ -101,14 +101,15 @@ class DeadlineWatch:
                 report.failed.append(ticket_id)
                 continue
             if record is not None:
-                changes.append((record, _changes_at(record, now)))
+                changed = _changes_at(record, now)
+                changes.append((record, changed, [self._alert(record, o) for o in changed]))
         # 2. Archive, tell people, then record: states and alerts never wait for Zendesk.
-        alerts = [self._alert(record, o) for record, changed in changes for o in changed]
+        alerts = [alert for _, _, ticket_alerts in changes for alert in ticket_alerts]
         if self._archive is not None:
-            for record, changed in changes:
+            for record, changed, ticket_alerts in changes:
                 if changed:
-                    self._archive.put(self._archive_entry(record, changed, now))
-        for o in (o for _, changed in changes for o in changed):
+                    self._archive.put(self._archive_entry(record, changed, ticket_alerts, now))
+        for o in (o for _, changed, _ in changes for o in changed):
             if o.state == "breached":
                 report.breached += 1
             else:
@@ -119,7 +120,7 @@ class DeadlineWatch:
             for alert in alerts:
                 self._alerts.publish(alert)
         recorded = []
-        for record, changed in changes:
+        for record, changed, _ in changes:
             for obligation in changed:
                 record = record.with_obligation(obligation)
             try:
@@ -143,7 +144,7 @@ class DeadlineWatch:
         return report
 
     def _archive_entry(
-        self, record: ComplaintRecord, changed: list[Obligation], now: datetime
+        self, record: ComplaintRecord, changed: list[Obligation], alerts: list[Alert], now: datetime
     ) -> ArchiveEntry:
         """One archive record per ticket and change set; its id is the changes, so a retry finds it."""
         what = "+".join(f"{o.kind}:{o.state}" for o in changed)
@@ -158,10 +159,7 @@ class DeadlineWatch:
             correlation_id=f"watch:{now.isoformat()}",
             body={
                 "changes": [o.model_dump(mode="json") for o in changed],
-                "alerts": [
-                    {"topic": a.topic, "cause": a.cause, "subject": a.subject, "body": a.body}
-                    for a in (self._alert(record, o) for o in changed)
-                ],
+                "alerts": [alert.as_record() for alert in alerts],
             },
         )
 

@@ -107,6 +107,10 @@ class ZendeskClient:
     def base_url(self) -> str:
         return self._base_url
 
+    def agent_url(self, ticket_id: int) -> str:
+        """Where an agent opens the ticket (the link alerts carry)."""
+        return f"{self._base_url}/agent/tickets/{int(ticket_id)}"
+
     def close(self) -> None:
         """Release pooled connections."""
         self._session.close()
