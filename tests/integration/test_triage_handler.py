@@ -16,6 +16,7 @@ import pytest
 from functions.triage import app
 from infra.complaints import TABLE_SCHEMA
 from infra.inbox import FAILURE_REASON
+from infra.local_runner import lambda_context
 from infra.queue import QueuedEvent
 from integrations.zendesk.bootstrap import bootstrap_zendesk
 from integrations.zendesk.client import ZendeskClient
@@ -27,17 +28,6 @@ from policies.engine import TriageEngine
 
 REGION = "eu-west-1"
 GROUPS = TriageEngine.from_directory().policy.routing.teams.values()
-
-
-@dataclass(frozen=True)
-class FakeContext:
-    function_name: str = "triage"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:triage"
-    aws_request_id: str = "req-1"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
 
 
 @dataclass
@@ -167,7 +157,7 @@ def event_body(ticket_id: int, event_id: str, kind: EventType = EventType.CREATE
 
 
 def invoke(*records: dict[str, Any]) -> dict[str, Any]:
-    return app.lambda_handler({"Records": list(records)}, FakeContext())
+    return app.lambda_handler({"Records": list(records)}, lambda_context("triage", region=REGION))
 
 
 def test_a_batch_enriches_each_ticket_once(stack: Stack) -> None:

@@ -15,6 +15,7 @@ import time_machine
 from functions.triage.ticket_triage import TicketTriage
 from functions.watcher import app
 from infra.complaints import TABLE_SCHEMA, ComplaintStore
+from infra.local_runner import lambda_context
 from integrations.zendesk.bootstrap import bootstrap_zendesk
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
@@ -24,14 +25,6 @@ from policies.engine import TriageEngine
 
 REGION = "eu-west-1"
 ENGINE = TriageEngine.from_directory()
-
-
-@dataclass(frozen=True)
-class FakeContext:
-    function_name: str = "deadline-watcher"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:deadline-watcher"
-    aws_request_id: str = "req-1"
 
 
 @dataclass
@@ -104,8 +97,8 @@ def test_a_breached_first_response_is_tagged_noted_and_alerted_once(world: World
     first = world.store.get(ticket["id"]).obligations["first_response"]
     # WHEN the watcher runs a minute after the due time, twice
     with time_machine.travel(first.due_at + timedelta(minutes=1), tick=False):
-        summary = app.lambda_handler({}, FakeContext())
-        again = app.lambda_handler({}, FakeContext())
+        summary = app.lambda_handler({}, lambda_context("deadline-watcher", region=REGION))
+        again = app.lambda_handler({}, lambda_context("deadline-watcher", region=REGION))
     # THEN the breach is recorded, tagged on the ticket with a note, and alerted exactly once
     assert summary["breached"] >= 1 and again["breached"] == 0
     assert world.store.get(ticket["id"]).obligations["first_response"].state == "breached"

@@ -20,6 +20,7 @@ import requests
 from aws_lambda_powertools.utilities import parameters
 
 from functions.webhook import app
+from infra.local_runner import lambda_context
 from infra.queue import QueuedEvent, deduplication_id
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.sandbox import ZendeskSandbox
@@ -30,14 +31,6 @@ REGION = "eu-west-1"
 SECRET = "HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA="
 CREATED = (DATA / "webhook_ticket_created.json").read_bytes()
 CREATED_ID = "5b1f4a2e-0c3d-4e6f-8a9b-1c2d3e4f5a6b"
-
-
-@dataclass(frozen=True)
-class FakeContext:
-    function_name: str = "webhook"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:webhook"
-    aws_request_id: str = "req-1"
 
 
 @dataclass
@@ -108,7 +101,7 @@ def _http_event(body: bytes, headers: dict[str, str], *, as_base64: bool = False
 
 
 def _invoke(event: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
-    response = app.lambda_handler(event, FakeContext())
+    response = app.lambda_handler(event, lambda_context("webhook", region=REGION))
     return response["statusCode"], json.loads(response["body"]), response["headers"]
 
 
@@ -346,7 +339,7 @@ class LambdaBehindHttp:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 event = _http_event(body, dict(self.headers.items()))
-                response = app.lambda_handler(event, FakeContext())
+                response = app.lambda_handler(event, lambda_context("webhook", region=REGION))
                 outer.statuses.append(response["statusCode"])
                 payload = response["body"].encode()
                 self.send_response(response["statusCode"])
