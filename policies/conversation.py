@@ -1,5 +1,7 @@
 """Schema of conversation.yaml: what a requester's later message means (R-SLA-7)."""
 
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from policies.rule_ids import RuleId
@@ -12,14 +14,15 @@ class PhraseRule(BaseModel):
     rule: RuleId
     phrases: dict[str, list[str]] = Field(description="phrases by language (zh, en)")
 
+    @cached_property
+    def _folded(self) -> tuple[tuple[str, str], ...]:
+        """(matching form, phrase as written), folded once rather than on every message."""
+        return tuple((normalise(p).text, p) for phrases in self.phrases.values() for p in phrases)
+
     def match(self, text: str) -> str | None:
         """The first phrase the text contains (traditional Chinese and full-width folded), or None."""
         folded = normalise(text).text
-        for phrases in self.phrases.values():
-            for phrase in phrases:
-                if normalise(phrase).text in folded:
-                    return phrase
-        return None
+        return next((phrase for form, phrase in self._folded if form in folded), None)
 
 
 class ConversationPolicy(BaseModel):
