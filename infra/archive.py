@@ -29,6 +29,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from infra.alerts import Alert
 from infra.settings import ComplaintWorkerSettings
 from policies.pii import PiiPolicy
 
@@ -50,6 +51,20 @@ class ArchiveEntry:
     policy_version: str
     correlation_id: str = ""
     order_no: str | None = None
+
+
+def alert_entry(alert: Alert, event_id: str, occurred_at: datetime, policy_version: str) -> ArchiveEntry:
+    """An alert that was sent, as the archive keeps it: every alert is part of the record (R-LOOP-3)."""
+    return ArchiveEntry(
+        ticket_id=alert.ticket_id,
+        category=str(alert.attributes.get("category", "alerts")),
+        event="alert",
+        event_id=f"{event_id}:{alert.cause}:{alert.ticket_id}",
+        occurred_at=occurred_at,
+        policy_version=policy_version,
+        correlation_id=event_id,
+        body=alert.as_record(),
+    )
 
 
 @dataclass(frozen=True)

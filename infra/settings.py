@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Self, TypeVar
+from typing import Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
@@ -136,6 +136,61 @@ class TriageSettings(ComplaintWorkerSettings):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
     idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)
+
+
+class SocialAccessSettings(BaseModel):
+    """How a Lambda reaches the social platforms.
+
+    SOCIAL_SECRET_NAME    Secrets Manager secret with the platforms' credentials (JSON, see README);
+                          may be unset only with SOCIAL_CONNECTORS=sandbox
+    SOCIAL_CONNECTORS     `live` (default: the platforms' APIs) or `sandbox` (local runs)
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    social_secret_name: str | None = Field(default=None, alias="SOCIAL_SECRET_NAME")
+    social_connectors: Literal["live", "sandbox"] = Field(default="live", alias="SOCIAL_CONNECTORS")
+
+    @model_validator(mode="after")
+    def _credentials_when_live(self) -> Self:
+        if self.social_connectors == "live" and not self.social_secret_name:
+            raise ValueError(
+                "set SOCIAL_SECRET_NAME (the platforms' credentials) or SOCIAL_CONNECTORS=sandbox"
+            )
+        return self
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        return _from_env(cls, environ)
+
+
+class SocialMonitorSettings(SocialAccessSettings):
+    """A social monitor's settings (one Lambda, invoked per platform by EventBridge Scheduler):
+    the social access ones (see SocialAccessSettings) and
+
+    SOCIAL_QUEUE_URL      the FIFO queue of posts for the outreach
+    COMPLAINTS_TABLE      DynamoDB table that also keeps each platform's read cursor
+    """
+
+    social_queue_url: str = Field(alias="SOCIAL_QUEUE_URL", min_length=1)
+    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
+
+
+class OutreachSettings(ComplaintWorkerSettings, SocialAccessSettings):
+    """The outreach Lambda's settings: the shared ones (see ComplaintWorkerSettings), the social
+    access ones (see SocialAccessSettings) and
+
+    QUEUE_URL                     the ticket-events FIFO queue (group-complaint fan-out)
+    CRITICAL_TOPIC_ARN            SNS topic for PR and compliance (level 1; contact impossible)
+    SOCIAL_QUEUE_URL              the posts FIFO queue it consumes (to delay a message)
+    SOCIAL_DEAD_LETTER_QUEUE_URL  its dead-letter queue (unreadable messages are parked at once)
+    """
+
+    queue_url: str = Field(alias="QUEUE_URL", min_length=1)
+    critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
+    social_queue_url: str = Field(alias="SOCIAL_QUEUE_URL", min_length=1)
+    social_dead_letter_queue_url: str = Field(alias="SOCIAL_DEAD_LETTER_QUEUE_URL", min_length=1)
 
 
 def _describe(exc: ValidationError) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from policies.social import SocialRoute
 from policies.taxonomy import Category, DeadlineKind, Emotion, Language, Subtype
 
 ObligationState = Literal["open", "warned", "breached", "met", "cancelled"]
@@ -56,6 +57,18 @@ class Obligation(BaseModel):
         if self.state in ("open", "warned"):
             return self.due_at
         return None
+
+
+class ContactMade(BaseModel):
+    """The first private contact with a public poster (R-SLA-9), as the outreach sent it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    route: SocialRoute
+    message_id: str
+    sent_at: AwareDatetime
+    text: str
 
 
 class ComplaintRecord(BaseModel):

@@ -23,6 +23,7 @@ from policies.pii import PiiPolicy
 from policies.remedies import RemediesPolicy
 from policies.routing import RoutingPolicy
 from policies.sla import SlaPolicy
+from policies.social import SocialPolicy
 from policies.ticket_note import TicketNotePolicy
 
 POLICY_DIR_ENV = "TRIAGE_POLICY_DIR"
@@ -50,6 +51,7 @@ class Policy:
     alerting: AlertingPolicy
     pii: PiiPolicy
     intake: IntakePolicy
+    social: SocialPolicy
     version: str
     directory: Path
 
@@ -66,6 +68,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "alerting.yaml": AlertingPolicy,
     "pii.yaml": PiiPolicy,
     "intake.yaml": IntakePolicy,
+    "social.yaml": SocialPolicy,
 }
 
 

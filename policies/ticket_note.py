@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policies.social import SocialRoute
 from policies.taxonomy import DeadlineKind, Language
 
 
@@ -29,6 +30,9 @@ class NoteLabels(BaseModel):
     reply_flagged: str
     sla_warning: str
     sla_breach: str
+    contact_sent: str
+    contact_routes: dict[SocialRoute, str]
+    social_post: str
     surge_red: str
     surge_yellow: str
     surge_line: str = Field(description="placeholders: {category} {this_week} {last_week} {growth}")

@@ -29,6 +29,8 @@ class FakeTicketApi:
         self.update_errors: list[Exception] = []  # raised by the next update_ticket calls, in order
         self.land_before_error = False  # the next injected error comes after the write landed
         self._ids = itertools.count(1000)
+        self.created: list[int] = []
+        self.users: dict[str, dict[str, Any]] = {}
 
     # ---- test set-up ------------------------------------------------------------
     def add_ticket(self, subject: str, description: str, **fields: Any) -> int:
@@ -108,7 +110,7 @@ class FakeTicketApi:
             self.comments[ticket_id].append(
                 {
                     "id": next(self._ids),
-                    "author_id": PLUGIN_ID,
+                    "author_id": changes["comment"].get("author_id", PLUGIN_ID),
                     "public": changes["comment"]["public"],
                     "body": changes["comment"]["body"],
                     "created_at": _iso(self.now),
@@ -126,6 +128,30 @@ class FakeTicketApi:
             self.land_before_error = False
             raise self.update_errors.pop(0)
         return copy.deepcopy(ticket)
+
+    def create_ticket(self, payload: dict[str, Any]) -> dict[str, Any]:
+        comment = payload["comment"]
+        ticket_id = self.add_ticket(
+            payload.get("subject", ""),
+            comment["body"],
+            requester_id=payload.get("requester_id", REQUESTER_ID),
+            external_id=payload.get("external_id"),
+            tags=sorted(payload.get("tags", [])),
+            custom_fields=list(payload.get("custom_fields", [])),
+            via={"channel": "api"},
+        )
+        self.comments[ticket_id][0]["author_id"] = comment.get("author_id", REQUESTER_ID)
+        self.created.append(ticket_id)
+        return copy.deepcopy(self.tickets[ticket_id])
+
+    def find_tickets_by_external_id(self, external_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(t) for t in self.tickets.values() if t.get("external_id") == external_id]
+
+    def create_or_update_user(self, user: dict[str, Any]) -> dict[str, Any]:
+        key = user["external_id"]
+        if key not in self.users:
+            self.users[key] = {"id": 7000 + len(self.users), **user}
+        return copy.deepcopy(self.users[key])
 
     def notes(self, ticket_id: int) -> list[str]:
         return [c["body"] for c in self.comments[ticket_id] if c["author_id"] == PLUGIN_ID]
@@ -221,3 +247,25 @@ class RecordedArchive:
         key = archive_key(entry)
         self.entries.setdefault(key, entry)
         return key
+
+
+class InMemoryPostLedger:
+    """SocialLedger's post items, in memory: begin once, resume where a post stopped."""
+
+    def __init__(self) -> None:
+        from infra.social_ledger import PostProgress
+
+        self.items: dict[str, PostProgress] = {}
+
+    def begin(self, post: Any, now: datetime) -> Any:
+        from infra.social_ledger import PostProgress
+
+        return self.items.setdefault(post.key, PostProgress(key=post.key, seen_at=now))
+
+    def record(self, progress: Any) -> Any:
+        self.items[progress.key] = progress
+        return progress
+
+    def ticket_for_thread(self, thread_key: str) -> int | None:
+        progress = self.items.get(thread_key)
+        return None if progress is None else progress.ticket_id

@@ -21,7 +21,7 @@ from integrations.zendesk.internal_note import NoteWriter, join_sections
 from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
-from policies.complaint_state import ComplaintRecord, Obligation
+from policies.complaint_state import ComplaintRecord, ContactMade, Obligation
 from policies.deadlines import Due
 from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
@@ -75,13 +75,18 @@ class TicketPlanner:
         event_id: str,
         occurred_at: datetime,
         group: GroupFinding | None = None,
+        received_at: datetime | None = None,
+        contact: ContactMade | None = None,
     ) -> Plan:
+        """`received_at`: when the complaint was made, if before the ticket (a social post's time);
+        `contact`: the first private contact the outreach made (R-SLA-9), to record and show."""
         change = TicketChange()
         sections: list[list[str] | str] = []
         evidence: dict[str, str] = {}
         before = record
         if record is None:
-            record = self._intake(ticket, comments, event_id, change, sections, evidence)
+            received = received_at or ticket.created_at
+            record = self._intake(ticket, comments, event_id, received, change, sections, evidence)
         if group is not None:
             record = self._group(ticket, record, group, occurred_at, event_id, change, sections, evidence)
         for comment in comments:
@@ -90,6 +95,8 @@ class TicketPlanner:
             record = self._comment(ticket, comment, record, change, sections, evidence)
             record = record.model_copy(update={"last_comment_id": comment.id})
         record = self._status(ticket, record, occurred_at, change, sections)
+        if contact is not None:
+            record = self._contacted(record, contact, sections)
         writer = self._writer(record)
         if sections:
             change.note = join_sections([*sections, writer.policy(self.policy.version)])
@@ -101,6 +108,7 @@ class TicketPlanner:
         ticket: ZendeskTicket,
         comments: list[ZendeskComment],
         event_id: str,
+        received_at: datetime,
         change: TicketChange,
         sections: list[list[str] | str],
         evidence: dict[str, str],
@@ -110,7 +118,7 @@ class TicketPlanner:
         assessment = self.engine.assess(
             ticket.description,
             subject=ticket.subject,
-            received_at=ticket.created_at,
+            received_at=received_at,
             channel=ticket.channel,
             customer_tier=tier,
         )
@@ -127,7 +135,7 @@ class TicketPlanner:
             tier=tier,
             is_complaint=grading.is_complaint,
             policy_version=grading.policy_version,
-            received_at=ticket.created_at,
+            received_at=received_at,
             status=ticket.status,
             last_comment_id=first_id,
             reason_rules=list(dict.fromkeys(r.rule for r in grading.reasons)),
@@ -142,7 +150,7 @@ class TicketPlanner:
             sections.append(writer.headline(**_headline(record)))
             sections.append(writer.why(grading.reasons))
             return record
-        for obligation in self._intake_obligations(ticket, grading, event_id):
+        for obligation in self._intake_obligations(ticket, grading, event_id, received_at):
             record = record.with_obligation(obligation)
         route = routing.route_for(grading, tier=tier)
         self._apply_grade(ticket, grading, route, change)
@@ -157,10 +165,12 @@ class TicketPlanner:
         ]
         return record
 
-    def _intake_obligations(self, ticket: ZendeskTicket, grading: Grading, event_id: str) -> list[Obligation]:
+    def _intake_obligations(
+        self, ticket: ZendeskTicket, grading: Grading, event_id: str, received_at: datetime
+    ) -> list[Obligation]:
         return [
-            self._obligation(kind, due.rule, due.at, ticket.created_at, event_id)
-            for kind, due in self._intake_dues(ticket, grading, ticket.created_at)
+            self._obligation(kind, due.rule, due.at, received_at, event_id)
+            for kind, due in self._intake_dues(ticket, grading, received_at)
         ]
 
     def _due(
@@ -390,6 +400,20 @@ class TicketPlanner:
             change.due["satisfaction_check"] = due.at
             sections.append(writer.opened(obligation))
         return record
+
+    # ---- social outreach (R-SLA-9) -------------------------------------------------
+    def _contacted(
+        self, record: ComplaintRecord, contact: ContactMade, sections: list[list[str] | str]
+    ) -> ComplaintRecord:
+        """The poster was contacted: meets private_contact (a public invitation counts too: it is the
+        best the platform allowed, architecture.md) and tells the agent what was sent."""
+        met = record.meet("private_contact", contact.sent_at, f"{contact.platform}:{contact.route}")
+        if met is record:
+            return record  # shown already, or the complaint carries no such deadline
+        writer = self._writer(met)
+        sections.append(writer.contact_sent(contact))
+        sections.append(writer.met(met.obligations["private_contact"]))
+        return met
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
         return NoteWriter(self.policy.ticket_note, self.policy.compliance, record.language, self._mask)

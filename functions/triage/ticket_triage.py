@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from functions.triage.critical_alerts import critical_alerts
@@ -32,19 +32,20 @@ from functions.triage.group_complaints import (
 from functions.triage.surge_watch import SurgeWatch
 from functions.triage.ticket_plan import Plan, TicketPlanner
 from infra.alerts import Alert
-from infra.archive import ArchiveEntry
+from infra.archive import ArchiveEntry, alert_entry
 from infra.problem_clusters import ClusterState, ProblemClusters
 from integrations.zendesk.errors import ZendeskConflict, ZendeskNotFound
-from integrations.zendesk.events import EventType, TicketEvent
+from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.models import ZendeskTicket, parse_comments
-from integrations.zendesk.ticket_fields import FieldCatalog
+from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog
 from integrations.zendesk.ticket_update import update_payload, written_by_event
-from policies.complaint_state import ComplaintRecord
+from policies.complaint_state import ComplaintRecord, ContactMade
 from policies.engine import TriageEngine
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_CONFLICTS = 3
+CONTACT_DETAIL = "private_contact"  # key of a plugin event's detail: the outreach's ContactMade
 # Events that can change nothing the plugin tracks once the ticket has been triaged
 # (our own write raises priority_changed; the status and comments are read from the ticket).
 _NOTHING_TO_DO = frozenset({EventType.PRIORITY_CHANGED, EventType.OTHER})
@@ -127,24 +128,22 @@ class TicketTriage:
         check_audits = redelivered
         for _ in range(self._max_conflicts + 1):
             try:
-                ticket = ZendeskTicket.model_validate(self._tickets.get_ticket(ticket_id))
+                raw_ticket = self._tickets.get_ticket(ticket_id)
+                ticket = ZendeskTicket.model_validate(raw_ticket)
                 comments = parse_comments(self._tickets.list_comments(ticket_id))
             except ZendeskNotFound:
                 return Outcome(ticket_id, "ticket_gone", "the ticket was deleted before triage")
             group = finding_from_event(event)
-            plan = self._planner.plan(
-                ticket, comments, record, event_id=event.event_id, occurred_at=event.occurred_at, group=group
-            )
+            context = {
+                "event_id": event.event_id,
+                "occurred_at": event.occurred_at,
+                "received_at": self._posted_at(raw_ticket),
+                "contact": contact_of(event),
+            }
+            plan = self._planner.plan(ticket, comments, record, group=group, **context)
             cluster = self._join_cluster(ticket, plan) if record is None else None
             if cluster is not None and cluster.grouped:
-                plan = self._planner.plan(
-                    ticket,
-                    comments,
-                    record,
-                    event_id=event.event_id,
-                    occurred_at=event.occurred_at,
-                    group=finding_of(cluster),
-                )
+                plan = self._planner.plan(ticket, comments, record, group=finding_of(cluster), **context)
             # Zendesk refuses writes to closed tickets: the state is still recorded.
             if plan.change.is_empty() or ticket.status == "closed":
                 if ticket.status == "closed":
@@ -173,6 +172,18 @@ class TicketTriage:
             written = {"request": payload.body, "response": _response_summary(answer)}
             return self._finish(event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=written)
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
+
+    def _posted_at(self, raw_ticket: dict[str, Any]) -> datetime | None:
+        """When the social post behind the ticket was written (the social flow sets the field)."""
+        value = self._catalog().value_of(raw_ticket, SOCIAL_POST_TIME_FIELD)
+        if not value:
+            return None
+        try:
+            posted = datetime.fromisoformat(str(value))
+        except ValueError:
+            logger.warning("unreadable social post time on the ticket; using its creation time")
+            return None
+        return posted if posted.tzinfo is not None else None
 
     def _finish(
         self,
@@ -232,18 +243,7 @@ class TicketTriage:
         assert self._alerts is not None
         self._alerts.publish(alert)
         if self._archive is not None:
-            self._archive.put(
-                ArchiveEntry(
-                    ticket_id=alert.ticket_id,
-                    category=str(alert.attributes.get("category", "alerts")),
-                    event="alert",
-                    event_id=f"{event.event_id}:{alert.cause}:{alert.ticket_id}",
-                    occurred_at=event.occurred_at,
-                    policy_version=self._policy_version,
-                    correlation_id=event.event_id,
-                    body=alert.as_record(),
-                )
-            )
+            self._archive.put(alert_entry(alert, event.event_id, event.occurred_at, self._policy_version))
 
     def _alerted(
         self, event: TicketEvent, plan: Plan, cluster: ClusterState | None = None
@@ -280,6 +280,12 @@ class TicketTriage:
             for alert in self._surges.on_new_complaint(record):
                 self._send(alert, event)
         return record
+
+
+def contact_of(event: TicketEvent) -> ContactMade | None:
+    """The private contact an outreach event reports (R-SLA-9), if any."""
+    detail = event.detail.get(CONTACT_DETAIL) if event.source == EventSource.PLUGIN else None
+    return None if detail is None else ContactMade.model_validate(detail)
 
 
 def _response_summary(ticket: dict[str, Any]) -> dict[str, Any]:

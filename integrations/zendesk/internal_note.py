@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from policies.complaint_state import Obligation
+from policies.complaint_state import ContactMade, Obligation
 from policies.compliance import CompliancePolicy, ReplyFinding
 from policies.decision import Reason, RemedyOffer
 from policies.routing import NextStep
@@ -83,6 +83,14 @@ class NoteWriter:
 
     def met(self, obligation: Obligation) -> list[str]:
         return [f"{self.labels.deadline_met}: {self.labels.kinds[obligation.kind]} ({obligation.rule})"]
+
+    def contact_sent(self, contact: ContactMade) -> list[str]:
+        """What the outreach sent to the poster, when and how: the agent continues from there."""
+        route = self.labels.contact_routes[contact.route]
+        return [
+            f"{self.labels.contact_sent}: {format_due(contact.sent_at)} · {contact.platform} · {route}",
+            f"“{contact.text}”",
+        ]
 
     def opened(self, obligation: Obligation) -> list[str]:
         kind = self.labels.kinds[obligation.kind]

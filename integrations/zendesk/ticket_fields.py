@@ -21,6 +21,9 @@ LEVEL_FIELD = "Complaint level"
 CATEGORY_FIELD = "Complaint category"
 SUBTYPE_FIELD = "Complaint subtype"
 SLA_STATE_FIELD = "Complaint SLA state"
+# When the public post behind a social ticket was written: R-SLA-9 counts from it, not from the
+# ticket's creation (a post can be found many minutes after it went up).
+SOCIAL_POST_TIME_FIELD = "Social post time"
 DUE_FIELD_PREFIX = "Complaint due: "
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = get_args(DeadlineKind)
 LEVELS = (1, 2, 3)
@@ -89,6 +92,15 @@ def plugin_field_definitions() -> list[dict[str, Any]]:
             "active": True,
         }
     )
+    fields.append(
+        {
+            "type": "text",
+            "title": SOCIAL_POST_TIME_FIELD,
+            "description": "When the public social post behind this ticket was written (ISO-8601), "
+            "set by the social flow; deadlines count from it (R-SLA-9).",
+            "active": True,
+        }
+    )
     return fields
 
 
@@ -111,6 +123,15 @@ class FieldCatalog:
         }
         group_ids = {str(g["name"]): int(g["id"]) for g in groups if not g.get("deleted", False)}
         return cls(field_ids=field_ids, group_ids=group_ids)
+
+    def value_of(self, ticket: Mapping[str, Any], title: str) -> Any:
+        """The value of the plugin field `title` on a ticket as Zendesk returns it (None if unset)."""
+        field_id = self.field_ids.get(title)
+        if field_id is None:
+            return None
+        return next(
+            (f.get("value") for f in ticket.get("custom_fields") or [] if f.get("id") == field_id), None
+        )
 
     def missing_fields(self) -> list[str]:
         return [d["title"] for d in plugin_field_definitions() if d["title"] not in self.field_ids]

@@ -103,8 +103,13 @@ def update_payload(
             body["group_id"] = group_id
     if change.note:
         body["comment"] = {"body": change.note, "public": False}
-    body["metadata"] = {METADATA_KEY: {"event_id": event_id, "policy_version": policy_version}}
+    body["metadata"] = event_metadata(event_id, policy_version)
     return UpdatePayload(body=body, unmapped=tuple(unmapped))
+
+
+def event_metadata(event_id: str, policy_version: str) -> dict[str, Any]:
+    """The audit metadata that marks a plugin write as the one for `event_id` (see `written_by_event`)."""
+    return {METADATA_KEY: {"event_id": event_id, "policy_version": policy_version}}
 
 
 def written_by_event(audits: list[dict[str, Any]], event_id: str) -> bool:
