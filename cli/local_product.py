@@ -4,6 +4,9 @@
                                                             │ SQS FIFO on moto server
     Zendesk ◀──one PUT per event── functions.triage ◀── SqsLambdaRunner
     Zendesk ◀──tag + note per change── functions.watcher ◀── ScheduleRunner (every minute) ──▶ SNS
+    sandbox platforms ◀── functions.social_monitor ◀── ScheduleRunner per platform
+         ▲                      │ SQS FIFO (posts)
+         └── private message ── functions.outreach ◀── SqsLambdaRunner ──▶ Zendesk ticket + triage
 
 The handlers are the deployed ones, configured through the same environment variables as in
 Lambda (pointed at loopback), so what runs here is what runs in AWS. `triage local`, `make
@@ -69,6 +72,7 @@ class LocalProduct:
         policy_dir: str | None = None,
         aws_in_child_process: bool = False,
         watch_every_seconds: float = 60.0,
+        monitor_every_seconds: float = 60.0,
     ) -> None:
         self._zendesk_credentials = zendesk
         self._sandbox_settings = sandbox_settings or SandboxSettings()
@@ -79,6 +83,9 @@ class LocalProduct:
         self._policy_dir = policy_dir
         self._aws_in_child_process = aws_in_child_process
         self._watch_every_seconds = watch_every_seconds
+        self._monitor_every_seconds = monitor_every_seconds
+        self.social_platforms: dict[str, Any] = {}
+        self.social_monitors: dict[str, Any] = {}
         self._saved_env: dict[str, str | None] = {}
         self._stoppers: list[Any] = []
         self.sandbox: Any = None
@@ -121,6 +128,8 @@ class LocalProduct:
                 "ZENDESK_API_TOKEN": credentials.api_token.get_secret_value(),
                 "ZENDESK_SECRET_NAME": None,
                 "SIGNING_SECRET_NAME": None,
+                "SOCIAL_SECRET_NAME": None,
+                "SOCIAL_CONNECTORS": "sandbox",
                 "ZENDESK_WRITES_PER_MINUTE": str(self._writes_per_minute)
                 if self._writes_per_minute
                 else None,
@@ -133,6 +142,7 @@ class LocalProduct:
         self._subscribe_alert_inbox()
         self._start_queue_runner()
         self._start_deadline_watcher()
+        self._start_social_flow()
         self.ready = ReadyInfo(
             webhook_url=webhook_url,
             zendesk_url=credentials.url,
@@ -247,6 +257,42 @@ class LocalProduct:
         runner.start()
         self._stoppers.append(runner.stop)
 
+    def _start_social_flow(self) -> None:
+        """Sandbox platforms, a monitor per platform on a schedule, and the outreach on the posts queue."""
+        import boto3
+
+        from functions.outreach import app as outreach_app
+        from functions.social_monitor import app as monitor_app
+        from infra.local_runner import ScheduleRunner, SqsLambdaRunner
+        from integrations.social.sandbox import SANDBOX_PLATFORMS, SandboxPlatform
+        from policies.loader import load_social_policy
+
+        social = load_social_policy()
+        self.social_platforms = {
+            name: SandboxPlatform(name, social.platform(name).routes) for name in ("weibo", "x", "mastodon")
+        }
+        SANDBOX_PLATFORMS.clear()
+        SANDBOX_PLATFORMS.update(self.social_platforms)
+        self._stoppers.append(SANDBOX_PLATFORMS.clear)
+        for app in (outreach_app, monitor_app):
+            self._stoppers.append(_log_to_stderr(app.logger))
+        sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
+        runner = SqsLambdaRunner(
+            sqs, self.stack.social_queue_url, self.stack.social_queue_arn, outreach_app.lambda_handler
+        )
+        runner.start()
+        self._stoppers.append(runner.stop)
+        for name in self.social_platforms:
+            monitor = ScheduleRunner(
+                monitor_app.lambda_handler,
+                self._monitor_every_seconds,
+                lambda at, platform=name: {"platform": platform},
+                function_name=f"social-monitor-{name}",
+            )
+            monitor.start()
+            self._stoppers.append(monitor.stop)
+            self.social_monitors[name] = monitor
+
     def _set_env(self, values: dict[str, str | None]) -> None:
         for name, value in values.items():
             self._saved_env.setdefault(name, os.environ.get(name))
@@ -262,6 +308,8 @@ def _reset_handler_caches() -> None:
         ("functions.webhook.app", ("settings", "queue")),
         ("functions.triage.app", ("services", "idempotency")),
         ("functions.watcher.app", ("watcher",)),
+        ("functions.social_monitor.app", ("reader",)),
+        ("functions.outreach.app", ("services",)),
     ):
         module = sys.modules.get(module_name)
         for name in names if module is not None else ():

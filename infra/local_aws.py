@@ -146,6 +146,9 @@ class LocalStack:
     queue_url: str
     queue_arn: str
     dead_letter_queue_url: str
+    social_queue_url: str
+    social_queue_arn: str
+    social_dead_letter_queue_url: str
     complaints_table: str
     idempotency_table: str
     sla_topic_arn: str
@@ -171,26 +174,17 @@ def provision_local_stack(
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
     sns = session.client("sns", endpoint_url=endpoint_url)
 
-    dlq_url = _ensure_queue(
+    queue_url, dlq_url = _fifo_queue_with_dlq(
         sqs,
-        f"{prefix}-ticket-events-dlq.fifo",
-        {"MessageRetentionPeriod": str(MESSAGE_RETENTION_SECONDS), "SqsManagedSseEnabled": "true"},
+        f"{prefix}-ticket-events",
+        visibility_timeout=visibility_timeout,
+        max_receive_count=max_receive_count,
     )
-    dlq_arn = _queue_arn(sqs, dlq_url)
-    queue_url = _ensure_queue(
+    social_queue_url, social_dlq_url = _fifo_queue_with_dlq(
         sqs,
-        f"{prefix}-ticket-events.fifo",
-        {
-            "ContentBasedDeduplication": "false",
-            "DeduplicationScope": "messageGroup",
-            "FifoThroughputLimit": "perMessageGroupId",
-            "VisibilityTimeout": str(visibility_timeout),
-            "MessageRetentionPeriod": str(MESSAGE_RETENTION_SECONDS),
-            "SqsManagedSseEnabled": "true",
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
-            ),
-        },
+        f"{prefix}-social-posts",
+        visibility_timeout=visibility_timeout,
+        max_receive_count=max_receive_count,
     )
 
     complaints_table = f"{prefix}-complaints"
@@ -205,6 +199,9 @@ def provision_local_stack(
         queue_url=queue_url,
         queue_arn=_queue_arn(sqs, queue_url),
         dead_letter_queue_url=dlq_url,
+        social_queue_url=social_queue_url,
+        social_queue_arn=_queue_arn(sqs, social_queue_url),
+        social_dead_letter_queue_url=social_dlq_url,
         complaints_table=complaints_table,
         idempotency_table=idempotency_table,
         sla_topic_arn=sns.create_topic(Name=f"{prefix}-sla-alerts")["TopicArn"],
@@ -225,6 +222,8 @@ def local_aws_environment(stack: LocalStack) -> dict[str, str]:
         "AWS_SESSION_TOKEN": FAKE_CREDENTIAL,
         "QUEUE_URL": stack.queue_url,
         "DEAD_LETTER_QUEUE_URL": stack.dead_letter_queue_url,
+        "SOCIAL_QUEUE_URL": stack.social_queue_url,
+        "SOCIAL_DEAD_LETTER_QUEUE_URL": stack.social_dead_letter_queue_url,
         "COMPLAINTS_TABLE": stack.complaints_table,
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
         "SLA_TOPIC_ARN": stack.sla_topic_arn,
@@ -270,6 +269,33 @@ def _archive(session: Any, endpoint_url: str, region: str, prefix: str) -> dict[
             keys[name] = kms.create_key(Description=f"{prefix} {name}")["KeyMetadata"]["Arn"]
             kms.create_alias(AliasName=alias, TargetKeyId=keys[name])
     return {"archive_bucket": bucket, "archive_kms_key_id": keys["archive"], "pii_kms_key_id": keys["pii"]}
+
+
+def _fifo_queue_with_dlq(
+    sqs: Any, name: str, *, visibility_timeout: int, max_receive_count: int
+) -> tuple[str, str]:
+    """A FIFO queue `<name>.fifo` redriving to `<name>-dlq.fifo`, as template.yaml declares them."""
+    dlq_url = _ensure_queue(
+        sqs,
+        f"{name}-dlq.fifo",
+        {"MessageRetentionPeriod": str(MESSAGE_RETENTION_SECONDS), "SqsManagedSseEnabled": "true"},
+    )
+    queue_url = _ensure_queue(
+        sqs,
+        f"{name}.fifo",
+        {
+            "ContentBasedDeduplication": "false",
+            "DeduplicationScope": "messageGroup",
+            "FifoThroughputLimit": "perMessageGroupId",
+            "VisibilityTimeout": str(visibility_timeout),
+            "MessageRetentionPeriod": str(MESSAGE_RETENTION_SECONDS),
+            "SqsManagedSseEnabled": "true",
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": _queue_arn(sqs, dlq_url), "maxReceiveCount": max_receive_count}
+            ),
+        },
+    )
+    return queue_url, dlq_url
 
 
 def _ensure_queue(sqs: Any, name: str, attributes: dict[str, str]) -> str:

@@ -121,20 +121,27 @@ class WatcherSettings(ComplaintWorkerSettings):
     """The deadline watcher's settings: exactly the shared ones (see ComplaintWorkerSettings)."""
 
 
-class TriageSettings(ComplaintWorkerSettings):
-    """The triage Lambda's settings: the shared ones (see ComplaintWorkerSettings) and
+class TicketWorkerSettings(ComplaintWorkerSettings):
+    """What every Lambda that triages tickets reads: the shared ones (see ComplaintWorkerSettings) and
 
-    QUEUE_URL                  the ticket-events FIFO queue (to delay a message after a 429)
-    DEAD_LETTER_QUEUE_URL      its dead-letter queue (poison messages are parked there at once)
-    IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
+    QUEUE_URL                  the ticket-events FIFO queue (delays after a 429; group-complaint fan-out)
     CRITICAL_TOPIC_ARN         SNS topic for PR and compliance (level 1, media/regulator, red light)
-    IDEMPOTENCY_TTL_SECONDS    how long a handled event id is remembered (default 86400)
     """
 
     queue_url: str = Field(alias="QUEUE_URL", min_length=1)
+    critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
+
+
+class TriageSettings(TicketWorkerSettings):
+    """The triage Lambda's settings: the ticket worker ones (see TicketWorkerSettings) and
+
+    DEAD_LETTER_QUEUE_URL      the ticket-events dead-letter queue (poison messages are parked at once)
+    IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
+    IDEMPOTENCY_TTL_SECONDS    how long a handled event id is remembered (default 86400)
+    """
+
     dead_letter_queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", min_length=1)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
-    critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
     idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)
 
 
@@ -177,18 +184,14 @@ class SocialMonitorSettings(SocialAccessSettings):
     complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
 
 
-class OutreachSettings(ComplaintWorkerSettings, SocialAccessSettings):
-    """The outreach Lambda's settings: the shared ones (see ComplaintWorkerSettings), the social
+class OutreachSettings(TicketWorkerSettings, SocialAccessSettings):
+    """The outreach Lambda's settings: the ticket worker ones (see TicketWorkerSettings), the social
     access ones (see SocialAccessSettings) and
 
-    QUEUE_URL                     the ticket-events FIFO queue (group-complaint fan-out)
-    CRITICAL_TOPIC_ARN            SNS topic for PR and compliance (level 1; contact impossible)
     SOCIAL_QUEUE_URL              the posts FIFO queue it consumes (to delay a message)
     SOCIAL_DEAD_LETTER_QUEUE_URL  its dead-letter queue (unreadable messages are parked at once)
     """
 
-    queue_url: str = Field(alias="QUEUE_URL", min_length=1)
-    critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
     social_queue_url: str = Field(alias="SOCIAL_QUEUE_URL", min_length=1)
     social_dead_letter_queue_url: str = Field(alias="SOCIAL_DEAD_LETTER_QUEUE_URL", min_length=1)
 

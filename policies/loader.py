@@ -91,9 +91,23 @@ def parse_policy_file(path: Path, model: type[M], raw: bytes) -> M:
         raise PolicyError(f"{path}: {problems}") from exc
 
 
+def _policy_dir(directory: Path | str | None) -> Path:
+    return Path(directory or os.environ.get(POLICY_DIR_ENV) or DEFAULT_POLICY_DIR)
+
+
+def load_social_policy(directory: Path | str | None = None) -> SocialPolicy:
+    """Only social.yaml: what a social monitor needs, without compiling the grader's keywords."""
+    path = _policy_dir(directory) / "social.yaml"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
+    return parse_policy_file(path, SocialPolicy, raw)
+
+
 def load_policy(directory: Path | str | None = None) -> Policy:
     """Load every policy file from `directory` (default: $TRIAGE_POLICY_DIR, else the shipped files)."""
-    root = Path(directory or os.environ.get(POLICY_DIR_ENV) or DEFAULT_POLICY_DIR)
+    root = _policy_dir(directory)
     digest = hashlib.sha256()
     parsed: dict[str, BaseModel] = {}
     for name, model in _FILES.items():

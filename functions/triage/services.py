@@ -21,7 +21,7 @@ from infra.complaints import ComplaintStore
 from infra.inbox import TicketEventInbox
 from infra.problem_clusters import ProblemClusters
 from infra.queue import TicketEventQueue
-from infra.settings import TriageSettings
+from infra.settings import TicketWorkerSettings, TriageSettings
 from integrations.zendesk.client import ZendeskClient
 from policies.engine import TriageEngine
 
@@ -46,7 +46,24 @@ def build_services(settings: TriageSettings) -> TriageServices:
 
     engine = TriageEngine.from_directory()
     sqs = boto3.client("sqs")
-    triage = TicketTriage(
+    return TriageServices(
+        settings=settings,
+        triage=build_ticket_triage(settings, engine, zendesk, complaints_table, sqs),
+        inbox=TicketEventInbox(sqs, settings.queue_url, settings.dead_letter_queue_url),
+        idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
+        zendesk=zendesk,
+    )
+
+
+def build_ticket_triage(
+    settings: TicketWorkerSettings,
+    engine: TriageEngine,
+    zendesk: ZendeskClient,
+    complaints_table: Any,
+    sqs: Any,
+) -> TicketTriage:
+    """The triage use case with its real collaborators (the triage and the outreach Lambdas use it)."""
+    return TicketTriage(
         engine,
         zendesk,
         ComplaintStore(complaints_table),
@@ -60,11 +77,4 @@ def build_services(settings: TriageSettings) -> TriageServices:
         archive=ArchiveWriter.from_settings(settings, engine.policy.pii),
         ticket_url=zendesk.agent_url,
         mask=engine.policy.pii.mask,  # R-COMP-4: personal numbers and addresses never leave unmasked
-    )
-    return TriageServices(
-        settings=settings,
-        triage=triage,
-        inbox=TicketEventInbox(sqs, settings.queue_url, settings.dead_letter_queue_url),
-        idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
-        zendesk=zendesk,
     )

@@ -113,3 +113,8 @@ class SandboxPlatform:
             )
             self.sent.append((post, delivery))
             return delivery
+
+
+# The local run's platforms, shared in-process by the monitor and the outreach handlers
+# (SOCIAL_CONNECTORS=sandbox); `triage local`, the demo and the benchmark fill it.
+SANDBOX_PLATFORMS: dict[str, SandboxPlatform] = {}

@@ -145,6 +145,8 @@ def test_the_environment_points_boto3_and_the_handlers_at_the_stack(
         "AWS_SESSION_TOKEN": "testing",
         "QUEUE_URL": stack.queue_url,
         "DEAD_LETTER_QUEUE_URL": stack.dead_letter_queue_url,
+        "SOCIAL_QUEUE_URL": stack.social_queue_url,
+        "SOCIAL_DEAD_LETTER_QUEUE_URL": stack.social_dead_letter_queue_url,
         "COMPLAINTS_TABLE": stack.complaints_table,
         "IDEMPOTENCY_TABLE": stack.idempotency_table,
         "SLA_TOPIC_ARN": stack.sla_topic_arn,
