@@ -26,6 +26,7 @@ _SUBJECT_CHARS = 30
 def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None) -> list[Section]:
     from cli.demo_alerts import alert_sections
     from cli.demo_archive import archive_section
+    from cli.demo_social import social_sections
     from cli.local_product import LocalProduct
     from integrations.zendesk.client import ZendeskClient
 
@@ -48,6 +49,7 @@ def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None)
             for case, ticket_id in created:
                 sections.append(_ticket_view(client, case, ticket_id, fields, groups, ticket_id in waiting))
             sections += alert_sections(product, client)
+            sections += social_sections(product, client)
             sections.append(archive_section(product))
     return sections
 

@@ -122,3 +122,22 @@ def test_the_demo_ends_with_the_archive_listing_and_retention(demo_output: str) 
     assert len(rows) >= len(DEMO_CASES)
     assert all(re.search(r"(GOVERNANCE|COMPLIANCE) until \d{4}-\d\d-\d\d$", row) for row in rows)
     assert {row.split("/")[1] for row in rows} >= {"product", "logistics"}
+
+
+def test_public_posts_are_contacted_privately_well_inside_the_hour(demo_output: str) -> None:
+    # GIVEN the demo's social section (the wedding-dress Weibo case and an English X complaint)
+    section = demo_output.split("Social posts: private contact within the hour (R-SLA-9)", 1)[1]
+    section = section.split("Audit archive", 1)[0]
+    # THEN the bride got the SOP's private question by Weibo's fan-service reply, the X poster a DM
+    assert "by fan_service_reply: “您好,看到您反馈的问题,能否提供订单号?我们会立刻核查”" in section
+    assert "by direct_message: “Hi, we saw your post" in section
+    # AND each ticket's private_contact deadline (post time + 1 h) is met with time to spare
+    spare = [
+        float(m)
+        for m in re.findall(
+            r"private_contact \(R-SLA-9\) due [^:]+:\d\d:\d\d UTC: met, ([\d.]+) min", section
+        )
+    ]
+    assert len(spare) == 2 and all(minutes > 40 for minutes in spare), section
+    # AND the bride's reply in the thread became a comment on her ticket, not a new ticket
+    assert re.search(r"reply in the Weibo thread → comment on ticket #\d+", section), section
