@@ -202,9 +202,11 @@ class LocalProduct:
         from integrations.zendesk.client import ZendeskClient
         from policies.loader import load_policy
 
-        teams = load_policy().routing.teams.values()
+        policy = load_policy()
         with ZendeskClient.from_credentials(credentials) as client:
-            return bootstrap_zendesk(client, webhook_url=webhook_url, group_names=teams).signing_secret
+            return bootstrap_zendesk(
+                client, webhook_url=webhook_url, group_names=policy.routing.teams.values(), policy=policy
+            ).signing_secret
 
     def _start_queue_runner(self) -> None:
         import boto3

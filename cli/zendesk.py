@@ -1,11 +1,13 @@
 """`triage zendesk bootstrap`: set up the Zendesk side of the plugin, idempotently.
 
 Creates what the account lacks: the plugin's custom fields (level, category, sub-type drop-downs;
-exact due times and the SLA state as text), the route groups of routing.yaml, and the webhook
-subscribed to the ticket events the triage consumes, pointing at the stack's WebhookUrl output.
-`--dry-run` prints the plan and changes nothing. The webhook's signing secret is never printed:
-with `--store-signing-secret NAME` it is written to that Secrets Manager secret (the stack's
-ZendeskSigningSecretName), which is what the intake Lambda reads.
+exact due times and the SLA state as text), the route groups of routing.yaml, the webhook
+subscribed to the ticket events the triage consumes, pointing at the stack's WebhookUrl output,
+and native SLA policies whose targets follow sla.yaml, so agents also see Zendesk's SLA badges
+(created or updated in place when the policy files change; SLA policies the plugin did not create
+are never changed). `--dry-run` prints the plan and changes nothing. The webhook's signing secret
+is never printed: with `--store-signing-secret NAME` it is written to that Secrets Manager secret
+(the stack's ZendeskSigningSecretName), which is what the intake Lambda reads.
 
 Credentials: ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN, or --secret-name (the stack's Zendesk
 credentials secret).
@@ -17,18 +19,45 @@ import argparse
 
 from cli.failure import EXIT_OK, CliFailure
 
+_BOOTSTRAP_HELP = """\
+Create what the Zendesk account lacks, idempotently: the plugin's ticket fields, the route groups
+of routing.yaml, the webhook to --webhook-url, and SLA policies mirroring sla.yaml (on plans
+without SLA policies this is reported and the rest still runs). Run it again after changing the
+policy files: only what differs is written. Start with --dry-run to see the plan.
+
+example (STACK is the name the stack was deployed under):
+  triage zendesk bootstrap --dry-run --webhook-url "$(aws cloudformation describe-stacks \\
+      --stack-name STACK --query "Stacks[0].Outputs[?OutputKey=='WebhookUrl'].OutputValue" \\
+      --output text)"
+"""
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "zendesk",
-        help="set up the Zendesk side (fields, groups, webhook)",
+        help="set up the Zendesk side (fields, groups, webhook, SLA policies)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    bootstrap = actions.add_parser("bootstrap", help="create what the account lacks (idempotent)")
-    bootstrap.add_argument("--webhook-url", required=True, help="the stack's WebhookUrl output")
-    bootstrap.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    bootstrap = actions.add_parser(
+        "bootstrap",
+        help="create what the account lacks (idempotent)",
+        description=_BOOTSTRAP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bootstrap.add_argument(
+        "--webhook-url",
+        required=True,
+        metavar="URL",
+        help="where Zendesk sends ticket events: the stack's WebhookUrl output (or the webhook_url "
+        "`triage local` prints)",
+    )
+    bootstrap.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan (what would be created, updated, deleted or left alone) and change nothing",
+    )
     bootstrap.add_argument("--secret-name", help="Secrets Manager secret with the Zendesk credentials")
     bootstrap.add_argument(
         "--store-signing-secret", metavar="NAME", help="Secrets Manager secret to store it in"
@@ -38,29 +67,36 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from integrations.zendesk.bootstrap import bootstrap_zendesk, plan_bootstrap
+    from integrations.zendesk.bootstrap import NOTHING_TO_DO, bootstrap_zendesk, plan_bootstrap
     from integrations.zendesk.client import ZendeskClient
     from integrations.zendesk.credentials import credentials_from_env, credentials_from_secret
     from integrations.zendesk.errors import ZendeskError
     from policies.loader import load_policy
 
-    groups = list(load_policy(args.policies).routing.teams.values())
+    policy = load_policy(args.policies)
+    groups = list(policy.routing.teams.values())
     try:
         credentials = (
             credentials_from_secret(args.secret_name) if args.secret_name else credentials_from_env()
         )
         with ZendeskClient.from_credentials(credentials) as client:
             if args.dry_run:
-                for line in plan_bootstrap(
-                    client, webhook_url=args.webhook_url, group_names=groups
-                ).describe():
+                plan = plan_bootstrap(client, webhook_url=args.webhook_url, group_names=groups, policy=policy)
+                for line in plan.describe():
                     print(line)
                 return EXIT_OK
-            result = bootstrap_zendesk(client, webhook_url=args.webhook_url, group_names=groups)
+            result = bootstrap_zendesk(
+                client, webhook_url=args.webhook_url, group_names=groups, policy=policy
+            )
     except ZendeskError as exc:
         raise CliFailure(f"zendesk: {exc}") from None
-    for line in result.created or ("nothing to do: the account is set up",):
-        print(line if line.startswith("nothing") else f"created {line}")
+    done = [
+        *(f"created {line}" for line in result.created),
+        *(f"updated {line}" for line in result.updated),
+        *(f"deleted {line}" for line in result.deleted),
+    ]
+    for line in (done or [NOTHING_TO_DO]) + list(result.notes):
+        print(line)
     print(f"webhook {result.webhook_id}; fields found: {len(result.catalog.field_ids)}")
     if args.store_signing_secret:
         import boto3

@@ -38,7 +38,7 @@ from integrations.social.errors import (
 from integrations.social.models import SocialPost
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.internal_note import format_due
-from integrations.zendesk.models import SOCIAL_PUBLIC_TAG
+from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, SOCIAL_PUBLIC_TAG
 from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog
 from integrations.zendesk.ticket_update import event_metadata, written_by_event
 from policies.complaint_state import ContactMade
@@ -262,7 +262,7 @@ class PostOutreach:
             "comment": {"body": self._ticket_text(post), "author_id": author, "public": True},
             "requester_id": author,
             "external_id": post.key,
-            "tags": [SOCIAL_PUBLIC_TAG, f"social_{post.platform}"],
+            "tags": [SOCIAL_PUBLIC_TAG, SOCIAL_OUTREACH_TAG, f"social_{post.platform}"],
         }
         field_id = catalog.field_ids.get(SOCIAL_POST_TIME_FIELD)
         if field_id is None:

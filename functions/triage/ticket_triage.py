@@ -36,7 +36,7 @@ from infra.archive import ArchiveEntry, alert_entry
 from infra.problem_clusters import ClusterState, ProblemClusters
 from integrations.zendesk.errors import ZendeskConflict, ZendeskNotFound
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
-from integrations.zendesk.models import ZendeskTicket, parse_comments
+from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, ZendeskTicket, parse_comments
 from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog
 from integrations.zendesk.ticket_update import update_payload, written_by_event
 from policies.complaint_state import ComplaintRecord, ContactMade
@@ -133,6 +133,8 @@ class TicketTriage:
                 comments = parse_comments(self._tickets.list_comments(ticket_id))
             except ZendeskNotFound:
                 return Outcome(ticket_id, "ticket_gone", "the ticket was deleted before triage")
+            if record is None and _awaits_outreach(ticket, event):
+                return Outcome(ticket_id, "skipped", "the social outreach triages this ticket first")
             group = finding_from_event(event)
             context = {
                 "event_id": event.event_id,
@@ -168,6 +170,7 @@ class TicketTriage:
                 answer = self._tickets.update_ticket(ticket_id, payload.body, updated_stamp=ticket.updated_at)
             except ZendeskConflict:
                 check_audits = True  # a retried PUT may have landed before the 409
+                record = self._records.get(ticket_id)  # the other writer may have been another event
                 continue
             written = {"request": payload.body, "response": _response_summary(answer)}
             return self._finish(event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=written)
@@ -280,6 +283,12 @@ class TicketTriage:
             for alert in self._surges.on_new_complaint(record):
                 self._send(alert, event)
         return record
+
+
+def _awaits_outreach(ticket: ZendeskTicket, event: TicketEvent) -> bool:
+    """A ticket the social outreach created and has not triaged yet: Zendesk's events for it are
+    left to the outreach, whose intake reads every comment anyway (two intakes would race)."""
+    return SOCIAL_OUTREACH_TAG in ticket.tags and event.source != EventSource.PLUGIN
 
 
 def contact_of(event: TicketEvent) -> ContactMade | None:

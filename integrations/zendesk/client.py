@@ -197,6 +197,27 @@ class ZendeskClient:
         )
         return body["schedule"]
 
+    # ---- SLA policies (Professional plans and above; 403/404 elsewhere) ---
+    def list_sla_policies(self) -> list[dict[str, Any]]:
+        return self._collect("/api/v2/slas/policies", "sla_policies")
+
+    def create_sla_policy(self, policy: Mapping[str, Any]) -> dict[str, Any]:
+        body = self._call(
+            "POST", "/api/v2/slas/policies", json={"sla_policy": dict(policy)}, idempotent=False
+        )
+        return body["sla_policy"]
+
+    def update_sla_policy(self, policy_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """PUT the policy; repeating the same PUT leaves the same policy, so it is retried like a read."""
+        body = self._call(
+            "PUT", f"/api/v2/slas/policies/{int(policy_id)}", json={"sla_policy": dict(changes)}
+        )
+        return body["sla_policy"]
+
+    def delete_sla_policy(self, policy_id: int) -> None:
+        # Not retried once sent: a repeat of a delete that landed would answer 404.
+        self._call("DELETE", f"/api/v2/slas/policies/{int(policy_id)}", idempotent=False)
+
     # ---- webhooks -----------------------------------------------------
     def create_webhook(self, webhook: Mapping[str, Any]) -> dict[str, Any]:
         body = self._call("POST", "/api/v2/webhooks", json={"webhook": dict(webhook)}, idempotent=False)

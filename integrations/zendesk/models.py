@@ -21,7 +21,10 @@ _CHANNELS: dict[str, Channel] = {
     "voice": "phone",
     "sms": "phone",
 }
-SOCIAL_PUBLIC_TAG = "social_public_post"  # set by the social flow on tickets made from public posts
+SOCIAL_PUBLIC_TAG = "social_public_post"  # a complaint made in public on a social platform
+# Set by the social outreach on the tickets it creates: it triages them itself (it knows the post
+# time and the contact made), so Zendesk's own events for them wait until it has.
+SOCIAL_OUTREACH_TAG = "complaint_social_outreach"
 
 
 class _Via(BaseModel):

@@ -4,7 +4,8 @@ Why it exists: the plugin's handlers, bootstrap and tests run against it
 exactly as they run against a real account (only the URL and token change),
 so everything Zendesk-shaped can be exercised without an account: audits per
 write, 409 on a stale `updated_stamp`, 422 on invalid values, 429 with
-`Retry-After`, signed event-subscription webhooks with retries.
+`Retry-After`, signed event-subscription webhooks with retries, SLA policies
+(or the refusal of a plan without them).
 
 Start it with::
 
@@ -43,6 +44,7 @@ from integrations.zendesk.sandbox_errors import (
 )
 from integrations.zendesk.sandbox_rate_limit import SlidingWindow
 from integrations.zendesk.sandbox_settings import SandboxSettings
+from integrations.zendesk.sandbox_slas import SlaPolicyBook
 from integrations.zendesk.sandbox_tickets import IgnoredValue, TicketBook, TicketEvent
 from integrations.zendesk.sandbox_webhooks import Delivery, WebhookDispatcher, WebhookRegistry, event_payload
 
@@ -123,6 +125,7 @@ class ZendeskSandbox:
         self._directory = Directory(clock, self.settings.admin_name, self.settings.email)
         self._tickets = TicketBook(clock, self._directory)
         self._webhooks = WebhookRegistry(clock, self._directory.admin_id)
+        self._slas = SlaPolicyBook(clock, lambda: self._url, self.settings.sla_policies_refusal)
         self._dispatcher = WebhookDispatcher(self.settings)
         window = self.settings.window_seconds
         self._account_window = SlidingWindow(self.settings.requests_per_minute, window, clock)
@@ -331,7 +334,7 @@ class ZendeskSandbox:
 
     # ---- routes -------------------------------------------------------------
     def _build_routes(self) -> list[_Route]:
-        d, t, w = self._directory, self._tickets, self._webhooks
+        d, t, w, s = self._directory, self._tickets, self._webhooks, self._slas
 
         def ok(body: Json, status: int = 200) -> tuple[int, Json, list[TicketEvent]]:
             return status, body, []
@@ -353,6 +356,10 @@ class ZendeskSandbox:
 
         def webhook_delete(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
             w.delete(c.params[0])
+            return 204, None, []
+
+        def sla_policy_delete(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
+            s.delete(c.id())
             return 204, None, []
 
         table: list[tuple[str, str, Handler]] = [
@@ -432,6 +439,19 @@ class ZendeskSandbox:
                 "/api/v2/webhooks/{key}/signing_secret",
                 lambda c: ok({"signing_secret": w.signing_secret(c.params[0])}),
             ),
+            ("GET", "/api/v2/slas/policies", lambda c: ok(_page("sla_policies", s.list_policies()))),
+            (
+                "POST",
+                "/api/v2/slas/policies",
+                lambda c: ok({"sla_policy": s.create(c.object("sla_policy"))}, 201),
+            ),
+            ("GET", "/api/v2/slas/policies/{id}", lambda c: ok({"sla_policy": s.show(c.id())})),
+            (
+                "PUT",
+                "/api/v2/slas/policies/{id}",
+                lambda c: ok({"sla_policy": s.update(c.id(), c.object("sla_policy"))}),
+            ),
+            ("DELETE", "/api/v2/slas/policies/{id}", sla_policy_delete),
         ]
         routes = [_Route(method, _path(template), handler) for method, template, handler in table]
         routes.append(_Route("PUT", _path("/api/v2/tickets/{id}"), ticket_update, ticket_update=True))

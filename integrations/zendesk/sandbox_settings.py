@@ -35,5 +35,9 @@ class SandboxSettings:
     webhook_max_attempts: int = 4
     webhook_backoff_seconds: float = 0.05  # doubles per retry; Zendesk's is longer, tests want it short
 
+    # Plans below Support Professional have no SLA policies: give 403 (or 404) to answer every
+    # SLA policy request with it, as such an account does.
+    sla_policies_refusal: int | None = None
+
     # Wall clock (epoch seconds) for timestamps and rate-limit windows.
     clock: Callable[[], float] = field(default=time.time, compare=False)

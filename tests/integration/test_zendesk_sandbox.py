@@ -455,6 +455,160 @@ def test_groups_and_business_hours(client: ZendeskClient) -> None:
     assert len(schedule["intervals"]) == 5
 
 
+# ---- SLA policies ---------------------------------------------------------------
+
+_SLA_FILTER = {
+    "all": [{"field": "current_tags", "operator": "includes", "value": "complaint_level_1"}],
+    "any": [],
+}
+
+
+def _sla_policy(title: str = "Complaint level 1", **extra: Any) -> dict[str, Any]:
+    return {
+        "title": title,
+        "filter": _SLA_FILTER,
+        "policy_metrics": [
+            {"priority": "urgent", "metric": "first_reply_time", "target": 60, "business_hours": False}
+        ],
+        **extra,
+    }
+
+
+def test_sla_policies_keep_api_shape_positions_and_timestamps() -> None:
+    clock = FakeClock()
+    with ZendeskSandbox(settings=SandboxSettings(clock=clock)) as zd:
+        client = _client(zd)
+        # WHEN two policies are created, the second asking for the top position
+        first = client.create_sla_policy(_sla_policy("First"))
+        clock.advance(60)
+        second = client.create_sla_policy(_sla_policy("Second", position=1))
+        # THEN the second comes first and the first moved down, keeping its id
+        assert [(p["title"], p["position"]) for p in client.list_sla_policies()] == [
+            ("Second", 1),
+            ("First", 2),
+        ]
+        assert first["id"] != second["id"]
+        # AND a policy reads back in the documented shape, target also in seconds
+        shown = client.list_sla_policies()[1]
+        assert shown["url"] == f"{zd.url}/api/v2/slas/policies/{first['id']}.json"
+        assert shown["filter"] == _SLA_FILTER
+        assert shown["policy_metrics"] == [
+            {
+                "priority": "urgent",
+                "metric": "first_reply_time",
+                "target": 60,
+                "target_in_seconds": 3600,
+                "business_hours": False,
+            }
+        ]
+        assert shown["created_at"] == shown["updated_at"] == "2026-01-01T00:00:00Z"
+        # WHEN the first is updated a minute later THEN only what was sent changes, and updated_at
+        clock.advance(60)
+        updated = client.update_sla_policy(first["id"], {"title": "First, renamed"})
+        assert updated["title"] == "First, renamed" and updated["filter"] == _SLA_FILTER
+        assert (updated["created_at"], updated["updated_at"]) == (
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:02:00Z",
+        )
+        # WHEN the top one is deleted THEN it is gone, the other moves up, and a second delete is 404
+        client.delete_sla_policy(second["id"])
+        assert [(p["title"], p["position"]) for p in client.list_sla_policies()] == [("First, renamed", 1)]
+        with pytest.raises(ZendeskNotFound):
+            client.delete_sla_policy(second["id"])
+
+
+@pytest.mark.parametrize(
+    ("policy", "field", "error"),
+    [
+        (_sla_policy(title=" "), "title", "BlankValue"),
+        ({"title": "No filter"}, "filter", "BlankValue"),
+        (_sla_policy(filter={"all": [{"field": "current_tags"}]}), "filter", "InvalidValue"),
+        (
+            _sla_policy(policy_metrics=[{"priority": "urgent", "metric": "first_reply", "target": 60}]),
+            "policy_metrics",
+            "InvalidValue",
+        ),
+        (
+            _sla_policy(policy_metrics=[{"priority": "asap", "metric": "first_reply_time", "target": 60}]),
+            "policy_metrics",
+            "InvalidValue",
+        ),
+        (
+            _sla_policy(policy_metrics=[{"priority": "low", "metric": "first_reply_time", "target": 0}]),
+            "policy_metrics",
+            "InvalidValue",
+        ),
+        (
+            _sla_policy(policy_metrics=[{"priority": "low", "metric": "first_reply_time", "target": "60"}]),
+            "policy_metrics",
+            "InvalidValue",
+        ),
+        (
+            _sla_policy(policy_metrics=[{"priority": "low", "metric": "first_reply_time", "target": 1.5}]),
+            "policy_metrics",
+            "InvalidValue",
+        ),
+        (
+            _sla_policy(policy_metrics=[{"priority": "low", "metric": "first_reply_time", "target": 60}] * 2),
+            "policy_metrics",
+            "DuplicateValue",
+        ),
+        (_sla_policy(position=0), "position", "InvalidValue"),
+    ],
+)
+def test_invalid_sla_policy_is_422_in_zendesks_shape_and_stores_nothing(
+    sandbox: ZendeskSandbox, policy: dict[str, Any], field: str, error: str
+) -> None:
+    session = _session()
+    auth = (f"{sandbox.email}/token", sandbox.api_token)
+    # WHEN an invalid policy is posted
+    response = session.post(f"{sandbox.url}/api/v2/slas/policies", json={"sla_policy": policy}, auth=auth)
+    # THEN 422 RecordInvalid names the field and the kind of error, and nothing was stored
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "RecordInvalid" and isinstance(body["description"], str)
+    assert body["details"][field][0]["error"] == error
+    assert session.get(f"{sandbox.url}/api/v2/slas/policies", auth=auth).json()["sla_policies"] == []
+
+
+def test_an_invalid_sla_policy_update_changes_nothing(client: ZendeskClient) -> None:
+    created = client.create_sla_policy(_sla_policy())
+    with pytest.raises(ZendeskValidationError) as refused:
+        client.update_sla_policy(created["id"], {"title": "Renamed", "policy_metrics": [{"metric": "nope"}]})
+    assert "policy_metrics" in refused.value.details
+    assert client.list_sla_policies()[0]["title"] == "Complaint level 1"
+
+
+def test_sla_policy_requests_need_the_envelope_and_an_existing_id(sandbox: ZendeskSandbox) -> None:
+    session = _session()
+    auth = (f"{sandbox.email}/token", sandbox.api_token)
+    missing = session.post(f"{sandbox.url}/api/v2/slas/policies", json=_sla_policy(), auth=auth)
+    assert missing.status_code == 400 and missing.json()["error"] == "InvalidParameter"
+    unknown = session.get(f"{sandbox.url}/api/v2/slas/policies/99999", auth=auth)
+    assert unknown.status_code == 404 and unknown.json()["error"] == "RecordNotFound"
+
+
+@pytest.mark.parametrize(("refusal", "error_type"), [(403, ZendeskAuthError), (404, ZendeskNotFound)])
+def test_a_plan_without_sla_policies_refuses_every_sla_request(refusal: int, error_type: type) -> None:
+    with ZendeskSandbox(settings=SandboxSettings(sla_policies_refusal=refusal)) as zd:
+        client = _client(zd)
+        for call in (client.list_sla_policies, lambda: client.create_sla_policy(_sla_policy())):
+            with pytest.raises(error_type) as refused:
+                call()
+            assert refused.value.status == refusal
+        # AND the rest of the account works
+        assert client.me()["email"] == zd.email
+
+
+def test_sla_policy_requests_count_against_the_account_rate_limit() -> None:
+    with ZendeskSandbox(settings=SandboxSettings(requests_per_minute=1, clock=FakeClock())) as zd:
+        client = _client(zd)
+        client.create_sla_policy(_sla_policy())
+        with pytest.raises(ZendeskRateLimited) as limited:
+            client.list_sla_policies()
+        assert limited.value.retry_after_seconds == 60
+
+
 # ---- webhooks -----------------------------------------------------------------
 
 

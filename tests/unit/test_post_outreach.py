@@ -10,7 +10,8 @@ from functions.outreach.post_outreach import ContactRetryLater, PostOutreach
 from functions.triage.ticket_triage import TicketTriage
 from integrations.social.models import SocialAuthor, SocialPost
 from integrations.social.sandbox import SandboxPlatform
-from integrations.zendesk.models import SOCIAL_PUBLIC_TAG
+from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, SOCIAL_PUBLIC_TAG
 from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog, plugin_field_definitions
 from policies.engine import TriageEngine
 from tests.fakes import (
@@ -73,7 +74,7 @@ class World:
             "weibo": SandboxPlatform("weibo", SOCIAL.platform("weibo").routes, clock=self.clock),
             "x": SandboxPlatform("x", SOCIAL.platform("x").routes, clock=self.clock),
         }
-        triage = TicketTriage(
+        self.triage = triage = TicketTriage(
             ENGINE, self.api, self.records, lambda: CATALOG, alerts=self.alerts, archive=self.archive
         )
         self.outreach = PostOutreach(
@@ -271,3 +272,33 @@ def test_a_bank_card_number_in_a_post_never_reaches_the_ticket(world) -> None:
     # THEN the ticket's subject and description show it masked
     ticket = world.only_ticket()
     assert card not in ticket["subject"] and card not in ticket["description"]
+
+
+def test_zendesks_own_events_for_an_outreach_ticket_wait_for_the_outreach(world) -> None:
+    # GIVEN a ticket the outreach created but has not triaged yet (Zendesk's webhook came first)
+    ticket_id = world.api.create_ticket(
+        {
+            "subject": "weibo @bride",
+            "comment": {"body": WEDDING_DRESS, "author_id": 7000},
+            "external_id": "weibo:5001",
+            "tags": [SOCIAL_PUBLIC_TAG, SOCIAL_OUTREACH_TAG],
+            "custom_fields": [{"id": CATALOG.field_ids[SOCIAL_POST_TIME_FIELD], "value": POSTED.isoformat()}],
+        }
+    )["id"]
+    zendesk_event = TicketEvent(
+        event_id="zen-1",
+        event_type=EventType.CREATED,
+        ticket_id=ticket_id,
+        occurred_at=world.clock.now,
+        source=EventSource.EVENT_SUBSCRIPTION,
+        zendesk_type="zen:event-type:ticket.created",
+    )
+    # WHEN the triage gets Zendesk's created event
+    outcome = world.triage.handle(zendesk_event)
+    # THEN it leaves the ticket to the outreach: no write, no record (two intakes would race)
+    assert outcome.action == "skipped"
+    assert world.api.updates == [] and world.records.records == {}
+    # AND the outreach's own pass triages it once, from the post time
+    world.outreach.handle(post(WEDDING_DRESS))
+    assert len(world.api.updates) == 1 and len(world.api.created) == 1
+    assert world.obligation().due_at == POSTED + timedelta(hours=1)
