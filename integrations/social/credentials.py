@@ -1,7 +1,7 @@
 """The social platforms' credentials, from one JSON document (a Secrets Manager secret in AWS).
 
 ```json
-{"weibo": {"access_token": "...", "brand_uid": "..."},
+{"weibo": {"access_token": "...", "brand_uid": "...", "operator_ip": "203.0.113.7 (optional)"},
  "x": {"bearer_token": "...", "consumer_key": "...", "consumer_secret": "...",
        "access_token": "...", "access_token_secret": "...", "brand_user_id": "..."},
  "mastodon": {"api_base_url": "https://mastodon.social", "access_token": "...",
@@ -46,6 +46,10 @@ class _Secrets(BaseModel):
 class WeiboCredentials(_Secrets):
     access_token: SecretStr
     brand_uid: str = Field(pattern=r"^\d+$", description="the brand account's numeric uid")
+    operator_ip: str | None = Field(
+        default=None,
+        description="the public IP Weibo's comment API must be told (rip); none: no public replies",
+    )
 
 
 class XCredentials(_Secrets):

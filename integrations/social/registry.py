@@ -30,7 +30,12 @@ def build_connector(platform: str, credentials: SocialCredentials, **settings: A
         from integrations.social.weibo import WeiboConnector
 
         weibo = credentials.require("weibo")
-        return WeiboConnector(access_token=weibo.access_token, brand_uid=weibo.brand_uid, **settings)
+        return WeiboConnector(
+            access_token=weibo.access_token,
+            brand_uid=weibo.brand_uid,
+            operator_ip=weibo.operator_ip,
+            **settings,
+        )
     if platform == "x":
         from integrations.social.x import XConnector
 

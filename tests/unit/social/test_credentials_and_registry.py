@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from integrations.social.credentials import (
     credentials_from_mapping,
 )
 from integrations.social.inbound_webhook import ListeningToolConnector
+from integrations.social.models import SocialAuthor, SocialPost
 from integrations.social.registry import build_connector
 
 REPO = Path(__file__).resolve().parents[3]
@@ -65,11 +67,30 @@ def test_a_document_that_is_not_json_is_refused_without_quoting_it() -> None:
 
 def test_each_api_platform_gets_its_connector_with_its_settings() -> None:
     credentials = SocialCredentials.model_validate(DOCUMENT)
-    weibo = build_connector("weibo", credentials, fan_service_window_hours=48, operator_ip="203.0.113.7")
+    weibo = build_connector("weibo", credentials, fan_service_window_hours=48)
     x = build_connector("x", credentials)
     mastodon = build_connector("mastodon", credentials, public_visibility="public")
     assert [c.platform for c in (weibo, x, mastodon)] == ["weibo", "x", "mastodon"]
     assert type(weibo).__name__ == "WeiboConnector"
+
+
+def test_the_weibo_operator_ip_in_the_credentials_enables_public_replies() -> None:
+    # GIVEN Weibo credentials without, then with, the operator's public IP (Weibo's `rip`)
+    post = SocialPost(
+        platform="weibo",
+        post_id="1",
+        author=SocialAuthor(id="2", handle="h"),
+        text="婚纱晚了",
+        posted_at=datetime(2026, 11, 25, 2, 0, tzinfo=UTC),
+    )
+    now = post.posted_at + timedelta(minutes=5)
+    plain = SocialCredentials.model_validate(DOCUMENT)
+    without = build_connector("weibo", plain, fan_service_window_hours=48)
+    with_ip = {**DOCUMENT, "weibo": {**DOCUMENT["weibo"], "operator_ip": "203.0.113.7"}}
+    enabled = build_connector("weibo", SocialCredentials.model_validate(with_ip), fan_service_window_hours=48)
+    # THEN only the connector that knows it may comment in public
+    assert without.allowed_routes(post, now) == frozenset({"fan_service_reply"})
+    assert enabled.allowed_routes(post, now) == frozenset({"fan_service_reply", "public_reply"})
 
 
 def test_a_platform_without_credentials_cannot_be_built() -> None:
