@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from integrations.zendesk.credentials import ZendeskCredentials
 from integrations.zendesk.sandbox_settings import SandboxSettings
 
 WEBHOOK_PATH = "/zendesk/webhook"
+SOCIAL_ROUTE = "/social/{source}"  # listening tools push posts here (template.yaml: the same route)
 _INBOX_PREFIX = "triage-local-alert-inbox"
 _LOCAL_SETTINGS = {
     # Handlers log JSON; on a terminal only warnings and errors are worth showing.
@@ -45,9 +47,13 @@ class ReadyInfo:
     zendesk_token: str
     aws_endpoint_url: str
     signing_secret: str
+    social_webhook_url: str
+    social_signing_secret: str
 
     def as_dict(self) -> dict[str, str]:
         return {
+            "social_webhook_url": self.social_webhook_url,
+            "social_signing_secret": self.social_signing_secret,
             "webhook_url": self.webhook_url,
             "zendesk_url": self.zendesk_url,
             "zendesk_email": self.zendesk_email,
@@ -92,6 +98,7 @@ class LocalProduct:
         self.stack: Any = None
         self.ready: ReadyInfo | None = None
         self._inbox: tuple[Any, str] = (None, "")
+        self._server_url = ""
 
     # ---- lifecycle ------------------------------------------------------------
     def start(self) -> ReadyInfo:
@@ -128,6 +135,7 @@ class LocalProduct:
                 "ZENDESK_API_TOKEN": credentials.api_token.get_secret_value(),
                 "ZENDESK_SECRET_NAME": None,
                 "SIGNING_SECRET_NAME": None,
+                "SOCIAL_SIGNING_SECRET_NAME": None,
                 "SOCIAL_SECRET_NAME": None,
                 "SOCIAL_CONNECTORS": "sandbox",
                 "ZENDESK_WRITES_PER_MINUTE": str(self._writes_per_minute)
@@ -137,7 +145,8 @@ class LocalProduct:
         )
         webhook_url = self._start_webhook_endpoint()
         signing_secret = self._bootstrap(credentials, webhook_url)
-        self._set_env({"WEBHOOK_SIGNING_SECRET": signing_secret})
+        social_secret = secrets.token_urlsafe(32)
+        self._set_env({"WEBHOOK_SIGNING_SECRET": signing_secret, "SOCIAL_SIGNING_SECRET": social_secret})
         _reset_handler_caches()
         self._subscribe_alert_inbox()
         self._start_queue_runner()
@@ -150,6 +159,8 @@ class LocalProduct:
             zendesk_token=credentials.api_token.get_secret_value(),
             aws_endpoint_url=self.stack.endpoint_url,
             signing_secret=signing_secret,
+            social_webhook_url=self._server_url + SOCIAL_ROUTE.replace("{source}", "<tool>"),
+            social_signing_secret=social_secret,
         )
         return self.ready
 
@@ -192,9 +203,14 @@ class LocalProduct:
         from infra.local_http import HttpApiServer
 
         self._stoppers.append(_log_to_stderr(webhook_app.logger))
-        server = HttpApiServer({("POST", WEBHOOK_PATH): webhook_app.lambda_handler}, port=self._webhook_port)
+        routes = {
+            ("POST", WEBHOOK_PATH): webhook_app.lambda_handler,
+            ("POST", SOCIAL_ROUTE): webhook_app.lambda_handler,
+        }
+        server = HttpApiServer(routes, port=self._webhook_port)
         server.start()
         self._stoppers.append(server.stop)
+        self._server_url = server.url
         return server.url + WEBHOOK_PATH
 
     def _bootstrap(self, credentials: ZendeskCredentials, webhook_url: str) -> str:
@@ -312,6 +328,7 @@ def _reset_handler_caches() -> None:
         ("functions.watcher.app", ("watcher",)),
         ("functions.social_monitor.app", ("reader",)),
         ("functions.outreach.app", ("services",)),
+        ("functions.webhook.social_intake", ("settings", "queue")),
     ):
         module = sys.modules.get(module_name)
         for name in names if module is not None else ():
@@ -324,11 +341,19 @@ def _log_to_stderr(logger: Any) -> Callable[[], None]:
     Returns what puts the previous streams back, for `stop()`.
     """
     handlers = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
-    previous = [(h, h.setStream(sys.stderr)) for h in handlers]
+    previous = [(h, _swap_stream(h, sys.stderr)) for h in handlers]
 
     def restore() -> None:
         for handler, stream in previous:
-            if stream is not None:
+            if stream is not None and not getattr(stream, "closed", False):
                 handler.setStream(stream)
 
     return restore
+
+
+def _swap_stream(handler: logging.StreamHandler, stream: Any) -> Any:
+    """`setStream`, except that a stream closed meanwhile (a finished capture) is not flushed."""
+    if getattr(handler.stream, "closed", False):
+        handler.stream = stream
+        return None
+    return handler.setStream(stream)

@@ -248,13 +248,13 @@ def _archive(session: Any, endpoint_url: str, region: str, prefix: str) -> dict[
     except ClientError as exc:
         if _error_code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
             raise
-    s3.put_object_lock_configuration(
-        Bucket=bucket,
-        ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled",
-            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}},
-        },
-    )
+    lock = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}}
+    # Set once: a bucket reused by a later local run already has it (and moto refuses to set it
+    # again on a bucket that holds objects).
+    current = s3.get_object_lock_configuration(Bucket=bucket).get("ObjectLockConfiguration", {})
+    retention = current.get("Rule", {}).get("DefaultRetention", {})
+    if (retention.get("Mode"), retention.get("Days")) != ("GOVERNANCE", 1):
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration=lock)
     keys = {}
     for name in ("archive", "pii"):
         alias = f"alias/{prefix}-{name}"

@@ -124,11 +124,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True  # the unread body would be taken for the next request
             self._send_json(exc.status, {"message": exc.message})
             return
-        handler = api.routes.get((self.command, url.path))
-        if handler is None:
+        found = match_route(api.routes, self.command, url.path)
+        if found is None:
             self._send_json(HTTPStatus.NOT_FOUND, {"message": "Not Found"})
             return
-        route_key = f"{self.command} {url.path}"
+        handler, route_key, path_parameters = found
         event = http_api_event(
             method=self.command,
             raw_path=url.path,
@@ -138,6 +138,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             route_key=route_key,
             source_ip=str(self.client_address[0]),
             protocol=self.request_version,
+            path_parameters=path_parameters,
         )
         context = lambda_context(
             _function_name(handler), region=api.region, timeout_seconds=api.timeout_seconds
@@ -191,6 +192,30 @@ class _RequestHandler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
 
+def match_route(
+    routes: dict[tuple[str, str], Any], method: str, path: str
+) -> tuple[Any, str, dict[str, str]] | None:
+    """The handler for a request, its route key and path parameters; routes may hold `{name}`
+    segments, as HTTP API routes do (`POST /social/{source}`). An exact route wins."""
+    exact = routes.get((method, path))
+    if exact is not None:
+        return exact, f"{method} {path}", {}
+    parts = path.split("/")
+    for (route_method, template), handler in routes.items():
+        pattern = template.split("/")
+        if route_method != method or len(pattern) != len(parts):
+            continue
+        params = {}
+        for want, got in zip(pattern, parts, strict=True):
+            if want.startswith("{") and want.endswith("}") and got:
+                params[want[1:-1]] = got
+            elif want != got:
+                break
+        else:
+            return handler, f"{method} {template}", params
+    return None
+
+
 def http_api_event(
     *,
     method: str,
@@ -201,6 +226,7 @@ def http_api_event(
     route_key: str,
     source_ip: str,
     protocol: str = "HTTP/1.1",
+    path_parameters: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The API Gateway HTTP API payload-format-2.0 event for one request."""
     joined: dict[str, str] = {}
@@ -219,6 +245,7 @@ def http_api_event(
         "rawPath": raw_path,
         "rawQueryString": raw_query_string,
         "headers": joined,
+        **({"pathParameters": path_parameters} if path_parameters else {}),
         "requestContext": {
             "accountId": ACCOUNT_ID,
             "apiId": API_ID,

@@ -55,15 +55,51 @@ class WebhookSettings(BaseModel):
         return _from_env(cls, environ, secret_problem)
 
 
-def _secret_source_problem(has_name: bool, has_secret: bool) -> str | None:
+def _secret_source_problem(
+    has_name: bool,
+    has_secret: bool,
+    name_variable: str = "SIGNING_SECRET_NAME",
+    secret_variable: str = "WEBHOOK_SIGNING_SECRET",
+) -> str | None:
     if has_name and has_secret:
-        return "set SIGNING_SECRET_NAME or WEBHOOK_SIGNING_SECRET, not both"
+        return f"set {name_variable} or {secret_variable}, not both"
     if not has_name and not has_secret:
         return (
-            "set SIGNING_SECRET_NAME (a Secrets Manager secret name) "
-            "or WEBHOOK_SIGNING_SECRET (the secret itself, for local runs)"
+            f"set {name_variable} (a Secrets Manager secret name) "
+            f"or {secret_variable} (the secret itself, for local runs)"
         )
     return None
+
+
+class SocialWebhookSettings(BaseModel):
+    """The listening-tool intake's settings (the same Lambda as the Zendesk webhook, POST /social/{source}).
+
+    SOCIAL_QUEUE_URL            the FIFO queue of posts for the outreach (required)
+    SOCIAL_SIGNING_SECRET_NAME  Secrets Manager secret holding the HMAC key shared with the tools
+    SOCIAL_SIGNING_SECRET       the key itself (local runs); set exactly one of these two
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    social_queue_url: str = Field(alias="SOCIAL_QUEUE_URL", min_length=1)
+    signing_secret_name: str | None = Field(default=None, alias="SOCIAL_SIGNING_SECRET_NAME")
+    signing_secret: SecretStr | None = Field(default=None, alias="SOCIAL_SIGNING_SECRET")
+
+    @model_validator(mode="after")
+    def _one_secret_source(self) -> SocialWebhookSettings:
+        problem = _secret_source_problem(
+            bool(self.signing_secret_name),
+            bool(self.signing_secret),
+            "SOCIAL_SIGNING_SECRET_NAME",
+            "SOCIAL_SIGNING_SECRET",
+        )
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SocialWebhookSettings:
+        return _from_env(cls, environ)
 
 
 S = TypeVar("S", bound=BaseModel)

@@ -16,9 +16,6 @@ never the signing secret, never the body (it holds customers' personal data).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -28,6 +25,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.webhook.http_answers import lower_headers, raw_body, response, unavailable
 from infra.log_masking import mask_personal_numbers
 from infra.queue import EnqueueFailed, MessageTooLarge, TicketEventQueue
 from infra.settings import SettingsError, WebhookSettings
@@ -45,8 +43,7 @@ logger = mask_personal_numbers(Logger(service="zendesk-webhook"))
 INVOCATION_HEADER = "X-Zendesk-Webhook-Invocation-Id"
 WEBHOOK_ID_HEADER = "X-Zendesk-Webhook-Id"
 SECRET_MAX_AGE_SECONDS = 300
-# Zendesk retries a 503 only when Retry-After is under a minute.
-RETRY_AFTER_SECONDS = 10
+SOCIAL_PATH_PREFIX = "/social/"  # POST /social/{source}: posts pushed by listening tools
 
 
 @cache
@@ -69,7 +66,11 @@ def signing_secret(config: WebhookSettings) -> str:
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    headers = {str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    if str(event.get("rawPath", "")).startswith(SOCIAL_PATH_PREFIX):
+        from functions.webhook.social_intake import receive_posts
+
+        return receive_posts(event, logger)
+    headers = lower_headers(event)
     invocation_id = headers.get(INVOCATION_HEADER.lower())
     logger.append_keys(invocation_id=invocation_id, webhook_id=headers.get(WEBHOOK_ID_HEADER.lower()))
 
@@ -77,10 +78,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         config = settings()
     except SettingsError:
         logger.exception("webhook intake is misconfigured")
-        return _unavailable()
+        return unavailable()
 
     try:
-        raw = _raw_body(event)
+        raw = raw_body(event)
     except ValueError as exc:
         return _reject(400, str(exc))
     if len(raw) > config.max_body_bytes:
@@ -90,7 +91,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         secret = signing_secret(config)
     except parameters.GetParameterError:
         logger.exception("could not read the webhook signing secret")
-        return _unavailable()
+        return unavailable()
     try:
         verify_signature(
             secret,
@@ -118,43 +119,19 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     if ticket_event.is_internal_note:
         logger.debug("internal-note event ignored")
-        return _response(200, {"ignored": ticket_event.event_id, "reason": "internal note"})
+        return response(200, {"ignored": ticket_event.event_id, "reason": "internal note"})
     try:
         queue().enqueue(ticket_event, raw)
     except MessageTooLarge as exc:
         return _reject(413, str(exc))
     except EnqueueFailed:
         logger.exception("could not enqueue the ticket event")
-        return _unavailable()
+        return unavailable()
 
     logger.info("ticket event accepted")
-    return _response(202, {"accepted": ticket_event.event_id})
-
-
-def _raw_body(event: dict[str, Any]) -> bytes:
-    body = event.get("body") or ""
-    if not event.get("isBase64Encoded"):
-        return body.encode("utf-8")
-    try:
-        return base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("body is marked base64-encoded but is not valid base64") from None
+    return response(202, {"accepted": ticket_event.event_id})
 
 
 def _reject(status: int, message: str) -> dict[str, Any]:
     logger.warning("webhook rejected", extra={"status": status, "reason": message})
-    return _response(status, {"message": message})
-
-
-def _unavailable() -> dict[str, Any]:
-    response = _response(503, {"message": "temporarily unavailable, retry later"})
-    response["headers"]["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
-
-
-def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps(body),
-    }
+    return response(status, {"message": message})

@@ -36,6 +36,8 @@ READY_KEYS = {
     "zendesk_token",
     "aws_endpoint_url",
     "signing_secret",
+    "social_webhook_url",
+    "social_signing_secret",
 }
 
 
