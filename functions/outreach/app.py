@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from functions.outreach.services import OutreachServices, build_services
 from infra.log_masking import mask_personal_numbers
+from infra.observability import publishes_metrics, record_zendesk_throttled
 from infra.settings import OutreachSettings
 from infra.social_queue import QueuedPost
 from integrations.zendesk.errors import ZendeskRetryLater, ZendeskValidationError
@@ -52,6 +53,8 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     try:
         outcome = built.outreach.handle(queued.post, redelivered=redelivered)
     except (ContactRetryLater, ZendeskRetryLater) as exc:
+        if isinstance(exc, ZendeskRetryLater):
+            record_zendesk_throttled()
         wait = exc.retry_after if isinstance(exc, ContactRetryLater) else exc.retry_after_seconds
         built.inbox.retry_after(record.receipt_handle, wait)
         logger.warning("waiting before the next attempt", extra={"retry_after_seconds": wait})
@@ -62,6 +65,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     return outcome.as_log()
 
 
+@publishes_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     ordered = {**event, "Records": sorted(event.get("Records", []), key=_posted_at)}

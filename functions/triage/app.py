@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from functions.triage.services import TriageServices, build_services
 from infra.log_masking import mask_personal_numbers
+from infra.observability import publishes_metrics, record_zendesk_throttled
 from infra.queue import QueuedEvent
 from infra.settings import TriageSettings
 from integrations.zendesk.errors import ZendeskRetryLater, ZendeskValidationError
@@ -71,6 +72,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     try:
         outcome = handle_once(event=event, redelivered=redelivered)
     except ZendeskRetryLater as exc:
+        record_zendesk_throttled()
         inbox.retry_after(record.receipt_handle, exc.retry_after_seconds)
         logger.warning("zendesk asked us to wait", extra={"retry_after_seconds": exc.retry_after_seconds})
         raise
@@ -80,6 +82,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     return outcome
 
 
+@publishes_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     config, _ = idempotency()

@@ -16,6 +16,7 @@ from infra.alerts import AlertPublisher
 from infra.archive import ArchiveWriter
 from infra.complaints import ComplaintStore
 from infra.log_masking import mask_personal_numbers
+from infra.observability import publishes_metrics, record_zendesk_throttled
 from infra.settings import WatcherSettings
 from policies.loader import load_policy
 
@@ -43,6 +44,7 @@ def watcher() -> DeadlineWatch:
     )
 
 
+@publishes_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # The clock, not the event's scheduled time: a late invocation must still see what is due now.
@@ -54,5 +56,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "deferred": report.deferred,
         "failed": len(report.failed),
     }
+    if report.deferred:  # the run stopped at a Zendesk 429 or a spent write budget
+        record_zendesk_throttled()
     logger.info("deadline watch run", extra=summary)
     return summary

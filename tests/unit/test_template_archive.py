@@ -13,7 +13,7 @@ import pytest
 from cfnlint.decode import decode
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
-ARCHIVE_WRITERS = ("TriageFunction", "DeadlineWatcherFunction")
+ARCHIVE_WRITERS = ("TriageFunction", "DeadlineWatcherFunction", "OutreachFunction")
 ARCHIVE_KEY_ARN = {"Fn::GetAtt": ["ArchiveKey", "Arn"]}
 PII_KEY_ARN = {"Fn::GetAtt": ["PiiKey", "Arn"]}
 COMPLIANCE_ROLE = {"AWS": {"Ref": "ComplianceRoleArn"}}
@@ -262,7 +262,7 @@ def test_archive_writers_may_only_create_records_and_encrypt(resources: dict, na
     assert len(statements) == 3
 
 
-@pytest.mark.parametrize("name", ["WebhookFunction", *ARCHIVE_WRITERS])
+@pytest.mark.parametrize("name", ["WebhookFunction", "SocialMonitorFunction", *ARCHIVE_WRITERS])
 def test_functions_grant_no_s3_or_kms_action_on_every_resource(resources: dict, name: str) -> None:
     # GIVEN any function of the stack
     function = resources[name]

@@ -1,0 +1,324 @@
+"""What CloudFormation will deploy (the SAM template translated) holds what moto would ignore.
+
+moto creates buckets without enforcing Object Lock, keys without evaluating key policies, roles
+without evaluating policies, and no alarms or schedules at all: these checks stand in for them.
+"""
+
+from __future__ import annotations
+
+import json
+from fnmatch import fnmatchcase
+from typing import Any
+
+import pytest
+
+from tests.deploy.sam_template import as_list, resources_of_type, role_statements, translate
+
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+TWO_WEEKS = 1_209_600
+OPS_TOPIC = [{"Ref": "OpsAlertsTopic"}]
+
+
+@pytest.fixture(scope="module")
+def cfn(template: dict[str, Any]) -> dict[str, Any]:
+    return translate(template)
+
+
+@pytest.fixture(scope="module")
+def resources(cfn: dict[str, Any]) -> dict[str, Any]:
+    return cfn["Resources"]
+
+
+def _function_role(resources: dict[str, Any], function: str) -> dict[str, Any]:
+    role = resources[function]["Properties"]["Role"]
+    assert role == {"Fn::GetAtt": [f"{function}Role", "Arn"]}
+    return resources[f"{function}Role"]
+
+
+def _allows(statement: dict[str, Any], action: str) -> bool:
+    if statement.get("Effect") != "Allow":
+        return False
+    return any(fnmatchcase(action.lower(), a.lower()) for a in as_list(statement.get("Action", [])))
+
+
+def test_archive_object_lock_is_deployed_as_written(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    # GIVEN the translated archive bucket (moto stores Object Lock settings but never enforces them)
+    bucket = resources["ArchiveBucket"]
+    # THEN Object Lock is on with a default retention from the stack parameters, kept on delete
+    assert bucket["Properties"]["ObjectLockEnabled"] is True
+    assert bucket["Properties"]["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {
+            "DefaultRetention": {
+                "Mode": {"Ref": "ArchiveRetentionMode"},
+                "Years": {"Ref": "ArchiveRetentionYears"},
+            }
+        },
+    }
+    assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    # AND by default COMPLIANCE mode for 3 years (R-LOOP-3)
+    parameters = template["Parameters"]
+    assert parameters["ArchiveRetentionMode"]["Default"] == "COMPLIANCE"
+    assert int(parameters["ArchiveRetentionYears"]["Default"]) == 3
+
+
+def test_only_the_compliance_role_may_decrypt_pii_and_no_function_may_decrypt(
+    resources: dict[str, Any],
+) -> None:
+    # GIVEN the PII key's policy as deployed
+    statements = as_list(resources["PiiKey"]["Properties"]["KeyPolicy"]["Statement"])
+    decrypting = []
+    for statement in statements:
+        branches = statement["Fn::If"][1:] if "Fn::If" in statement else [statement]
+        decrypting += [
+            b for b in branches if isinstance(b, dict) and "Effect" in b and _allows(b, "kms:Decrypt")
+        ]
+    # THEN exactly one statement can decrypt, and it names the compliance role
+    assert [s["Principal"] for s in decrypting] == [{"AWS": {"Ref": "ComplianceRoleArn"}}]
+    # AND no role of the stack is allowed to decrypt with any key
+    for name, role in resources_of_type({"Resources": resources}, "AWS::IAM::Role").items():
+        for _, statement in role_statements(role):
+            assert not _allows(statement, "kms:Decrypt"), name
+
+
+def test_archive_key_policy_only_delegates_to_the_account(resources: dict[str, Any]) -> None:
+    (statement,) = as_list(resources["ArchiveKey"]["Properties"]["KeyPolicy"]["Statement"])
+    # THEN no service or other account is named in the key policy: IAM decides, within this account
+    assert statement["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+
+
+def test_every_queue_redrives_to_a_fifo_dead_letter_queue(resources: dict[str, Any]) -> None:
+    queues = resources_of_type({"Resources": resources}, "AWS::SQS::Queue")
+    dead_letter_queues = set()
+    for name, queue in queues.items():
+        redrive = queue["Properties"].get("RedrivePolicy")
+        if redrive is None:
+            continue
+        # GIVEN a work queue  THEN it is FIFO and parks a message in a FIFO DLQ after 20 receives
+        target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        dead_letter_queues.add(target)
+        assert queue["Properties"]["FifoQueue"] is True, name
+        assert queues[target]["Properties"]["FifoQueue"] is True, target
+        assert redrive["maxReceiveCount"] == 20, name
+        # AND the DLQ keeps what it holds for the longest SQS allows (14 days)
+        assert queues[target]["Properties"]["MessageRetentionPeriod"] == TWO_WEEKS, target
+    # AND every queue is either a work queue with a DLQ or a DLQ
+    assert set(queues) == dead_letter_queues | {
+        n for n, q in queues.items() if "RedrivePolicy" in q["Properties"]
+    }
+    assert dead_letter_queues == {"TicketEventsDeadLetterQueue", "SocialDeadLetterQueue"}
+
+
+def test_sqs_consumers_poll_only_their_queue_and_report_partial_failures(resources: dict[str, Any]) -> None:
+    mappings = resources_of_type({"Resources": resources}, "AWS::Lambda::EventSourceMapping")
+    consumers = {}
+    for mapping in mappings.values():
+        properties = mapping["Properties"]
+        queue = properties["EventSourceArn"]["Fn::GetAtt"][0]
+        function = properties["FunctionName"]["Ref"]
+        consumers[queue] = function
+        # GIVEN an SQS event source  THEN a failed record does not fail its batch
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert properties["BatchSize"] <= 10
+        # AND the queue hides a message at least 6x longer than the function may run
+        timeout = resources[function]["Properties"]["Timeout"]
+        assert resources[queue]["Properties"]["VisibilityTimeout"] >= 6 * timeout
+        # AND the function's role may receive and delete on that queue only
+        statements = [s for _, s in role_statements(_function_role(resources, function))]
+        receiving = [s for s in statements if _allows(s, "sqs:ReceiveMessage")]
+        assert [s["Resource"] for s in receiving] == [{"Fn::GetAtt": [queue, "Arn"]}]
+    assert consumers == {"TicketEventsQueue": "TriageFunction", "SocialQueue": "OutreachFunction"}
+
+
+def _names_a_stack_resource(resource: Any, logical_ids: set[str]) -> bool:
+    text = json.dumps(resource)
+    return any(f'"{name}"' in text or f"${{{name}}}" in text or f"${{{name}." in text for name in logical_ids)
+
+
+def test_roles_grant_no_data_plane_action_on_every_resource(resources: dict[str, Any]) -> None:
+    logical_ids = set(resources)
+    for name, role in resources_of_type({"Resources": resources}, "AWS::IAM::Role").items():
+        # GIVEN a role of the stack  THEN its only managed policy is CloudWatch Logs for Lambda
+        # (log groups are named after the generated function names, so they cannot be listed here)
+        assert set(role["Properties"].get("ManagedPolicyArns", [])) <= {BASIC_EXECUTION}, name
+        for policy, statement in role_statements(role):
+            where = f"{name}/{policy}: {statement}"
+            assert statement["Effect"] == "Allow", where
+            assert "NotAction" not in statement and "NotResource" not in statement, where
+            # AND no action is a whole-service wildcard
+            for action in as_list(statement["Action"]):
+                assert action != "*" and not action.endswith(":*"), where
+            # AND each resource is one of this stack's (a table, queue, topic, secret, key, bucket
+            # prefix or function), never "*" or a literal ARN
+            for resource in as_list(statement["Resource"]):
+                assert resource != "*" and not isinstance(resource, str), where
+                assert _names_a_stack_resource(resource, logical_ids), where
+
+
+def test_every_function_has_the_managed_policy_only_through_its_own_role(resources: dict[str, Any]) -> None:
+    functions = resources_of_type({"Resources": resources}, "AWS::Lambda::Function")
+    assert set(functions) == {
+        "WebhookFunction",
+        "TriageFunction",
+        "DeadlineWatcherFunction",
+        "SocialMonitorFunction",
+        "OutreachFunction",
+    }
+    for name, function in functions.items():
+        role = _function_role(resources, name)
+        assert role["Properties"]["ManagedPolicyArns"] == [BASIC_EXECUTION], name
+        # AND it runs on Lambda's python3.13 on Graviton with its log group kept for the set period
+        assert function["Properties"]["Runtime"] == "python3.13"
+        assert function["Properties"]["Architectures"] == ["arm64"]
+        log_group = resources[f"{name}LogGroup"]["Properties"]
+        assert log_group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{name}}}"}
+        assert log_group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def _alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        n: r["Properties"]
+        for n, r in resources_of_type({"Resources": resources}, "AWS::CloudWatch::Alarm").items()
+    }
+
+
+def _dimension(alarm: dict[str, Any]) -> Any:
+    (dimension,) = alarm["Dimensions"]
+    return dimension["Value"]
+
+
+def test_every_alarm_notifies_the_operations_topic(resources: dict[str, Any]) -> None:
+    alarms = _alarms(resources)
+    assert alarms
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"] == OPS_TOPIC, name
+        assert alarm["OKActions"] == OPS_TOPIC, name
+
+
+def test_every_dead_letter_queue_alarms_on_its_first_message(resources: dict[str, Any]) -> None:
+    watched = {
+        _dimension(a)["Fn::GetAtt"][0]
+        for a in _alarms(resources).values()
+        if a["Namespace"] == "AWS/SQS"
+        and a["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        and a["Threshold"] == 0
+        and a["ComparisonOperator"] == "GreaterThanThreshold"
+        and a["Statistic"] == "Maximum"
+    }
+    assert watched == {"TicketEventsDeadLetterQueue", "SocialDeadLetterQueue"}
+
+
+@pytest.mark.parametrize("metric", ["Errors", "Throttles"])
+def test_every_function_alarms_on_errors_and_throttles(resources: dict[str, Any], metric: str) -> None:
+    functions = set(resources_of_type({"Resources": resources}, "AWS::Lambda::Function"))
+    watched = {
+        _dimension(a)["Ref"]
+        for a in _alarms(resources).values()
+        if a["Namespace"] == "AWS/Lambda"
+        and a["MetricName"] == metric
+        and a["Threshold"] == 0
+        and a["ComparisonOperator"] == "GreaterThanThreshold"
+    }
+    assert watched == functions
+
+
+def test_an_alarm_fires_when_the_watcher_stops_running(resources: dict[str, Any]) -> None:
+    (alarm,) = [a for a in _alarms(resources).values() if a["MetricName"] == "Invocations"]
+    # THEN fewer than one watcher invocation per period, for 10 minutes, alarms
+    assert _dimension(alarm) == {"Ref": "DeadlineWatcherFunction"}
+    assert (alarm["Statistic"], alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        "Sum",
+        1,
+        "LessThanThreshold",
+    )
+    assert alarm["Period"] * alarm["EvaluationPeriods"] <= 600
+    # AND no data at all (the schedule gone) counts as not running
+    assert alarm["TreatMissingData"] == "breaching"
+
+
+def test_zendesk_throttling_alarm_reads_the_metric_the_functions_publish(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    (alarm,) = [a for a in _alarms(resources).values() if a["MetricName"] == "ZendeskThrottled"]
+    settings = template["Globals"]["Function"]["Environment"]["Variables"]
+    # THEN it reads the namespace and service dimension Powertools writes from these settings
+    assert alarm["Namespace"] == settings["POWERTOOLS_METRICS_NAMESPACE"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": settings["POWERTOOLS_SERVICE_NAME"]}]
+    for name in ("TriageFunction", "DeadlineWatcherFunction", "OutreachFunction"):
+        variables = resources[name]["Properties"]["Environment"]["Variables"]
+        assert variables["POWERTOOLS_METRICS_NAMESPACE"] == alarm["Namespace"], name
+    assert alarm["Threshold"] == {"Ref": "ZendeskThrottleAlarmThreshold"}
+
+
+def test_schedules_run_the_watcher_and_each_social_monitor_under_its_own_switch(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    schedules = {
+        n: r["Properties"]
+        for n, r in resources_of_type({"Resources": resources}, "AWS::Scheduler::Schedule").items()
+    }
+    watcher = schedules.pop("DeadlineWatcherFunctionEveryMinute")
+    assert watcher["ScheduleExpression"] == "rate(1 minute)"
+    assert watcher.get("State", "ENABLED") == "ENABLED"
+    by_platform = {json.loads(s["Target"]["Input"])["platform"]: s for s in schedules.values()}
+    assert set(by_platform) == {"weibo", "x", "mastodon"}
+    for platform, parameter in (
+        ("weibo", "WeiboMonitorState"),
+        ("x", "XMonitorState"),
+        ("mastodon", "MastodonMonitorState"),
+    ):
+        schedule = by_platform[platform]
+        assert schedule["Target"]["Arn"] == {"Fn::GetAtt": ["SocialMonitorFunction", "Arn"]}
+        assert schedule["ScheduleExpression"] == "rate(1 minute)"
+        # THEN each is switched by its parameter, off until its credentials are filled in
+        assert schedule["State"] == {"Ref": parameter}
+        assert template["Parameters"][parameter]["Default"] == "DISABLED"
+        assert set(template["Parameters"][parameter]["AllowedValues"]) == {"ENABLED", "DISABLED"}
+
+
+def test_the_http_api_routes_both_webhooks_to_the_webhook_function(resources: dict[str, Any]) -> None:
+    (api,) = resources_of_type({"Resources": resources}, "AWS::ApiGatewayV2::Api").values()
+    paths = api["Properties"]["Body"]["paths"]
+    for path in ("/zendesk/webhook", "/social/{source}"):
+        integration = paths[path]["post"]["x-amazon-apigateway-integration"]
+        assert "WebhookFunction.Arn" in json.dumps(integration["uri"]), path
+    assert len(resources_of_type({"Resources": resources}, "AWS::Lambda::Permission")) == 2
+
+
+def test_tables_are_on_demand_with_point_in_time_recovery_and_ttl(resources: dict[str, Any]) -> None:
+    tables = resources_of_type({"Resources": resources}, "AWS::DynamoDB::Table")
+    assert set(tables) == {"ComplaintsTable", "IdempotencyTable"}
+    for name, table in tables.items():
+        properties = table["Properties"]
+        assert properties["BillingMode"] == "PAY_PER_REQUEST", name
+        assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name
+        assert properties["TimeToLiveSpecification"]["Enabled"] is True, name
+
+
+def test_secrets_are_created_empty(resources: dict[str, Any]) -> None:
+    secrets = resources_of_type({"Resources": resources}, "AWS::SecretsManager::Secret")
+    assert set(secrets) == {
+        "WebhookSigningSecret",
+        "ZendeskCredentialsSecret",
+        "SocialCredentialsSecret",
+        "SocialSigningSecret",
+    }
+    for name, secret in secrets.items():
+        assert not {"SecretString", "GenerateSecretString"} & set(secret["Properties"]), name
+
+
+def test_outputs_give_what_the_deploy_steps_need(cfn: dict[str, Any]) -> None:
+    outputs = cfn["Outputs"]
+    assert outputs["WebhookUrl"]["Value"]["Fn::Sub"].endswith("/${Stage}/zendesk/webhook")
+    assert outputs["SocialWebhookUrl"]["Value"]["Fn::Sub"].endswith("/${Stage}/social/{source}")
+    for name, topic in (
+        ("CriticalAlertsTopicArn", "CriticalAlertsTopic"),
+        ("SlaAlertsTopicArn", "SlaAlertsTopic"),
+        ("OpsAlertsTopicArn", "OpsAlertsTopic"),
+        ("ArchiveBucketName", "ArchiveBucket"),
+        ("ZendeskCredentialsSecretArn", "ZendeskCredentialsSecret"),
+        ("SocialCredentialsSecretArn", "SocialCredentialsSecret"),
+    ):
+        assert outputs[name]["Value"] == {"Ref": topic}, name
