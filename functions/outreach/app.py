@@ -68,10 +68,16 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
 @publishes_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    ordered = {**event, "Records": sorted(event.get("Records", []), key=_posted_at)}
+    ordered = {**event, "Records": oldest_post_first(event.get("Records", []))}
     return process_partial_response(
         event=ordered, record_handler=record_handler, processor=processor, context=context
     )
+
+
+def oldest_post_first(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch in the order to work it: the oldest post has the least of its hour left. Stable, so
+    a thread's posts (one FIFO group, queued in post order) keep their order."""
+    return sorted(records, key=_posted_at)
 
 
 def _posted_at(record: dict[str, Any]) -> datetime:
