@@ -154,7 +154,12 @@ class ComplaintWorkerSettings(BaseModel):
 
 
 class WatcherSettings(ComplaintWorkerSettings):
-    """The deadline watcher's settings: exactly the shared ones (see ComplaintWorkerSettings)."""
+    """The deadline watcher's settings: the shared ones (see ComplaintWorkerSettings) and
+
+    CRITICAL_TOPIC_ARN  SNS topic for PR and compliance (breaches alerting.yaml gives them: breach_to_pr)
+    """
+
+    critical_topic_arn: str = Field(alias="CRITICAL_TOPIC_ARN", min_length=1)
 
 
 class TicketWorkerSettings(ComplaintWorkerSettings):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policies.routing import Step
 from policies.rule_ids import RuleId
+from policies.taxonomy import DeadlineKind
 
 
 class CriticalCause(BaseModel):
@@ -71,6 +72,13 @@ class SurgePolicy(BaseModel):
         return None
 
 
+class BreachToPr(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: RuleId
+    kinds: list[DeadlineKind]
+
+
 class AlertingPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -78,6 +86,7 @@ class AlertingPolicy(BaseModel):
     group_complaint: GroupComplaintPolicy
     surge: SurgePolicy
     sla_digest_over: int = Field(ge=1)
+    breach_to_pr: BreachToPr
 
     def critical_causes(self, reason_rules: Iterable[str]) -> list[CriticalCause]:
         fired = set(reason_rules)

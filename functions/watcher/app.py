@@ -37,7 +37,9 @@ def watcher() -> DeadlineWatch:
         policy,
         ComplaintStore(table),
         zendesk,
-        AlertPublisher(boto3.client("sns"), {"sla": settings.sla_topic_arn}),
+        AlertPublisher(
+            boto3.client("sns"), {"sla": settings.sla_topic_arn, "critical": settings.critical_topic_arn}
+        ),
         ticket_url=zendesk.agent_url,
         catalog=CachedCatalog(zendesk),
         archive=ArchiveWriter.from_settings(settings, policy.pii),

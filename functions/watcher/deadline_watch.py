@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -102,7 +102,7 @@ class DeadlineWatch:
                 continue
             if record is not None:
                 changed = _changes_at(record, now)
-                changes.append((record, changed, [self._alert(record, o) for o in changed]))
+                changes.append((record, changed, [a for o in changed for a in self._alerts_for(record, o)]))
         # 2. Archive, tell people, then record: states and alerts never wait for Zendesk.
         alerts = [alert for _, _, ticket_alerts in changes for alert in ticket_alerts]
         if self._archive is not None:
@@ -114,10 +114,13 @@ class DeadlineWatch:
                 report.breached += 1
             else:
                 report.warned += 1
-        if len(alerts) > self._policy.alerting.sla_digest_over:  # a backlog: one digest, not a storm
-            self._alerts.publish(self._digest(alerts))
+        for alert in (a for a in alerts if a.topic == "critical"):  # PR's: always one by one
+            self._alerts.publish(alert)
+        for_leads = [a for a in alerts if a.topic == "sla"]
+        if len(for_leads) > self._policy.alerting.sla_digest_over:  # a backlog: one digest, not a storm
+            self._alerts.publish(self._digest(for_leads))
         else:
-            for alert in alerts:
+            for alert in for_leads:
                 self._alerts.publish(alert)
         recorded = []
         for record, changed, _ in changes:
@@ -206,6 +209,21 @@ class DeadlineWatch:
         for obligation in pending:
             record = record.with_obligation(obligation.model_copy(update={"on_ticket": True}))
         self._records.save(record)
+
+    def _alerts_for(self, record: ComplaintRecord, obligation: Obligation) -> list[Alert]:
+        """The team leads' alert, and PR's too when this breach is theirs (alerting.yaml breach_to_pr)."""
+        alert = self._alert(record, obligation)
+        to_pr = self._policy.alerting.breach_to_pr
+        if obligation.state != "breached" or obligation.kind not in to_pr.kinds:
+            return [alert]
+        for_pr = replace(
+            alert,
+            topic="critical",
+            cause=f"{obligation.kind}_breach",
+            subject=f"PR: {alert.subject}",
+            attributes={**alert.attributes, "rule": to_pr.rule},
+        )
+        return [alert, for_pr]
 
     def _alert(self, record: ComplaintRecord, obligation: Obligation) -> Alert:
         zh = self._policy.ticket_note.labels["zh"]

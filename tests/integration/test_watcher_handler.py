@@ -65,6 +65,7 @@ def world(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[World]:
             "PII_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
             "COMPLAINTS_TABLE": "complaints",
             "SLA_TOPIC_ARN": topic,
+            "CRITICAL_TOPIC_ARN": topic,
             "ZENDESK_URL": sandbox.url,
             "ZENDESK_EMAIL": sandbox.email,
             "ZENDESK_API_TOKEN": sandbox.api_token,

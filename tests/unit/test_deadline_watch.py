@@ -140,3 +140,37 @@ def test_many_changes_in_one_run_go_out_as_one_digest(world) -> None:
     assert all(f"#{t}" in digest.body for t in tickets)
     # (the fake clock ticks per call, so the earliest tickets may already be past due)
     assert {records.get(t).obligations["first_response"].state for t in tickets} <= {"warned", "breached"}
+
+
+def test_an_unanswered_public_post_at_its_hour_is_prs_business_too(world) -> None:
+    api, records, alerts, watch = world
+    # GIVEN a complaint from a public post (private contact due within the hour, R-SLA-9)
+    ticket_id = api.add_ticket(*LATE_EN, tags=["social_public_post"])
+    triage = TicketTriage(ENGINE, api, records, lambda: FieldCatalog(field_ids={}, group_ids={}))
+    triage.handle(
+        TicketEvent(
+            event_id="ev-social",
+            event_type=EventType.CREATED,
+            ticket_id=ticket_id,
+            occurred_at=api.now,
+            source=EventSource.EVENT_SUBSCRIPTION,
+            zendesk_type="zen:event-type:ticket.created",
+        )
+    )
+    contact = records.get(ticket_id).obligations["private_contact"]
+    # WHEN the watcher runs at its warning and at its due time with nothing sent
+    watch.run(contact.warn_at)
+    watch.run(contact.due_at)
+    # THEN team leads got the warning and the breach, and PR the breach as well, once
+    private = [a for a in alerts.sent if a.attributes.get("deadline") == "private_contact"]
+    assert sorted((a.topic, a.cause) for a in private) == [
+        ("critical", "private_contact_breach"),
+        ("sla", "sla_breach"),
+        ("sla", "sla_warning"),
+    ]
+    [for_pr] = [a for a in private if a.topic == "critical"]
+    assert for_pr.attributes["rule"] == "R-SLA-9" and f"/tickets/{ticket_id}" in for_pr.body
+    # AND a first-response breach stays with the team leads only
+    first = records.get(ticket_id).obligations["first_response"]
+    watch.run(first.due_at + timedelta(minutes=1))
+    assert all(a.topic == "sla" for a in alerts.sent if a.attributes.get("deadline") == "first_response")
