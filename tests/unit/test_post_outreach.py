@@ -18,8 +18,10 @@ from tests.fakes import (
     FakeTicketApi,
     InMemoryComplaintRecords,
     InMemoryPostLedger,
+    InMemoryProblemClusters,
     RecordedAlerts,
     RecordedArchive,
+    RecordedQueue,
 )
 
 ENGINE = TriageEngine.from_directory()
@@ -74,8 +76,16 @@ class World:
             "weibo": SandboxPlatform("weibo", SOCIAL.platform("weibo").routes, clock=self.clock),
             "x": SandboxPlatform("x", SOCIAL.platform("x").routes, clock=self.clock),
         }
+        self.group_queue = RecordedQueue()
         self.triage = triage = TicketTriage(
-            ENGINE, self.api, self.records, lambda: CATALOG, alerts=self.alerts, archive=self.archive
+            ENGINE,
+            self.api,
+            self.records,
+            lambda: CATALOG,
+            alerts=self.alerts,
+            archive=self.archive,
+            clusters=InMemoryProblemClusters(),
+            group_queue=self.group_queue,
         )
         self.outreach = PostOutreach(
             ENGINE,
@@ -302,3 +312,17 @@ def test_zendesks_own_events_for_an_outreach_ticket_wait_for_the_outreach(world)
     world.outreach.handle(post(WEDDING_DRESS))
     assert len(world.api.updates) == 1 and len(world.api.created) == 1
     assert world.obligation().due_at == POSTED + timedelta(hours=1)
+
+
+def test_posts_by_different_users_about_one_problem_make_a_group_complaint(world) -> None:
+    # GIVEN as many different Weibo users as a group complaint needs, each posting the same hazard
+    customers = ENGINE.policy.alerting.group_complaint.min_customers
+    # WHEN the outreach handles their posts
+    for n in range(customers):
+        world.outreach.handle(
+            post("@优选商城 电热毯插上就冒烟,差点着火!", post_id=f"70{n}", author=f"user{n}")
+        )
+    # THEN PR and compliance hear of one group complaint, and the other tickets are told to join it
+    assert [a.cause for a in world.alerts.sent].count("group_complaint") == 1
+    assert len(world.group_queue.events) == customers - 1
+    assert len(world.platforms["weibo"].sent) == customers  # and every poster was still contacted
