@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from functions.outreach.services import OutreachServices, build_services
+from functions.parked_messages import first_line, park
 from infra.log_masking import mask_personal_numbers
 from infra.observability import publishes_metrics, record_zendesk_throttled
 from infra.settings import OutreachSettings
@@ -45,7 +46,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     try:
         queued = QueuedPost.from_message_body(record.body)
     except (ValueError, ValidationError) as exc:
-        return _park(record, f"unreadable queue message: {_first_line(exc)}")
+        return _park(record, f"unreadable queue message: {first_line(exc)}")
     logger.append_keys(post=queued.post.key, via=queued.via)
     redelivered = int(record.attributes.approximate_receive_count or "1") > 1
     from functions.outreach.post_outreach import ContactRetryLater
@@ -60,7 +61,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
         logger.warning("waiting before the next attempt", extra={"retry_after_seconds": wait})
         raise
     except (ZendeskValidationError, ValidationError) as exc:
-        return _park(record, f"{type(exc).__name__}: {_first_line(exc)}")
+        return _park(record, f"{type(exc).__name__}: {first_line(exc)}")
     logger.info("post handled", extra=outcome.as_log())
     return outcome.as_log()
 
@@ -89,15 +90,4 @@ def _posted_at(record: dict[str, Any]) -> datetime:
 
 
 def _park(record: SQSRecord, reason: str) -> dict[str, Any]:
-    services().inbox.dead_letter(
-        body=record.body,
-        group_id=record.attributes.message_group_id or "unknown",
-        message_id=record.message_id,
-        reason=reason,
-    )
-    logger.error("message parked in the dead-letter queue", extra={"reason": reason})
-    return {"action": "dead_lettered", "detail": reason}
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0]
+    return park(services().inbox, record, reason, logger)

@@ -335,36 +335,37 @@ class PostOutreach:
             self._archive.put(alert_entry(alert, f"social:{post.key}", now, self._policy.version))
 
     def _archive_post(self, post: SocialPost, grading: Grading) -> None:
-        if self._archive is None:
-            return
-        self._archive.put(
-            ArchiveEntry(
-                ticket_id=NO_TICKET,
-                category=grading.category,
-                event="social_post",
-                event_id=f"social:{post.key}",
-                occurred_at=post.posted_at,
-                policy_version=self._policy.version,
-                correlation_id=f"social:{post.key}",
-                body={"post": post.model_dump(mode="json"), "grading": _grading_record(grading)},
-            )
-        )
+        body = {"post": post.model_dump(mode="json"), "grading": _grading_record(grading)}
+        self._archive_entry(post, NO_TICKET, grading, "social_post", post.posted_at, body)
 
     def _archive_contact(
         self, post: SocialPost, ticket_id: int, grading: Grading, contact: ContactMade
     ) -> None:
+        body = {"post": post.model_dump(mode="json"), "contact": contact.model_dump(mode="json")}
+        self._archive_entry(post, ticket_id, grading, "private_message", contact.sent_at, body)
+
+    def _archive_entry(
+        self,
+        post: SocialPost,
+        ticket_id: int,
+        grading: Grading,
+        event: str,
+        occurred_at: datetime,
+        body: dict[str, Any],
+    ) -> None:
+        """One record of what happened to a post (R-LOOP-3); its id makes a retried put a no-op."""
         if self._archive is None:
             return
         self._archive.put(
             ArchiveEntry(
                 ticket_id=ticket_id,
                 category=grading.category,
-                event="private_message",
-                event_id=f"social:{post.key}:contact",
-                occurred_at=contact.sent_at,
+                event=event,
+                event_id=f"social:{post.key}:{event}",
+                occurred_at=occurred_at,
                 policy_version=self._policy.version,
                 correlation_id=f"social:{post.key}",
-                body={"post": post.model_dump(mode="json"), "contact": contact.model_dump(mode="json")},
+                body=body,
             )
         )
 

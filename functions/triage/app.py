@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idemp
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from functions.parked_messages import first_line, park
 from functions.triage.services import TriageServices, build_services
 from infra.log_masking import mask_personal_numbers
 from infra.observability import publishes_metrics, record_zendesk_throttled
@@ -65,7 +66,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
         queued = QueuedEvent.from_message_body(record.body)
         event = TicketEvent.model_validate(queued.event)
     except (ValueError, ValidationError) as exc:
-        return _park(record, f"unreadable queue message: {_first_line(exc)}")
+        return _park(record, f"unreadable queue message: {first_line(exc)}")
     logger.append_keys(event_id=event.event_id, ticket_id=event.ticket_id, event_type=event.event_type.value)
     redelivered = int(record.attributes.approximate_receive_count or "1") > 1
     _, handle_once = idempotency()
@@ -77,7 +78,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
         logger.warning("zendesk asked us to wait", extra={"retry_after_seconds": exc.retry_after_seconds})
         raise
     except (ZendeskValidationError, ValidationError) as exc:
-        return _park(record, f"{type(exc).__name__}: {_first_line(exc)}")
+        return _park(record, f"{type(exc).__name__}: {first_line(exc)}")
     logger.info("ticket event triaged", extra=outcome)
     return outcome
 
@@ -93,15 +94,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def _park(record: SQSRecord, reason: str) -> dict[str, Any]:
-    services().inbox.dead_letter(
-        body=record.body,
-        group_id=record.attributes.message_group_id or "unknown",
-        message_id=record.message_id,
-        reason=reason,
-    )
-    logger.error("message parked in the dead-letter queue", extra={"reason": reason})
-    return {"action": "dead_lettered", "detail": reason}
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0]
+    return park(services().inbox, record, reason, logger)

@@ -35,46 +35,59 @@ class TriageServices:
     zendesk: ZendeskClient
 
 
+@dataclass(frozen=True)
+class TicketWorker:
+    """What every Lambda that triages tickets is built from (the triage and the outreach)."""
+
+    engine: TriageEngine
+    zendesk: ZendeskClient
+    complaints_table: Any
+    sqs: Any
+    alerts: AlertPublisher
+    catalog: CachedCatalog
+    archive: ArchiveWriter
+    triage: TicketTriage
+
+
 def build_services(settings: TriageSettings) -> TriageServices:
-    complaints_table = boto3.resource("dynamodb").Table(settings.complaints_table)
-    zendesk = zendesk_client(
-        secret_name=settings.zendesk_secret_name,
-        complaints_table=complaints_table,
-        writes_per_minute=settings.zendesk_writes_per_minute,
-    )
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    engine = TriageEngine.from_directory()
-    sqs = boto3.client("sqs")
+    worker = build_ticket_worker(settings)
     return TriageServices(
         settings=settings,
-        triage=build_ticket_triage(settings, engine, zendesk, complaints_table, sqs),
-        inbox=TicketEventInbox(sqs, settings.queue_url, settings.dead_letter_queue_url),
+        triage=worker.triage,
+        inbox=TicketEventInbox(worker.sqs, settings.queue_url, settings.dead_letter_queue_url),
         idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
-        zendesk=zendesk,
+        zendesk=worker.zendesk,
     )
 
 
-def build_ticket_triage(
-    settings: TicketWorkerSettings,
-    engine: TriageEngine,
-    zendesk: ZendeskClient,
-    complaints_table: Any,
-    sqs: Any,
-) -> TicketTriage:
-    """The triage use case with its real collaborators (the triage and the outreach Lambdas use it)."""
-    return TicketTriage(
+def build_ticket_worker(settings: TicketWorkerSettings) -> TicketWorker:
+    """The triage use case with its real collaborators, and those collaborators for others to share."""
+    table = boto3.resource("dynamodb").Table(settings.complaints_table)
+    zendesk = zendesk_client(
+        secret_name=settings.zendesk_secret_name,
+        complaints_table=table,
+        writes_per_minute=settings.zendesk_writes_per_minute,
+    )
+    engine = TriageEngine.from_directory()
+    sqs = boto3.client("sqs")
+    alerts = AlertPublisher(
+        boto3.client("sns"), {"critical": settings.critical_topic_arn, "sla": settings.sla_topic_arn}
+    )
+    catalog = CachedCatalog(zendesk)
+    archive = ArchiveWriter.from_settings(settings, engine.policy.pii)
+    triage = TicketTriage(
         engine,
         zendesk,
-        ComplaintStore(complaints_table),
-        CachedCatalog(zendesk),
-        alerts=AlertPublisher(
-            boto3.client("sns"), {"critical": settings.critical_topic_arn, "sla": settings.sla_topic_arn}
-        ),
-        surges=SurgeWatch(engine.policy, WeeklyCategoryCounts(complaints_table), engine.calendar.zone),
-        clusters=ProblemClusters(complaints_table),
+        ComplaintStore(table),
+        catalog,
+        alerts=alerts,
+        surges=SurgeWatch(engine.policy, WeeklyCategoryCounts(table), engine.calendar.zone),
+        clusters=ProblemClusters(table),
         group_queue=TicketEventQueue(sqs, settings.queue_url),
-        archive=ArchiveWriter.from_settings(settings, engine.policy.pii),
+        archive=archive,
         ticket_url=zendesk.agent_url,
         mask=engine.policy.pii.mask,  # R-COMP-4: personal numbers and addresses never leave unmasked
     )
+    return TicketWorker(engine, zendesk, table, sqs, alerts, catalog, archive, triage)

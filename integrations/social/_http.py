@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import requests
 
+from integrations.backoff import ExponentialBackoff
 from integrations.social._text import decode_utf8
 from integrations.social.errors import SocialUnavailable
 
@@ -47,15 +48,7 @@ def seconds_until(reset_epoch: float, now: datetime) -> int:
     return max(1, math.ceil(reset_epoch - now.timestamp()))
 
 
-@dataclass(frozen=True)
-class Backoff:
-    """Delay before retry number `attempt` (1-based): base * 2**(attempt-1), capped."""
-
-    base_seconds: float = 0.5
-    cap_seconds: float = 4.0
-
-    def __call__(self, attempt: int) -> float:
-        return min(self.cap_seconds, self.base_seconds * (2 ** max(0, attempt - 1)))
+READ_BACKOFF = ExponentialBackoff(cap_seconds=4.0)
 
 
 @dataclass(frozen=True)
@@ -67,7 +60,7 @@ class ReadRetry:
     """
 
     max_retries: int = 2
-    backoff: Callable[[int], float] = Backoff()
+    backoff: Callable[[int], float] = READ_BACKOFF
     sleep: Callable[[float], None] = time.sleep
 
     def __call__(self, read: Callable[[], T]) -> T:

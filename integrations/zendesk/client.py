@@ -24,7 +24,6 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from pydantic import SecretStr
 from requests.auth import HTTPBasicAuth
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from integrations.backoff import ExponentialBackoff
 from integrations.zendesk.credentials import ZendeskCredentials
 from integrations.zendesk.errors import (
     ZendeskAuthError,
@@ -54,15 +54,7 @@ _GATEWAY_STATUSES = frozenset({502, 503, 504})
 _MAX_PAGES = 1000
 
 
-@dataclass(frozen=True)
-class ExponentialBackoff:
-    """Delay before retry number `attempt` (1-based): base * 2**(attempt-1), capped."""
-
-    base_seconds: float = 0.5
-    cap_seconds: float = 8.0
-
-    def __call__(self, attempt: int) -> float:
-        return min(self.cap_seconds, self.base_seconds * (2 ** max(0, attempt - 1)))
+DEFAULT_BACKOFF = ExponentialBackoff()
 
 
 class ZendeskClient:
@@ -76,7 +68,7 @@ class ZendeskClient:
         *,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         max_retries: int = 3,
-        backoff: Callable[[int], float] = ExponentialBackoff(),
+        backoff: Callable[[int], float] = DEFAULT_BACKOFF,
         write_budget: WriteBudget | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,

@@ -10,12 +10,9 @@ import selectors
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -27,6 +24,7 @@ from infra.queue import QueuedEvent, deduplication_id
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.errors import ZendeskAuthError
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_KEYS = {
@@ -39,16 +37,6 @@ READY_KEYS = {
     "social_webhook_url",
     "social_signing_secret",
 }
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def read_line(process: subprocess.Popen[str], timeout: float) -> str:

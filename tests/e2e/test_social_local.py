@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import boto3
 import pytest
@@ -18,16 +17,7 @@ from infra.social_ledger import MonitorCursor, SocialLedger
 from integrations.social.inbound_webhook import signature_headers
 from integrations.social.models import SocialAuthor, SocialPost
 from integrations.zendesk.client import ZendeskClient
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+from tests.waiting import wait_for
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,8 @@ def world() -> tuple[FakeTicketApi, InMemoryComplaintRecords, RecordedAlerts, De
     return api, records, alerts, watch
 
 
-def triaged(api: FakeTicketApi, records: InMemoryComplaintRecords) -> int:
-    ticket_id = api.add_ticket(*LATE_EN)
+def triaged(api: FakeTicketApi, records: InMemoryComplaintRecords, **fields) -> int:
+    ticket_id = api.add_ticket(*LATE_EN, **fields)
     triage = TicketTriage(ENGINE, api, records, lambda: FieldCatalog(field_ids={}, group_ids={}))
     triage.handle(
         TicketEvent(
@@ -145,18 +145,7 @@ def test_many_changes_in_one_run_go_out_as_one_digest(world) -> None:
 def test_an_unanswered_public_post_at_its_hour_is_prs_business_too(world) -> None:
     api, records, alerts, watch = world
     # GIVEN a complaint from a public post (private contact due within the hour, R-SLA-9)
-    ticket_id = api.add_ticket(*LATE_EN, tags=["social_public_post"])
-    triage = TicketTriage(ENGINE, api, records, lambda: FieldCatalog(field_ids={}, group_ids={}))
-    triage.handle(
-        TicketEvent(
-            event_id="ev-social",
-            event_type=EventType.CREATED,
-            ticket_id=ticket_id,
-            occurred_at=api.now,
-            source=EventSource.EVENT_SUBSCRIPTION,
-            zendesk_type="zen:event-type:ticket.created",
-        )
-    )
+    ticket_id = triaged(api, records, tags=["social_public_post"])
     contact = records.get(ticket_id).obligations["private_contact"]
     # WHEN the watcher runs at its warning and at its due time with nothing sent
     watch.run(contact.warn_at)
