@@ -30,6 +30,7 @@ class FakeTicketApi:
         self.land_before_error = False  # the next injected error comes after the write landed
         self._ids = itertools.count(1000)
         self.created: list[int] = []
+        self.create_errors: list[Exception] = []  # raised by the next create_ticket calls, in order
         self.users: dict[str, dict[str, Any]] = {}
 
     # ---- test set-up ------------------------------------------------------------
@@ -130,6 +131,8 @@ class FakeTicketApi:
         return copy.deepcopy(ticket)
 
     def create_ticket(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.create_errors:
+            raise self.create_errors.pop(0)
         comment = payload["comment"]
         ticket_id = self.add_ticket(
             payload.get("subject", ""),

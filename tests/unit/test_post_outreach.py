@@ -10,6 +10,7 @@ from functions.outreach.post_outreach import ContactRetryLater, PostOutreach
 from functions.triage.ticket_triage import TicketTriage
 from integrations.social.models import SocialAuthor, SocialPost
 from integrations.social.sandbox import SandboxPlatform
+from integrations.zendesk.errors import WriteBudgetExhausted
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, SOCIAL_PUBLIC_TAG
 from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog, plugin_field_definitions
@@ -326,3 +327,19 @@ def test_posts_by_different_users_about_one_problem_make_a_group_complaint(world
     assert [a.cause for a in world.alerts.sent].count("group_complaint") == 1
     assert len(world.group_queue.events) == customers - 1
     assert len(world.platforms["weibo"].sent) == customers  # and every poster was still contacted
+
+
+def test_a_throttled_zendesk_never_delays_the_contact(world) -> None:
+    # GIVEN Zendesk answering 429 to the ticket creation
+    world.api.create_errors.append(WriteBudgetExhausted("budget spent", retry_after_seconds=30))
+    wedding = post(WEDDING_DRESS)
+    # WHEN the outreach handles the post
+    with pytest.raises(WriteBudgetExhausted):
+        world.outreach.handle(wedding)
+    # THEN the poster was contacted anyway, before any ticket existed
+    assert len(world.platforms["weibo"].sent) == 1 and world.api.created == []
+    # AND the retry creates the ticket and meets the deadline without contacting twice
+    world.clock.now += timedelta(seconds=30)
+    assert world.outreach.handle(wedding, redelivered=True).action == "contacted"
+    assert len(world.platforms["weibo"].sent) == 1
+    assert world.obligation().state == "met"
