@@ -8,11 +8,15 @@ to come back after the visibility timeout (and to the dead-letter queue after ma
 Both run on a daemon thread (`start()` / `stop()`, or a `with` block) or one step at a time
 (`run_once()`). Handlers run on the caller's thread: nothing enforces the Lambda timeout, but the
 context's `get_remaining_time_in_millis()` counts it down so handlers that consult it behave.
+
+`execution_environment()` loads a handler from its own copy of its module, so that several runners
+on one queue stand in for Lambda's concurrent execution environments without sharing state.
 """
 
 from __future__ import annotations
 
 import base64
+import importlib.util
 import logging
 import threading
 import time
@@ -20,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any, Self
 
 logger = logging.getLogger(__name__)
@@ -80,6 +84,23 @@ def lambda_context(
         log_stream_name=f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}",
         deadline_monotonic=time.monotonic() + timeout_seconds,
     )
+
+
+def execution_environment(module_name: str) -> ModuleType:
+    """A fresh copy of a handler's module, as a new Lambda execution environment loads it.
+
+    Lambda runs concurrent invocations in separate environments, so a handler module's globals (its
+    cached clients, the Powertools batch processor that holds the batch being processed) are never
+    shared between them. Runners polling one queue in parallel in this process must not share them
+    either: give each runner the handler of its own copy. The copy is not put in `sys.modules`; the
+    modules it imports are the process's.
+    """
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(f"no module named {module_name!r}", name=module_name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # ---- a background loop ----------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -19,6 +21,7 @@ from infra.local_runner import (
     RunResult,
     ScheduleRunner,
     SqsLambdaRunner,
+    execution_environment,
     failed_message_ids,
 )
 
@@ -275,6 +278,79 @@ def test_batch_responses_are_read_as_lambda_reads_them(response: Any, failed: se
 def test_the_queue_is_not_polled_with_an_impossible_batch_size(sqs: Any, stack: LocalStack) -> None:
     with pytest.raises(ValueError, match=r"batch_size must be 1\.\.10"):
         _runner(sqs, stack, RecordingHandler(), batch_size=11)
+
+
+# ---- concurrent execution environments -------------------------------------------------------------
+
+# A handler module with state of its own, as real handlers have (cached clients, a batch processor).
+HANDLER_MODULE = """
+INVOCATIONS = []
+FIRST_MEETS = None  # the test sets a barrier: each environment's first invocation waits there
+
+
+def lambda_handler(event, context):
+    if not INVOCATIONS and FIRST_MEETS is not None:
+        FIRST_MEETS.wait()
+    INVOCATIONS.extend(record["body"] for record in event["Records"])
+    return {"batchItemFailures": []}
+"""
+
+
+@pytest.fixture
+def handler_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The name of a fresh handler module on sys.path (unique: each test's copy is its own)."""
+    name = f"handler_{uuid.uuid4().hex[:10]}"
+    (tmp_path / f"{name}.py").write_text(HANDLER_MODULE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return name
+
+
+def test_each_execution_environment_has_its_own_module_state(handler_module: str) -> None:
+    # GIVEN two environments of one handler module
+    first, second = execution_environment(handler_module), execution_environment(handler_module)
+    # WHEN the first one is invoked
+    first.lambda_handler({"Records": [{"body": "a"}]}, None)
+    # THEN only its own state changed, and the copies are not the process's module
+    assert (first.INVOCATIONS, second.INVOCATIONS) == (["a"], [])
+    assert first.lambda_handler is not second.lambda_handler
+    assert handler_module not in sys.modules
+
+
+def test_an_unknown_handler_module_is_refused() -> None:
+    with pytest.raises(ModuleNotFoundError, match="no_such_handler_module"):
+        execution_environment("no_such_handler_module")
+
+
+def test_runners_with_their_own_environments_share_one_queue_in_parallel(
+    sqs: Any, moto: MotoServer, handler_module: str
+) -> None:
+    # GIVEN a queue whose messages stay hidden long enough never to be handed out twice here
+    stack = provision_local_stack(
+        moto.endpoint_url, REGION, visibility_timeout=60, prefix=f"t{uuid.uuid4().hex[:10]}"
+    )
+    bodies = [f"m{number}" for number in range(12)]
+    for body in bodies:
+        _send(sqs, stack, body, group=body)
+    # AND two environments whose first invocations can only finish together
+    meet = threading.Barrier(2, timeout=PATIENCE_SECONDS)
+    environments = [execution_environment(handler_module) for _ in range(2)]
+    for environment in environments:
+        environment.FIRST_MEETS = meet
+    runners = [_runner(sqs, stack, e.lambda_handler, batch_size=1) for e in environments]
+    # WHEN both runners poll the queue in the background
+    for runner in runners:
+        runner.start()
+    try:
+        handled = lambda: sorted(b for e in environments for b in e.INVOCATIONS)  # noqa: E731
+        _eventually(lambda: len(handled()) >= len(bodies))
+        _eventually(lambda: _queue_depth(sqs, stack.queue_url) == 0)
+    finally:
+        for runner in runners:
+            runner.stop(timeout=10)
+    # THEN they ran at the same time (the barrier let both through), and each message was handled once
+    assert not meet.broken
+    assert all(e.INVOCATIONS for e in environments)
+    assert handled() == sorted(bodies)
 
 
 # ---- in the background ----------------------------------------------------------------------------
