@@ -241,8 +241,13 @@ class _Draws:
 # ---- the run ---------------------------------------------------------------------------------------
 
 
-# Four faults of moto that a burst runs into, fixed in the bench's moto process only (the product
-# and its tests run on moto as it is). None changes what moto answers:
+# Five faults of moto that a burst runs into, fixed in the bench's moto process only (the product
+# and its tests run on moto as it is). Only the first changes what moto answers, to what SQS answers:
+# - a FIFO long poll looks at which message groups are in flight once, before it waits: a poller
+#   that starts waiting on an empty queue and wakes when the burst arrives takes the second message
+#   of a group whose first another poller is handling (every group, in a repro with two pollers).
+#   SQS never does; the outreach relies on it (a reply after the post that opened its ticket). A long
+#   poll is now a series of short polls, one at a time, each looking at the groups afresh.
 # - SQS works out whether each queued message is visible from the clock, read through three datetime
 #   conversions twice per message, on every scan of the queue; sending one message scans it six
 #   times (its `attributes` count the queue): 0.9 ms per batch per queued message, 2.2 s a batch
@@ -356,6 +361,29 @@ def _transact_with_item_backup(self, transact_items):
 DynamoDBBackend.transact_write_items = _transact_with_item_backup
 for _name in ("put_item", "update_item", "delete_item", "transact_write_items"):
     setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
+
+_RECEIVES = threading.Lock()
+_receive_message = sqs_models.SQSBackend.receive_message
+GROUPS_BUSY_WAIT_SECONDS = 0.1
+
+
+@functools.wraps(_receive_message)
+def _receive_with_fresh_groups(self, queue_name, count, wait_seconds_timeout, *args, **kwargs):
+    deadline = time.time() + int(wait_seconds_timeout or 0)
+    while True:
+        with _RECEIVES:
+            found = _receive_message(self, queue_name, count, 0, *args, **kwargs)
+        left = deadline - time.time()
+        if found or left <= 0:
+            return found
+        queue = self.get_queue(queue_name)
+        if queue.messages:  # visible, but their groups are in flight: look again shortly
+            time.sleep(min(left, GROUPS_BUSY_WAIT_SECONDS))
+        else:
+            queue.wait_for_messages(min(left, 1))
+
+
+sqs_models.SQSBackend.receive_message = _receive_with_fresh_groups
 """
 
 
@@ -396,19 +424,27 @@ class AwsCalls:
         self.seconds: Counter[str] = Counter()
         self.failed: Counter[str] = Counter()  # answered with a 5xx after botocore's own retries
         self._session: Any = None
+        self._previous: Any = None
 
     def install(self) -> None:
+        """A fresh default session with the hooks (one made earlier may hold other credentials)."""
         import boto3
 
+        self._previous = boto3.DEFAULT_SESSION
         boto3.setup_default_session()
         self._session = boto3.DEFAULT_SESSION
         self._session.events.register("before-call", self._before)
         self._session.events.register("after-call", self._after)
 
     def uninstall(self) -> None:
+        """The default session as it was: the run's one holds the local stack's fake credentials."""
+        import boto3
+
         if self._session is not None:
             self._session.events.unregister("before-call", self._before)
             self._session.events.unregister("after-call", self._after)
+            boto3.DEFAULT_SESSION = self._previous
+            self._session = None
 
     def _before(self, context: dict[str, Any], **_: Any) -> None:
         context["bench_call_started"] = time.monotonic()
