@@ -12,6 +12,9 @@ _FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)}
 # Sentences end at these; clauses (the scope of a negation) also end at commas.
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
 _CLAUSE_END = re.compile(r"[。！？!?；;\n,，、:：]|\.(?:\s|$)")
+# Where a quote cut out of a long sentence may stop: a clause end or a space, never inside a word
+# or a number ("延误了3" for "延误了3天", "nobody ans" for "nobody answers").
+_SOFT_BREAK = re.compile(r"[,，、:：\s]")
 
 
 class _TraditionalToSimplified:
@@ -41,6 +44,26 @@ def _end_at_boundary(pattern: re.Pattern[str], text: str, end: int) -> int:
     return after.end() if after is not None else len(text)
 
 
+def _cut_begin(text: str, floor: int, begin: int, start: int, slack: int) -> int:
+    """Where a quote cut at `begin` (before the match at `start`, not before `floor`) should start:
+    the soft break nearest `begin` within `slack` either side, else any before the match, else `begin`."""
+    breaks = [m.end() for m in _SOFT_BREAK.finditer(text, max(floor, begin - slack), start)]
+    near = [b for b in breaks if b <= begin + slack]
+    if near:
+        return min(near, key=lambda b: abs(b - begin))
+    return breaks[0] if breaks else begin
+
+
+def _cut_end(text: str, ceiling: int, end: int, stop: int, slack: int) -> int:
+    """Where a quote cut at `stop` (after the match ending at `end`, not after `ceiling`) should end:
+    the soft break nearest `stop` within `slack` either side, else any after the match, else `stop`."""
+    breaks = [m.start() for m in _SOFT_BREAK.finditer(text, end, min(ceiling, stop + slack))]
+    near = [b for b in breaks if b >= stop - slack]
+    if near:
+        return min(near, key=lambda b: abs(b - stop))
+    return breaks[-1] if breaks else stop
+
+
 @dataclass(frozen=True, slots=True)
 class Normalised:
     """The customer's text (`original`, HTML entities decoded) and its matching form (`text`)."""
@@ -56,13 +79,15 @@ class Normalised:
         return _start_after_boundary(_CLAUSE_END, self.text, start, lookback)
 
     def evidence(self, start: int, end: int, limit: int) -> str:
-        """The customer's own words around a match: its sentence, cut to `limit` characters around it."""
+        """The customer's own words around a match: its sentence, or about `limit` characters of it
+        around the match, cut where a clause or word ends."""
         s_begin = _start_after_boundary(_SENTENCE_END, self.text, start, limit)
         s_end = _end_at_boundary(_SENTENCE_END, self.text, end)
         if s_end - s_begin > limit:
             half = max((limit - (end - start)) // 2, 0)
-            s_begin = max(s_begin, start - half)
-            s_end = min(s_end, end + half)
+            slack = limit // 4
+            s_begin = _cut_begin(self.text, s_begin, max(s_begin, start - half), start, slack)
+            s_end = _cut_end(self.text, s_end, end, min(s_end, end + half), slack)
         # Lengths match unless conversion changed them; then the normalised words are the evidence.
         source = self.original if len(self.original) == len(self.text) else self.text
         return source[s_begin:s_end].strip(" \t\r\n,，。.!！?？;；")
