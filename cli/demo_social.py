@@ -82,7 +82,7 @@ def _post_lines(
     product: LocalProduct, client: ZendeskClient, post: SocialPost, ticket_id: int | None, seen_at: datetime
 ) -> list[str]:
     sent = [d for p, d in product.social_platforms[post.platform].sent if p.key == post.key]
-    head = f"{post.platform} @{post.author.handle}, posted {_clock(post.posted_at)}: “{post.text[:60]}”"
+    head = f"{post.platform} @{post.author.handle}, posted {_clock(post.posted_at)}: “{post.text}”"
     if ticket_id is None or not sent:
         return [head, "  NOT contacted within the demo's wait"]
     delivery = sent[0]
@@ -93,7 +93,8 @@ def _post_lines(
         f"  contacted {_clock(delivery.sent_at)} by {delivery.route}: “{delivery.text}”",
         f"  {_minutes(delivery.sent_at - post.posted_at)} after the post, "
         f"{_seconds(delivery.sent_at - seen_at)} after it was seen",
-        f"  ticket #{ticket_id} ({client.agent_url(ticket_id)}), level {record.level if record else '?'}",
+        f"  ticket #{ticket_id} ({client.agent_url(ticket_id)}), "
+        + (f"level {record.level} · {record.category} / {record.subtype}" if record else "no complaint record"),
     ]
     if contact is not None:
         lines.append(

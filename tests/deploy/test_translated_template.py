@@ -7,6 +7,7 @@ without evaluating policies, and no alarms or schedules at all: these checks sta
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -307,6 +308,49 @@ def test_secrets_are_created_empty(resources: dict[str, Any]) -> None:
     }
     for name, secret in secrets.items():
         assert not {"SecretString", "GenerateSecretString"} & set(secret["Properties"]), name
+
+
+def _resolve(value: Any, cfn: dict[str, Any], parameters: dict[str, str]) -> Any:
+    """The few intrinsics a secret's name uses (Ref, Fn::Sub, Fn::If, Fn::Not, Fn::Equals), for given
+    parameter values, with the template's defaults for the rest."""
+    values = {name: p.get("Default", "") for name, p in cfn["Parameters"].items()} | parameters
+    if not isinstance(value, dict):
+        return value
+    ((function, argument),) = value.items()
+    if function == "Ref":
+        return values[argument]
+    if function == "Fn::Sub":
+        return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], argument)
+    if function == "Fn::Equals":
+        return _resolve(argument[0], cfn, parameters) == _resolve(argument[1], cfn, parameters)
+    if function == "Fn::Not":
+        return not _resolve(argument[0], cfn, parameters)
+    if function == "Fn::If":
+        condition, then, otherwise = argument
+        chosen = then if _resolve(cfn["Conditions"][condition], cfn, parameters) else otherwise
+        return _resolve(chosen, cfn, parameters)
+    raise AssertionError(f"unexpected intrinsic {function}")
+
+
+def test_two_stages_in_one_account_never_share_a_secret(cfn: dict[str, Any]) -> None:
+    secrets = resources_of_type(cfn, "AWS::SecretsManager::Secret")
+    # GIVEN a dev and a prod stack deployed with the default secret names
+    # WHEN their secrets' names are worked out
+    dev = {_resolve(s["Properties"]["Name"], cfn, {"Stage": "dev"}) for s in secrets.values()}
+    prod = {_resolve(s["Properties"]["Name"], cfn, {"Stage": "prod"}) for s in secrets.values()}
+    # THEN every secret has its own name within a stack, and no name is shared between the stacks
+    assert len(dev) == len(prod) == len(secrets)
+    assert not dev & prod
+    assert all(name.startswith("complaint-triage/prod/") for name in prod)
+
+
+def test_a_secret_name_given_at_deploy_is_used_as_given(cfn: dict[str, Any]) -> None:
+    # GIVEN an operator who names the Zendesk credentials secret themselves
+    secret = cfn["Resources"]["ZendeskCredentialsSecret"]
+    # WHEN the stack resolves its name
+    name = _resolve(secret["Properties"]["Name"], cfn, {"ZendeskCredentialsSecretName": "acme/zendesk"})
+    # THEN that name is the secret's
+    assert name == "acme/zendesk"
 
 
 def test_outputs_give_what_the_deploy_steps_need(cfn: dict[str, Any]) -> None:

@@ -139,5 +139,10 @@ def test_public_posts_are_contacted_privately_well_inside_the_hour(demo_output: 
         )
     ]
     assert len(spare) == 2 and all(minutes > 40 for minutes in spare), section
+    # AND each ticket is graded as what happened: a delivery late by rain, a jug that arrived cracked
+    assert re.findall(r"level (\d) · (\w+) / (\w+)", section) == [
+        ("3", "logistics", "late_delivery"),
+        ("3", "logistics", "lost_or_damaged"),
+    ], section
     # AND the bride's reply in the thread became a comment on her ticket, not a new ticket
     assert re.search(r"reply in the Weibo thread → comment on ticket #\d+", section), section
