@@ -88,13 +88,13 @@ def _post_lines(
     delivery = sent[0]
     record = _store().get(ticket_id)
     contact = record.obligations.get("private_contact") if record else None
+    grade = f"level {record.level} · {record.category} / {record.subtype}" if record else "no record"
     lines = [
         head,
         f"  contacted {_clock(delivery.sent_at)} by {delivery.route}: “{delivery.text}”",
         f"  {_minutes(delivery.sent_at - post.posted_at)} after the post, "
         f"{_seconds(delivery.sent_at - seen_at)} after it was seen",
-        f"  ticket #{ticket_id} ({client.agent_url(ticket_id)}), "
-        + (f"level {record.level} · {record.category} / {record.subtype}" if record else "no complaint record"),
+        f"  ticket #{ticket_id} ({client.agent_url(ticket_id)}), {grade}",
     ]
     if contact is not None:
         lines.append(
