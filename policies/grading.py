@@ -79,6 +79,13 @@ class _ContextMatcher:
         return self._words.search(prefix) is not None
 
 
+def _opens(text: str, subject: str) -> bool:
+    """Whether the subject is only the text's opening words, as Zendesk and most channels make a
+    subject when the customer gave none: grading it again would quote the cut copy, not the text."""
+    head = subject.strip().rstrip(".…").rstrip()
+    return bool(head) and text.lstrip().startswith(head)
+
+
 class Grader:
     """Grades one complaint text against a validated grading policy; pure and thread-safe."""
 
@@ -238,7 +245,7 @@ class Grader:
 
     def grade(self, text: str, subject: str | None = None) -> Grading:
         """Grade a complaint from its subject and text; the most urgent signal sets the level."""
-        full = f"{subject}\n{text}" if subject else text
+        full = f"{subject}\n{text}" if subject and not _opens(text, subject) else text
         norm = normalise(full)
         scan = self._scan(norm)
         fired = self._fired_signals(norm, scan)

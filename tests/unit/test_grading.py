@@ -83,6 +83,18 @@ def test_subject_is_graded_with_the_text(grader: Grader) -> None:
     assert result.level == 1
 
 
+@pytest.mark.parametrize("cut", ["", "...", "…"])
+def test_a_subject_cut_from_the_text_is_not_quoted_instead_of_the_text(grader: Grader, cut: str) -> None:
+    # GIVEN a ticket whose subject is its text's first 30 characters, as channels make one
+    text = "@优选商城官方 婚礼就在后天，我订的婚纱因为下雨物流延误了3天还没送到！客服只会让我等"
+    # WHEN graded with that subject
+    result = grader.grade(text, subject=text[:30] + cut)
+    # THEN every quote comes from the whole text: "延误了3天", never the cut "延误了3"
+    quotes = [r.evidence for r in result.reasons if "延误" in r.evidence]
+    assert quotes, result.reasons
+    assert all("延误了3天" in quote for quote in quotes), quotes
+
+
 def test_decision_is_stamped_with_the_policy_version(grader: Grader) -> None:
     assert grader.grade("太慢了").policy_version == load_policy().version
 
