@@ -62,6 +62,18 @@ EN_GROUPS: list[tuple[str, str, int]] = [
      r"warranty|repair", 60),
     ("billing", r"charg|debit|deduct|refund|money back|took my money|bill(ed|ing)?\b|subscription", 40),
 ]
+# Round 2, drawn after round 1 was labelled and held too few level-1 texts: every remaining text
+# with a strong safety or regulator word, and a seeded sample of those with a weaker one.
+ZH_STRONG = (r"拉肚子|腹泻|拉稀|闹肚子|上吐下泻|呕吐|食物中毒|吃坏|肠胃炎|急性肠|挂水|输液|打点滴|吊瓶|过敏|"
+             r"红疹|疹子|烫伤|割伤|划伤|割破|划破|流血|摔倒|滑倒|摔伤|漏电|触电|着火|起火|冒烟|自燃|爆炸|"
+             r"玻璃渣|钢丝|铁丝|订书钉|钉子|12315|工商局|市场监管|质监|卫生局|食药监|曝光|媒体|记者|电视台|甲醛")
+ZH_WEAK = (r"中毒|肚子疼|肚子痛|胃疼|胃痛|吐了|医院|急诊|看医生|头晕|头疼|头痛|恶心想吐|发烧|红肿|起包|红点|痒|"
+           r"刺痛|脱皮|烧焦|烧黑|焦味|火花|短路|跳闸|漏气|煤气|燃气|危险|隐患|受伤|伤到|碰伤|出血|伤口|烫到|"
+           r"玻璃|金属|异物|工商|315|投诉到|举报|有关部门|相关部门|政府|新闻|央视")
+EN_STRONG = (r"poison|sick|vomit|diarr|injur|hurt|burn|fire|smoke|explo|shock|allerg|rash|hospital|bleed|"
+             r"cut my|glass|assault|harass|FTC|FCC|CFPB|attorney general|news|reporter|journalist")
+ROUND_2_WEAK = 460
+ROUND_2_BATCHES = 4
 ZH_NEGATIVE_PER_STRATUM = 25
 ZH_POSITIVE_PER_STRATUM = 15
 ZH_RANDOM_MAXLEN = 300
@@ -150,20 +162,39 @@ def main() -> None:
 
     rows = list(picked.values())
     rng.shuffle(rows)
+
+    second = random.Random(SEED + 2)
+    round_1 = set(picked)
+    strong, weak, en_strong = re.compile(ZH_STRONG), re.compile(ZH_WEAK), re.compile(EN_STRONG, re.IGNORECASE)
+    fresh = [r for r in chinese if r["id"] not in round_1 and canonical_text(r["text"]) not in seen]
+    for row in fresh:
+        if strong.search(row["text"]):
+            picked[row["id"]] = {**row, "origin": "keyword:strong"}
+    draw(second, [r for r in fresh if r["id"] not in picked and weak.search(r["text"])], ROUND_2_WEAK,
+         "keyword:weak", picked, seen)
+    for row in english:
+        if row["id"] not in picked and canonical_text(row["text"]) not in seen and en_strong.search(row["text"]):
+            picked[row["id"]] = {**row, "origin": "keyword:strong"}
+    later = [r for r in picked.values() if r["id"] not in round_1]
+    second.shuffle(later)
+
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "drawn.jsonl").open("w", encoding="utf-8") as handle:
-        for row in rows:
+        for row in (*rows, *later):
             handle.write(json.dumps({"id": row["id"], "origin": row["origin"]}, ensure_ascii=False) + "\n")
-    for index in range(args.batches):
-        with (args.out / f"batch-{index + 1:02d}.jsonl").open("w", encoding="utf-8") as handle:
-            for row in rows[index :: args.batches]:
+    batches = [rows[index :: args.batches] for index in range(args.batches)]
+    batches += [later[index::ROUND_2_BATCHES] for index in range(ROUND_2_BATCHES)]
+    for number, batch in enumerate(batches, 1):
+        with (args.out / f"batch-{number:02d}.jsonl").open("w", encoding="utf-8") as handle:
+            for row in batch:
                 domain = row.get("category", "support tweet")
                 handle.write(json.dumps({"id": row["id"], "text": row["text"], "domain": domain},
                                         ensure_ascii=False) + "\n")
+    rows = [*rows, *later]
     by_origin: dict[str, int] = defaultdict(int)
     for row in rows:
         by_origin[row["origin"]] += 1
-    print(f"{len(rows)} texts drawn into {args.batches} batches under {args.out}")
+    print(f"{len(rows)} texts drawn into {len(batches)} batches under {args.out}")
     for origin, count in sorted(by_origin.items()):
         print(f"  {origin:24} {count}")
 
