@@ -97,7 +97,7 @@ ENGLISH_OTHERS: tuple[str, ...] = (
 DECORATIONS: tuple[str, ...] = ("", "", " 👍", " 😊", "!", " 🙏", " #shopping")
 # A reply in a complaint's thread: the customer answers the message with the order number.
 REPLY_TEXT: dict[str, str] = {
-    "zh": "订单号 {order},麻烦尽快帮我查一下",
+    "zh": "好的，订单号 {order}，谢谢",
     "en": "Order number {order}, thanks for getting back to me",
 }
 _ORDER_BASE = 202_611_180_000

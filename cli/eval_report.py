@@ -72,11 +72,30 @@ def _misses_block(what: str, misses: Sequence[Miss[Any]]) -> list[str]:
     ]
 
 
+def _complaint_block(evaluation: Evaluation) -> list[str]:
+    c, m = evaluation.complaint, evaluation.model_level_1
+    lines = [
+        "Complaint or not:",
+        f"  complaints recognised      {_score(c.recall)}  ({c.complaints_found}/{c.complaints})",
+    ]
+    if c.non_complaints:
+        lines.append(
+            f"  non-complaints called one  {_score(c.false_positive_rate)}  "
+            f"({c.non_complaints_called_complaints}/{c.non_complaints})"
+        )
+    lines.append(f"Level 1 from the learned reader alone: {m.decisions} ({m.correct} labelled level 1)")
+    return lines
+
+
 def render_text(evaluation: Evaluation, policy_version: str, rejected_lines: int) -> str:
     """The report as aligned text, summary first."""
     skipped = f"; {rejected_lines} line(s) rejected, see stderr" if rejected_lines else ""
+    c = evaluation.complaint
     lines = [
-        f"Evaluated {evaluation.total} labelled ticket(s) with policy {policy_version}{skipped}",
+        f"Evaluated {evaluation.total} labelled complaint(s) and {c.non_complaints} labelled "
+        f"non-complaint(s) with policy {policy_version}{skipped}",
+        "",
+        *_complaint_block(evaluation),
         "",
         "Per level:",
         *_level_table(evaluation.level_scores),
@@ -126,6 +145,16 @@ def render_json(evaluation: Evaluation, policy_version: str, rejected_lines: int
         "policy_version": policy_version,
         "total": evaluation.total,
         "rejected_lines": rejected_lines,
+        "complaint": {
+            "complaints": evaluation.complaint.complaints,
+            "recall": _rounded(evaluation.complaint.recall),
+            "non_complaints": evaluation.complaint.non_complaints,
+            "false_positive_rate": _rounded(evaluation.complaint.false_positive_rate),
+        },
+        "level_1_by_model": {
+            "decisions": evaluation.model_level_1.decisions,
+            "correct": evaluation.model_level_1.correct,
+        },
         "levels": [
             {
                 "level": s.label,

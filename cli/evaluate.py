@@ -30,6 +30,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     )
     parser.add_argument("file", metavar="FILE", help="labelled JSON Lines file ('-' for stdin)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument(
+        "--split",
+        metavar="NAME",
+        help="only the lines whose `split` field is NAME (eval/labelled.jsonl: `frozen`, never tuned on)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
     engine = load_engine(args.policies)
     with open_input(args.file) as lines:
-        outcomes, rejected = grade_labelled(engine, lines, _report_to_stderr)
+        outcomes, rejected = grade_labelled(engine, lines, _report_to_stderr, split=args.split)
     evaluation = evaluate(outcomes, categories=CATEGORIES)
     render = render_json if args.json else render_text
     sys.stdout.write(render(evaluation, engine.policy_version, rejected))
@@ -55,9 +60,13 @@ def _report_to_stderr(line_number: int, problem: str) -> None:
 
 
 def grade_labelled(
-    engine: "TriageEngine", lines: "Iterable[bytes]", report: "Callable[[int, str], None]"
+    engine: "TriageEngine",
+    lines: "Iterable[bytes]",
+    report: "Callable[[int, str], None]",
+    split: str | None = None,
 ) -> "tuple[list[Outcome], int]":
-    """Grade each labelled line; returns the outcomes and how many lines were rejected."""
+    """Grade each labelled line (of `split`, if given); returns the outcomes and how many lines
+    were rejected."""
     from pydantic import ValidationError
 
     from cli.line_io import numbered_records
@@ -74,16 +83,22 @@ def grade_labelled(
             rejected += 1
             report(number, describe_validation_error(exc, FIELD_HINTS))
             continue
+        if split is not None and ticket.split != split:
+            continue
         grading = engine.assess(ticket.text, subject=ticket.subject).grading
+        model_tag = getattr(engine.policy.grading.model.level_1.tag, grading.language)
         outcomes.append(
             Outcome(
                 id=ticket.id,
-                expected_level=ticket.level,
+                expected_level=ticket.level or 3,
                 predicted_level=grading.level,
-                expected_category=ticket.category,
+                expected_category=ticket.category or grading.category,
                 predicted_category=grading.category,
-                expected_subtype=ticket.subtype,
+                expected_subtype=ticket.subtype or grading.subtype,
                 predicted_subtype=grading.subtype,
+                expected_complaint=ticket.is_complaint,
+                predicted_complaint=grading.is_complaint,
+                level_1_by_model=model_tag in grading.keyword_tags,
             )
         )
     return outcomes, rejected

@@ -18,6 +18,7 @@ from cli.failure import CliFailure
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "cli.grade",
     "cli.evaluate",
+    "cli.train",
     "cli.demo",
     "cli.local",
     "cli.replay_dlq",

@@ -13,7 +13,8 @@ L = TypeVar("L", bound=Hashable)
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One labelled ticket: what a person said and what the engine said."""
+    """One labelled ticket: what a person said and what the engine said. For a text labelled not
+    a complaint only `predicted_complaint` is measured."""
 
     id: str | int
     expected_level: int
@@ -22,6 +23,9 @@ class Outcome:
     predicted_category: str
     expected_subtype: str
     predicted_subtype: str
+    expected_complaint: bool = True
+    predicted_complaint: bool = True
+    level_1_by_model: bool = False  # level 1 given by the learned reader alone (tagged for a look)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +69,40 @@ class Miss(Generic[L]):
 
 
 @dataclass(frozen=True, slots=True)
+class ComplaintScores:
+    """Is it a complaint at all: recall on labelled complaints, and how many labelled
+    non-complaints (praise, questions) were called complaints."""
+
+    complaints: int
+    complaints_found: int
+    non_complaints: int
+    non_complaints_called_complaints: int
+
+    @property
+    def recall(self) -> float | None:
+        return _ratio(self.complaints_found, self.complaints)
+
+    @property
+    def false_positive_rate(self) -> float | None:
+        return _ratio(self.non_complaints_called_complaints, self.non_complaints)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLevel1:
+    """Level-1 decisions the learned reader made alone, and how many were right."""
+
+    decisions: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
-    """Everything `triage eval` reports, computed from a list of outcomes."""
+    """Everything `triage eval` reports, computed from a list of outcomes. Levels, categories and
+    subtypes are measured on the labelled complaints; `complaint` on every text."""
 
     total: int
+    complaint: ComplaintScores
+    model_level_1: ModelLevel1
     level_scores: tuple[ClassScores[int], ...]
     level_accuracy: Accuracy
     category_accuracy: Accuracy
@@ -137,12 +171,28 @@ def evaluate(
     outcomes: Sequence[Outcome], levels: Sequence[int] = (1, 2, 3), categories: Sequence[str] = ()
 ) -> Evaluation:
     """Scores of the predictions in `outcomes`; misses keep the input order."""
+    complaint = ComplaintScores(
+        complaints=sum(1 for o in outcomes if o.expected_complaint),
+        complaints_found=sum(1 for o in outcomes if o.expected_complaint and o.predicted_complaint),
+        non_complaints=sum(1 for o in outcomes if not o.expected_complaint),
+        non_complaints_called_complaints=sum(
+            1 for o in outcomes if not o.expected_complaint and o.predicted_complaint
+        ),
+    )
+    by_model = [o for o in outcomes if o.level_1_by_model]
+    model_level_1 = ModelLevel1(
+        decisions=len(by_model),
+        correct=sum(1 for o in by_model if o.expected_complaint and o.expected_level == 1),
+    )
+    outcomes = [o for o in outcomes if o.expected_complaint]
     ids = [o.id for o in outcomes]
     level_pairs = [(o.expected_level, o.predicted_level) for o in outcomes]
     category_pairs = [(o.expected_category, o.predicted_category) for o in outcomes]
     subtype_pairs = [(o.expected_subtype, o.predicted_subtype) for o in outcomes]
     return Evaluation(
         total=len(outcomes),
+        complaint=complaint,
+        model_level_1=model_level_1,
         level_scores=class_scores(level_pairs, levels),
         level_accuracy=_accuracy(level_pairs),
         category_accuracy=_accuracy(category_pairs),

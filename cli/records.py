@@ -7,9 +7,18 @@ guessing (which zone? which of two ids?) would put wrong deadlines on real compl
 Unknown fields are ignored, so a full ticket export can be fed as it is.
 """
 
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
 from policies.taxonomy import Category, Channel, Subtype
 
@@ -32,16 +41,27 @@ class GradeRequest(BaseModel):
 
 
 class LabelledTicket(BaseModel):
-    """One ticket with the grade a person gave it (`triage eval`)."""
+    """One ticket with the grade a person gave it (`triage eval`). A text labelled not a complaint
+    (`"is_complaint": false`: praise, a question) needs no level, category or subtype."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: TicketId
     text: NonEmptyText
     subject: StrictStr | None = None
-    level: Annotated[StrictInt, Field(ge=1, le=3)]
-    category: Category
-    subtype: Subtype
+    is_complaint: StrictBool = True
+    level: Annotated[StrictInt, Field(ge=1, le=3)] | None = None
+    category: Category | None = None
+    subtype: Subtype | None = None
+    split: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def a_complaint_has_its_grade(self) -> Self:
+        if self.is_complaint:
+            missing = [n for n in ("level", "category", "subtype") if getattr(self, n) is None]
+            if missing:
+                raise ValueError(f"a complaint needs {', '.join(missing)} (or is_complaint: false)")
+        return self
 
 
 # What a missing field means, for error messages: users fix files, not schemas.

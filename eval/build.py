@@ -26,8 +26,17 @@ from split import split_of  # noqa: E402
 SEED = 20261204
 TRADITIONAL_SHARE = 0.15
 CATEGORIES = {"product", "logistics", "service", "transaction", "other"}
-SUBTYPES = {"quality_defect", "not_as_described", "counterfeit", "late_delivery", "lost_or_damaged",
-            "attitude", "process_error", "billing_or_refund", "other"}
+SUBTYPES = {
+    "quality_defect",
+    "not_as_described",
+    "counterfeit",
+    "late_delivery",
+    "lost_or_damaged",
+    "attitude",
+    "process_error",
+    "billing_or_refund",
+    "other",
+}
 FIELDS = ("is_complaint", "level", "category", "subtype", "safety", "media_or_regulator", "trap", "note")
 
 
@@ -37,7 +46,11 @@ def check(label: dict) -> None:
     if label.get("unclear"):
         problem = None if label.get("note") else "unclear without a note"
     elif label["is_complaint"]:
-        if label["level"] not in (1, 2, 3) or label["category"] not in CATEGORIES or label["subtype"] not in SUBTYPES:
+        if (
+            label["level"] not in (1, 2, 3)
+            or label["category"] not in CATEGORIES
+            or label["subtype"] not in SUBTYPES
+        ):
             problem = "level, category or subtype out of range"
         elif (label["level"] == 1) != bool(label["safety"] or label["media_or_regulator"]):
             problem = "level 1 exactly when safety or media_or_regulator"
@@ -80,8 +93,17 @@ def main() -> None:
             continue
         text = texts[source_id]["text"]
         lang = "en" if source_id.startswith("twcs-") else "zh-Hans"
-        items.append({"id": source_id, "lang": lang, "source_id": source_id, "origin": origins[source_id],
-                      "split": split_of(source_id), "text": text, **{k: label[k] for k in FIELDS}})
+        items.append(
+            {
+                "id": source_id,
+                "lang": lang,
+                "source_id": source_id,
+                "origin": origins[source_id],
+                "split": split_of(source_id),
+                "text": text,
+                **{k: label[k] for k in FIELDS},
+            }
+        )
 
     rng = random.Random(SEED)
     chinese = [item for item in items if item["lang"] == "zh-Hans"]
@@ -91,8 +113,15 @@ def main() -> None:
         converted = converters[config].convert(item["text"])
         if converted == item["text"]:
             continue
-        items.append({**item, "id": f"zht-{item['source_id']}", "lang": "zh-Hant",
-                      "origin": f"{item['origin']} ({config})", "text": converted})
+        items.append(
+            {
+                **item,
+                "id": f"zht-{item['source_id']}",
+                "lang": "zh-Hant",
+                "origin": f"{item['origin']} ({config})",
+                "text": converted,
+            }
+        )
 
     seen: dict[str, str] = {}
     for item in items:
@@ -112,8 +141,12 @@ def main() -> None:
         part = [i for i in items if i["split"] == split]
         counts = Counter(bucket(i) for i in part)
         langs = Counter(i["lang"] for i in part)
-        print(f"  {split:6} {len(part):5}  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-              + "  | " + "  ".join(f"{k}: {v}" for k, v in sorted(langs.items())))
+        print(
+            f"  {split:6} {len(part):5}  "
+            + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+            + "  | "
+            + "  ".join(f"{k}: {v}" for k, v in sorted(langs.items()))
+        )
 
 
 if __name__ == "__main__":

@@ -31,17 +31,33 @@ ZH_GROUPS: list[tuple[str, str, int]] = [
     ("elec", r"漏电|触电|电到|电击|电了一下|麻手|被电|有电|带电|发麻|短路|火花|跳闸", 60),
     ("fire", r"起火|着火|失火|冒烟|烧焦|烧坏|烧了|烧黑|火花|焦味|糊味|烧毁|冒火|明火|火灾|自燃", 60),
     ("boom", r"爆炸|炸了|爆了|炸裂|爆裂|鼓包|膨胀|发烫|烫手|过热|烫得", 60),
-    ("injury", r"受伤|划伤|割伤|烫伤|划破|割破|扎伤|扎手|刺伤|伤到|弄伤|碰伤|摔伤|流血|出血|伤口|"
-     r"扎破|夹伤|砸伤|烧伤|灼伤|摔倒|滑倒|摔了一跤|跌倒|烫到|割手|划手", 70),
-    ("illness", r"中毒|拉肚子|腹泻|拉稀|闹肚子|肚子疼|肚子痛|胃疼|胃痛|呕吐|吐了|上吐下泻|吃坏|"
-     r"肠胃炎|急性|医院|看医生|急诊|打针|吊瓶|输液|挂水|点滴|发烧|头晕|恶心|不舒服|坏肚子|麻", 90),
+    (
+        "injury",
+        r"受伤|划伤|割伤|烫伤|划破|割破|扎伤|扎手|刺伤|伤到|弄伤|碰伤|摔伤|流血|出血|伤口|"
+        r"扎破|夹伤|砸伤|烧伤|灼伤|摔倒|滑倒|摔了一跤|跌倒|烫到|割手|划手",
+        70,
+    ),
+    (
+        "illness",
+        r"中毒|拉肚子|腹泻|拉稀|闹肚子|肚子疼|肚子痛|胃疼|胃痛|呕吐|吐了|上吐下泻|吃坏|"
+        r"肠胃炎|急性|医院|看医生|急诊|打针|吊瓶|输液|挂水|点滴|发烧|头晕|恶心|不舒服|坏肚子|麻",
+        90,
+    ),
     ("skin", r"过敏|红疹|起疹|疹子|瘙痒|红肿|起包|红点|疙瘩|脱皮|起泡|刺痛|烂脸|长痘", 50),
     ("object", r"钢丝|铁丝|别针|订书钉|碎片|玻璃|刀片|铁片|螺丝|石子|异物|针|铁钉|钉子|瓷片|金属|渣", 60),
-    ("hazard", r"燃气|煤气|漏气|一氧化碳|天然气|危险|安全隐患|安全|生命|出人命|伤人|甲醛|油漆味|刺鼻|"
-     r"窒息|噎|卡喉|呛", 70),
-    ("regulator", r"12315|315|工商|质监|质检|市场监管|监管|媒体|记者|电视台|报社|报纸|曝光|举报|"
-     r"物价局|食药监|卫生局|卫生部门|旅游局|有关部门|相关部门|主管部门|质量监督|技术监督|政府|"
-     r"投诉到|新闻|央视|微博", 90),
+    (
+        "hazard",
+        r"燃气|煤气|漏气|一氧化碳|天然气|危险|安全隐患|安全|生命|出人命|伤人|甲醛|油漆味|刺鼻|"
+        r"窒息|噎|卡喉|呛",
+        70,
+    ),
+    (
+        "regulator",
+        r"12315|315|工商|质监|质检|市场监管|监管|媒体|记者|电视台|报社|报纸|曝光|举报|"
+        r"物价局|食药监|卫生局|卫生部门|旅游局|有关部门|相关部门|主管部门|质量监督|技术监督|政府|"
+        r"投诉到|新闻|央视|微博",
+        90,
+    ),
     ("legal", r"消协|消费者协会|律师|起诉|法院|诉讼|打官司|法律|维权|索赔|双倍|仲裁", 40),
     ("fake", r"假货|假的|是假|正品|山寨|高仿|冒牌|仿冒|假冒|盗版|水货|翻新", 40),
     ("invoice", r"发票", 30),
@@ -50,28 +66,46 @@ ZH_GROUPS: list[tuple[str, str, int]] = [
     ("service", r"客服|态度|服务员|前台|骂|推卸|不理|不回复|敷衍|投诉", 30),
 ]
 EN_GROUPS: list[tuple[str, str, int]] = [
-    ("safety", r"poison|allerg|injur|hurt|burn|fire|smoke|explo|shock|chok|hospital|\bER\b|emergency|"
-     r"sick|vomit|bleed|blood|melt|overheat|swell|danger|unsafe|safety|gas|carbon|crash|accident|"
-     r"assault|kill|dying|\bdie\b|\bdied\b|\bdead\b|glass|cut my|rash|diarr|nause|throw(ing)? up|"
-     r"threw up|scald|electr|spark|too hot|harass|threat", 80),
-    ("regulator", r"\bFTC\b|\bFCC\b|attorney general|trading standards|ofcom|regulator|ombudsman|\bCFPB\b|"
-     r"\bDOT\b|\bFAA\b|reporter|journalist|\bnews\b|media|press|watchdog|government|\bBBC\b|\bCNN\b|"
-     r"\bfda\b|congress|senator|\bMP\b|police|public|viral|report(ed|ing)? (you|this)", 60),
-    ("level2", r"\bsue\b|suing|lawsuit|lawyer|attorney|legal|court|\bBBB\b|better business|chargeback|"
-     r"fraud|scam|counterfeit|fake|twice|double|overcharg|unauthori[sz]ed|billed|invoice|receipt|"
-     r"warranty|repair", 60),
+    (
+        "safety",
+        r"poison|allerg|injur|hurt|burn|fire|smoke|explo|shock|chok|hospital|\bER\b|emergency|"
+        r"sick|vomit|bleed|blood|melt|overheat|swell|danger|unsafe|safety|gas|carbon|crash|accident|"
+        r"assault|kill|dying|\bdie\b|\bdied\b|\bdead\b|glass|cut my|rash|diarr|nause|throw(ing)? up|"
+        r"threw up|scald|electr|spark|too hot|harass|threat",
+        80,
+    ),
+    (
+        "regulator",
+        r"\bFTC\b|\bFCC\b|attorney general|trading standards|ofcom|regulator|ombudsman|\bCFPB\b|"
+        r"\bDOT\b|\bFAA\b|reporter|journalist|\bnews\b|media|press|watchdog|government|\bBBC\b|\bCNN\b|"
+        r"\bfda\b|congress|senator|\bMP\b|police|public|viral|report(ed|ing)? (you|this)",
+        60,
+    ),
+    (
+        "level2",
+        r"\bsue\b|suing|lawsuit|lawyer|attorney|legal|court|\bBBB\b|better business|chargeback|"
+        r"fraud|scam|counterfeit|fake|twice|double|overcharg|unauthori[sz]ed|billed|invoice|receipt|"
+        r"warranty|repair",
+        60,
+    ),
     ("billing", r"charg|debit|deduct|refund|money back|took my money|bill(ed|ing)?\b|subscription", 40),
 ]
 # Round 2, drawn after round 1 was labelled and held too few level-1 texts: every remaining text
 # with a strong safety or regulator word, and a seeded sample of those with a weaker one.
-ZH_STRONG = (r"拉肚子|腹泻|拉稀|闹肚子|上吐下泻|呕吐|食物中毒|吃坏|肠胃炎|急性肠|挂水|输液|打点滴|吊瓶|过敏|"
-             r"红疹|疹子|烫伤|割伤|划伤|割破|划破|流血|摔倒|滑倒|摔伤|漏电|触电|着火|起火|冒烟|自燃|爆炸|"
-             r"玻璃渣|钢丝|铁丝|订书钉|钉子|12315|工商局|市场监管|质监|卫生局|食药监|曝光|媒体|记者|电视台|甲醛")
-ZH_WEAK = (r"中毒|肚子疼|肚子痛|胃疼|胃痛|吐了|医院|急诊|看医生|头晕|头疼|头痛|恶心想吐|发烧|红肿|起包|红点|痒|"
-           r"刺痛|脱皮|烧焦|烧黑|焦味|火花|短路|跳闸|漏气|煤气|燃气|危险|隐患|受伤|伤到|碰伤|出血|伤口|烫到|"
-           r"玻璃|金属|异物|工商|315|投诉到|举报|有关部门|相关部门|政府|新闻|央视")
-EN_STRONG = (r"poison|sick|vomit|diarr|injur|hurt|burn|fire|smoke|explo|shock|allerg|rash|hospital|bleed|"
-             r"cut my|glass|assault|harass|FTC|FCC|CFPB|attorney general|news|reporter|journalist")
+ZH_STRONG = (
+    r"拉肚子|腹泻|拉稀|闹肚子|上吐下泻|呕吐|食物中毒|吃坏|肠胃炎|急性肠|挂水|输液|打点滴|吊瓶|过敏|"
+    r"红疹|疹子|烫伤|割伤|划伤|割破|划破|流血|摔倒|滑倒|摔伤|漏电|触电|着火|起火|冒烟|自燃|爆炸|"
+    r"玻璃渣|钢丝|铁丝|订书钉|钉子|12315|工商局|市场监管|质监|卫生局|食药监|曝光|媒体|记者|电视台|甲醛"
+)
+ZH_WEAK = (
+    r"中毒|肚子疼|肚子痛|胃疼|胃痛|吐了|医院|急诊|看医生|头晕|头疼|头痛|恶心想吐|发烧|红肿|起包|红点|痒|"
+    r"刺痛|脱皮|烧焦|烧黑|焦味|火花|短路|跳闸|漏气|煤气|燃气|危险|隐患|受伤|伤到|碰伤|出血|伤口|烫到|"
+    r"玻璃|金属|异物|工商|315|投诉到|举报|有关部门|相关部门|政府|新闻|央视"
+)
+EN_STRONG = (
+    r"poison|sick|vomit|diarr|injur|hurt|burn|fire|smoke|explo|shock|allerg|rash|hospital|bleed|"
+    r"cut my|glass|assault|harass|FTC|FCC|CFPB|attorney general|news|reporter|journalist"
+)
 ROUND_2_WEAK = 460
 ROUND_2_BATCHES = 4
 ZH_NEGATIVE_PER_STRATUM = 25
@@ -151,7 +185,7 @@ def main() -> None:
     for row in chinese:
         if len(row["text"]) <= ZH_RANDOM_MAXLEN:
             strata[(row["category"], row["sentiment"])].append(row)
-    for (category, sentiment), pool in sorted(strata.items()):
+    for (_category, sentiment), pool in sorted(strata.items()):
         count = ZH_POSITIVE_PER_STRATUM if sentiment == "positive" else ZH_NEGATIVE_PER_STRATUM
         draw(rng, pool, count, f"random:{sentiment}", picked, seen)
 
@@ -170,10 +204,20 @@ def main() -> None:
     for row in fresh:
         if strong.search(row["text"]):
             picked[row["id"]] = {**row, "origin": "keyword:strong"}
-    draw(second, [r for r in fresh if r["id"] not in picked and weak.search(r["text"])], ROUND_2_WEAK,
-         "keyword:weak", picked, seen)
+    draw(
+        second,
+        [r for r in fresh if r["id"] not in picked and weak.search(r["text"])],
+        ROUND_2_WEAK,
+        "keyword:weak",
+        picked,
+        seen,
+    )
     for row in english:
-        if row["id"] not in picked and canonical_text(row["text"]) not in seen and en_strong.search(row["text"]):
+        if (
+            row["id"] not in picked
+            and canonical_text(row["text"]) not in seen
+            and en_strong.search(row["text"])
+        ):
             picked[row["id"]] = {**row, "origin": "keyword:strong"}
     later = [r for r in picked.values() if r["id"] not in round_1]
     second.shuffle(later)
@@ -188,8 +232,10 @@ def main() -> None:
         with (args.out / f"batch-{number:02d}.jsonl").open("w", encoding="utf-8") as handle:
             for row in batch:
                 domain = row.get("category", "support tweet")
-                handle.write(json.dumps({"id": row["id"], "text": row["text"], "domain": domain},
-                                        ensure_ascii=False) + "\n")
+                handle.write(
+                    json.dumps({"id": row["id"], "text": row["text"], "domain": domain}, ensure_ascii=False)
+                    + "\n"
+                )
     rows = [*rows, *later]
     by_origin: dict[str, int] = defaultdict(int)
     for row in rows:

@@ -28,7 +28,7 @@ class TriageEngine:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.grader = Grader(policy.grading, policy.version)
+        self.grader = Grader.from_policy(policy)
         self.calendar = WorkingCalendar(policy.calendar)
         self.clock = DeadlineClock(policy.sla, self.calendar)
 

@@ -1,291 +1,252 @@
-"""The grader: applies grading.yaml to one text and says level, type, emotion and why (R-GRADE, R-INTAKE-4).
+"""The grader: level, type, emotion, whether it is a complaint, and why (R-GRADE, R-INTAKE-3/4).
 
-All cues of the policy are compiled into one Aho-Corasick automaton, so a text is scanned once
-whatever the number of cues; the context checks (negation, fear, doubt, other senses) run only
-around the few places that matched.
+Two readers decide together. The rules (grading.yaml over concepts.yaml) say what makes a case;
+the learned reader (grading-model.json) has read labelled real text and catches what the rules'
+words miss. Recall first (issue 13): a complaint the model finds likely level 1 while the rules do
+not is graded level 1, with the model's evidence and a tag that says so, so a supervisor looks at
+it. Every decision carries the customer's own words.
 """
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ahocorasick
-
+from policies.concepts import ConceptLexicon
+from policies.cue_reading import CueReader, Hit, Reading
 from policies.decision import Grading, Reason
-from policies.grading_policy import ContextWords, GradingPolicy, Phrases, Signal
+from policies.grading_model import GradingModel, Matched, Scores, reading_features, text_features
+from policies.grading_policy import GradingPolicy
+from policies.taxonomy import Category, Subtype
 from policies.text import Normalised, normalise
 
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+if TYPE_CHECKING:
+    from policies.loader import Policy
+
 _EVIDENCE_CHARS = 80
-
-CueKind = Literal["signal", "blocker", "class", "emotion", "complaint"]
-
-
-@dataclass(frozen=True)
-class _Cue:
-    kind: CueKind
-    owner: int
-    phrase: str
-    length: int
-    english: bool
-    word_start_only: bool
-    requirements: tuple[re.Pattern[str], ...] = ()
-
-
-@dataclass(slots=True)
-class _Hit:
-    cue: _Cue
-    start: int
-    end: int
-
-
-@dataclass(slots=True)
-class _Scan:
-    """Everything the automaton found in one text, sorted by kind; emotion and complaint keep their first."""
-
-    signals: list[_Hit] = field(default_factory=list)
-    blockers: list[_Hit] = field(default_factory=list)
-    classes: list[_Hit] = field(default_factory=list)
-    emotion: _Hit | None = None
-    complaint: _Hit | None = None
-
-
-def _is_english(phrase: str) -> bool:
-    return phrase.isascii()
-
-
-def _alternation(words: list[str]) -> re.Pattern[str]:
-    """One regex for a list of phrases; English ones must stand as whole words."""
-    parts = []
-    for word in sorted({normalise(w).text for w in words if w.strip()}, key=len, reverse=True):
-        escaped = re.escape(word.rstrip("*"))
-        if _is_english(word):
-            escaped = rf"(?<![a-z0-9]){escaped}" + ("" if word.endswith("*") else r"(?![a-z0-9])")
-        parts.append(escaped)
-    return re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
-
-
-class _ContextMatcher:
-    """Context words (negation, fear, doubt) in the clause before a cue, minus their look-alikes."""
-
-    def __init__(self, words: ContextWords) -> None:
-        self._words = _alternation(words.words.all())
-        self._except = _alternation(words.except_phrases.all()) if words.except_phrases.all() else None
-
-    def found_in(self, prefix: str) -> bool:
-        if self._except is not None:
-            prefix = self._except.sub("\x00", prefix)
-        return self._words.search(prefix) is not None
+_OPENING_CHARS = 16  # a subject holding this much of the text's start repeats the text
+_QUOTES_FROM_MODEL = 2
+_QUOTE_JOINER = " … "
 
 
 def _opens(text: str, subject: str) -> bool:
-    """Whether the subject is only the text's opening words, as Zendesk and most channels make a
-    subject when the customer gave none: grading it again would quote the cut copy, not the text."""
+    """Whether the subject only repeats the text's opening words, as Zendesk and most channels make
+    a subject when the customer gave none (sometimes after a label: "weibo @user: ..."): grading it
+    again would quote the cut copy, not the text."""
     head = subject.strip().rstrip(".…").rstrip()
-    return bool(head) and text.lstrip().startswith(head)
+    if not head:
+        return False
+    opening = text.lstrip()[:_OPENING_CHARS]
+    return text.lstrip().startswith(head) or (len(opening) >= _OPENING_CHARS and opening in head)
+
+
+def _reading_of(reader: CueReader, text: str, subject: str | None) -> tuple[Reading, set[str]]:
+    full = f"{subject}\n{text}" if subject and not _opens(text, subject) else text
+    reading = reader.read(normalise(full))
+    others = reading_features(
+        reading.norm,
+        {name: denied for name, (_, denied) in reading.concepts.items() if name in reader.feature_concepts},
+        [signal.name for signal, _ in reading.fired],
+        len(reading.complaint),
+        len(reading.praise),
+    )
+    return reading, others
+
+
+def read_text(reader: CueReader, text: str, subject: str | None = None) -> tuple[Reading, set[str]]:
+    """What the rules find in a text, and every feature the model reads (what training uses)."""
+    reading, others = _reading_of(reader, text, subject)
+    return reading, text_features(reading.norm) | others
+
+
+def blended_category(
+    rule_scores: dict[str, float], model: dict[str, float], weight: float, order: list[str]
+) -> str:
+    """The category the rules' cue shares and the model's probabilities point to together
+    (`weight` is the model's share); ties go to the category listed first in the policy."""
+    total = sum(rule_scores.values())
+
+    def blended(category: str) -> tuple[float, int]:
+        rule_share = rule_scores.get(category, 0.0) / total if total else 0.0
+        return weight * model.get(category, 0.0) + (1 - weight) * rule_share, -order.index(category)
+
+    return max(order, key=blended)
+
+
+@dataclass(frozen=True, slots=True)
+class _Classification:
+    category: Category
+    subtype: Subtype
+    hit: Hit | None
 
 
 class Grader:
-    """Grades one complaint text against a validated grading policy; pure and thread-safe."""
+    """Grades one complaint text with the rules and the learned reader; pure and thread-safe."""
 
-    def __init__(self, policy: GradingPolicy, policy_version: str) -> None:
+    def __init__(
+        self, policy: GradingPolicy, concepts: ConceptLexicon, model: GradingModel, policy_version: str
+    ) -> None:
         self._policy = policy
+        self._model = model
         self._version = policy_version
-        self._signals = policy.signals
-        self._class_entries = [
-            entry for entries in policy.classification.category_cues.values() for entry in entries
-        ]
-        ctx = policy.context
-        self._window = ctx.window_chars
-        self._near = ctx.near_chars
-        self._contexts = {
-            "irrealis": _ContextMatcher(ctx.irrealis),
-            "doubt": _ContextMatcher(ctx.doubt),
-            "negation": _ContextMatcher(ctx.negation),
-        }
-        self._question = _alternation(ctx.question_markers.all())
-        self._exclamations = re.compile(f"[!！]{{{policy.emotion.exclamation_run},}}")
-        self._automaton = self._build_automaton()
+        self._reader = CueReader(policy, concepts)
+        self._exclamations_run = policy.emotion.exclamation_run
 
-    # -- compilation -------------------------------------------------------------------------------
+    @classmethod
+    def from_policy(cls, policy: "Policy") -> "Grader":
+        return cls(policy.grading, policy.concepts, policy.model, policy.version)
 
-    def _build_automaton(self) -> ahocorasick.Automaton:
-        table: dict[str, list[_Cue]] = defaultdict(list)
+    # -- what the customer wrote, found again --------------------------------------------------------
 
-        def add(kind: CueKind, owner: int, phrases: Phrases) -> None:
-            for raw in phrases.all():
-                head, *groups = (part.strip() for part in raw.split("&"))
-                phrase = normalise(head).text
-                english = _is_english(phrase)
-                word_start_only = english and phrase.endswith("*")
-                phrase = phrase.rstrip("*")
-                requirements = tuple(_alternation(group.split("|")) for group in groups)
-                table[phrase].append(
-                    _Cue(kind, owner, phrase, len(phrase), english, word_start_only, requirements)
-                )
+    @staticmethod
+    def _quote(norm: Normalised, hit: Hit) -> str:
+        return norm.evidence(hit.start, hit.end, _EVIDENCE_CHARS)
 
-        for index, signal in enumerate(self._signals):
-            add("signal", index, signal.cues)
-            add("blocker", index, signal.not_in)
-        for index, entry in enumerate(self._class_entries):
-            add("class", index, entry.cues)
-        add("emotion", 0, self._policy.emotion.cues)
-        add("emotion", 0, Phrases(zh=self._policy.emotion.emoji))
-        add("complaint", 0, self._policy.complaint.cues)
+    def _feature_span(self, reading: Reading, feature: str) -> tuple[int, int] | None:
+        """Where a model feature stands in the text, to quote it."""
+        norm = reading.norm
+        kind, _, value = feature.partition(":")
+        if kind == "z":
+            start = norm.text.find(value)
+            return (start, start + len(value)) if start >= 0 else None
+        if kind == "w":
+            words = " ".join(w.removeprefix("not_") for w in value.split(" "))
+            start = norm.text.find(words)
+            return (start, start + len(words)) if start >= 0 else None
+        if kind == "c":
+            found = reading.concepts.get(value.split("~")[0])
+            return (found[0].start, found[0].end) if found else None
+        if kind == "s":
+            hit = next((h for s, h in reading.fired if s.name == value), None)
+            return (hit.start, hit.end) if hit else None
+        return None
 
-        automaton = ahocorasick.Automaton()
-        for phrase, cues in table.items():
-            automaton.add_word(phrase, tuple(cues))
-        automaton.make_automaton()
-        return automaton
-
-    # -- matching ----------------------------------------------------------------------------------
-
-    def _scan(self, norm: Normalised) -> _Scan:
-        text = norm.text
-        length = len(text)
-        scan = _Scan()
-        signals, classes = scan.signals, scan.classes
-        for last, cues in self._automaton.iter(text):
-            end = last + 1
-            for cue in cues:
-                start = end - cue.length
-                # English cues stand as whole words (or word starts for `word*`).
-                if cue.english and (
-                    (start > 0 and text[start - 1] in _WORD_CHARS)
-                    or (not cue.word_start_only and end < length and text[end] in _WORD_CHARS)
-                ):
-                    continue
-                kind = cue.kind
-                if kind == "signal":
-                    signals.append(_Hit(cue, start, end))
-                elif kind == "class":
-                    classes.append(_Hit(cue, start, end))
-                elif kind == "blocker":
-                    scan.blockers.append(_Hit(cue, start, end))
-                elif kind == "emotion":
-                    if scan.emotion is None:
-                        scan.emotion = _Hit(cue, start, end)
-                elif scan.complaint is None:
-                    scan.complaint = _Hit(cue, start, end)
-        return scan
-
-    def _requirements_met(self, norm: Normalised, hit: _Hit) -> bool:
-        if not hit.cue.requirements:
-            return True
-        near_chars = self._near.zh if norm.is_chinese else self._near.en
-        near = norm.text[max(0, hit.start - near_chars) : hit.end + near_chars]
-        return all(pattern.search(near) for pattern in hit.cue.requirements)
-
-    def _voided(self, norm: Normalised, hit: _Hit, signal: Signal) -> bool:
-        if not signal.void_if:
-            return False
-        window = self._window.zh if norm.is_chinese else self._window.en
-        prefix = norm.text[norm.clause_start(hit.start, window) : hit.start]
-        for context in signal.void_if:
-            if context == "question":
-                if self._question.search(norm.text, hit.end, norm.sentence_end(hit.end) + 1):
-                    return True
-            elif self._contexts[context].found_in(prefix):
-                return True
-        return False
-
-    def _fired_signals(self, norm: Normalised, scan: _Scan) -> list[tuple[Signal, _Hit]]:
-        blockers: dict[int, list[_Hit]] = defaultdict(list)
-        for hit in scan.blockers:
-            blockers[hit.cue.owner].append(hit)
-        fired: dict[int, _Hit] = {}
-        for hit in scan.signals:
-            owner = hit.cue.owner
-            if owner in fired:
+    def _model_evidence(
+        self, reading: Reading, head: str, features: Matched, category: str | None = None
+    ) -> str:
+        quotes: list[str] = []
+        for explanation in self._model.strongest(head, features, limit=8, category=category):
+            span = self._feature_span(reading, explanation.feature)
+            if span is None:
                 continue
-            if any(b.start <= hit.start and b.end >= hit.end for b in blockers[owner]):
-                continue
-            signal = self._signals[owner]
-            if self._requirements_met(norm, hit) and not self._voided(norm, hit, signal):
-                fired[owner] = hit
-        return [(self._signals[i], fired[i]) for i in sorted(fired)]
+            quote = reading.norm.evidence(span[0], span[1], _EVIDENCE_CHARS)
+            if quote and all(quote not in q and q not in quote for q in quotes):
+                quotes.append(quote)
+            if len(quotes) == _QUOTES_FROM_MODEL:
+                break
+        return _QUOTE_JOINER.join(quotes)
 
-    def _classify(self, norm: Normalised, scan: _Scan) -> tuple[str, str, _Hit | None]:
-        scores: dict[int, float] = defaultdict(float)
-        seen: set[tuple[int, str]] = set()
-        best_hit: dict[int, _Hit] = {}
-        for hit in scan.classes:
-            key = (hit.cue.owner, hit.cue.phrase)
-            if key in seen or not self._requirements_met(norm, hit):
-                continue
-            seen.add(key)
-            scores[hit.cue.owner] += self._class_entries[hit.cue.owner].weight
-            best_hit.setdefault(hit.cue.owner, hit)
-        if not scores:
-            category, subtype = self._policy.classification.default
-            return category, subtype, None
-        by_category: dict[str, float] = defaultdict(float)
-        for owner, score in scores.items():
-            by_category[self._class_entries[owner].category] += score
-        # Ties go to the category listed first in the policy.
-        order = list(self._policy.classification.category_cues)
-        category = max(by_category, key=lambda c: (by_category[c], -order.index(c)))
-        owners = [o for o in scores if self._class_entries[o].category == category]
-        winner = max(owners, key=lambda o: (scores[o], -o))
-        return category, self._class_entries[winner].subtype, best_hit[winner]
+    # -- the parts of the decision -------------------------------------------------------------------
 
-    def _emotion(self, norm: Normalised, scan: _Scan) -> str | None:
+    def _classify(self, reading: Reading, scores: Scores) -> _Classification:
+        """Category by the rules' cues and the model's reading together; subtype by the cues."""
+        classification = self._policy.classification
+        by_category, best = self._reader.category_scores(reading)
+        category = blended_category(
+            by_category, scores.category, self._model.category_weight, list(classification.category_cues)
+        )
+        if category in best:
+            _, owner, hit = best[category]
+            return _Classification(category, self._reader.class_entries[owner].subtype, hit)  # type: ignore[arg-type]
+        return _Classification(category, classification.default_subtypes[category], None)  # type: ignore[index]
+
+    def _emotion(self, reading: Reading) -> str | None:
         """The words that show high emotion (R-INTAKE-4), or None when the tone is normal."""
-        if scan.emotion is not None:
-            hit = scan.emotion
-            return norm.evidence(hit.start, hit.end, _EVIDENCE_CHARS)
-        run = self._exclamations.search(norm.text)
-        if run is not None:
-            return norm.evidence(run.start(), run.end(), _EVIDENCE_CHARS)
+        norm = reading.norm
+        if reading.emotion is not None:
+            return self._quote(norm, reading.emotion)
+        run = "!" * self._exclamations_run
+        for marks in (run, "！" * self._exclamations_run):
+            start = norm.text.find(marks)
+            if start >= 0:
+                return norm.evidence(start, start + len(marks), _EVIDENCE_CHARS)
         return None
 
     # -- the decision ------------------------------------------------------------------------------
 
     def grade(self, text: str, subject: str | None = None) -> Grading:
         """Grade a complaint from its subject and text; the most urgent signal sets the level."""
-        full = f"{subject}\n{text}" if subject and not _opens(text, subject) else text
-        norm = normalise(full)
-        scan = self._scan(norm)
-        fired = self._fired_signals(norm, scan)
+        reading, others = _reading_of(self._reader, text, subject)
+        norm = reading.norm
+        lang = "zh" if norm.is_chinese else "en"
+        scores, features = self._model.score_text(norm, others)
+        model_policy = self._policy.model
         reasons: list[Reason] = []
         tags: list[str] = []
-        lang = "zh" if norm.is_chinese else "en"
 
         level = 3
-        implied: tuple[str, str] | None = None
-        for signal, hit in sorted(fired, key=lambda pair: pair[0].level or 9):
-            reasons.append(
-                Reason(rule=signal.rule, evidence=norm.evidence(hit.start, hit.end, _EVIDENCE_CHARS))
-            )
+        implied: tuple[Category, Subtype] | None = None
+        for signal, hit in sorted(reading.fired, key=lambda pair: pair[0].level or 9):
+            reason = Reason(rule=signal.rule, evidence=self._quote(norm, hit))
+            if reason not in reasons:
+                reasons.append(reason)
             tags.append(getattr(signal.tag, lang))
             if signal.level is not None and signal.level < level:
                 level = signal.level
             if implied is None and signal.level is not None and signal.implies is not None:
                 implied = signal.implies
 
+        # Is it a complaint at all (R-INTAKE-3)? A level signal says so; otherwise the model reads
+        # the whole text, and the evidence is the customer's first words of a problem.
+        # Recall first for level 1: a safety or regulator signal always makes a complaint.
+        rule_says_complaint = level == 1 or (
+            level == 2 and scores.complaint >= model_policy.complaint_floor_with_level_2
+        )
+        is_complaint = rule_says_complaint or scores.complaint >= self._model.threshold("complaint")
+        complaint_evidence = ""
+        if is_complaint and not rule_says_complaint:
+            complaint_evidence = (
+                self._quote(norm, reading.complaint[0])
+                if reading.complaint
+                else self._model_evidence(reading, "complaint", features)
+            )
+
+        # Recall first: the model alone may raise a complaint to level 1 or 2 (tagged for a look).
+        if is_complaint and level > 1 and scores.level_1 >= self._model.threshold("level_1"):
+            level = 1
+            reasons.insert(
+                0,
+                Reason(
+                    rule=model_policy.level_1.rule,
+                    evidence=self._model_evidence(reading, "level_1", features),
+                ),
+            )
+            tags.append(getattr(model_policy.level_1.tag, lang))
+        elif is_complaint and level > 2 and scores.level_2 >= self._model.threshold("level_2"):
+            level = 2
+            reasons.insert(
+                0,
+                Reason(
+                    rule=model_policy.level_2.rule,
+                    evidence=self._model_evidence(reading, "level_2", features),
+                ),
+            )
+            tags.append(getattr(model_policy.level_2.tag, lang))
+
+        if not is_complaint:
+            level = 3  # a level belongs to a complaint; praise that names a lawyer has none
+
         # A level signal that names the problem type (counterfeit, wrong charge, ...) decides it.
-        if implied is not None:
-            (category, subtype), class_hit = implied, None
-        else:
-            category, subtype, class_hit = self._classify(norm, scan)
-        class_evidence = norm.evidence(class_hit.start, class_hit.end, _EVIDENCE_CHARS) if class_hit else ""
-        if level == 3:
-            reasons.append(Reason(rule=self._policy.routine_rule, evidence=class_evidence))
         classification = self._policy.classification
-        tags.append(getattr(classification.tags[subtype], lang))  # type: ignore[index]
+        if implied is not None:
+            category, subtype = implied
+            class_evidence = ""
+            class_hit: Hit | None = None
+        else:
+            found = self._classify(reading, scores)
+            category, subtype, class_hit = found.category, found.subtype, found.hit
+            class_evidence = self._quote(norm, class_hit) if class_hit is not None else ""
+        if level == 3:
+            reasons.append(
+                Reason(rule=self._policy.routine_rule, evidence=class_evidence or complaint_evidence)
+            )
+        tags.append(getattr(classification.tags[subtype], lang))
         if class_hit is not None:
             reasons.append(Reason(rule=classification.rule, evidence=class_evidence))
+        if complaint_evidence and complaint_evidence != class_evidence:
+            reasons.append(Reason(rule=self._policy.complaint.rule, evidence=complaint_evidence))
 
-        emotion_words = self._emotion(norm, scan)
+        emotion_words = self._emotion(reading)
         if emotion_words is not None:
             reasons.append(Reason(rule=self._policy.emotion.rule, evidence=emotion_words))
-        is_complaint = bool(
-            any(signal.level is not None for signal, _ in fired)
-            or scan.complaint is not None
-            or emotion_words is not None
-        )
         return Grading(
             is_complaint=is_complaint,
             level=level,

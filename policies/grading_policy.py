@@ -4,13 +4,18 @@ A cue is a phrase in the customer's words. Syntax, kept small so policy owners c
 - `漏电`, `caught fire`: the phrase itself (English phrases match whole words);
 - `vomit*`: an English word start (vomit, vomited, vomiting);
 - `甲醛 & 头疼|头晕`: the first phrase counts only when one of the alternatives after `&`
-  stands near it (`context.near_chars` either side; several `&` groups must all be satisfied).
+  stands near it (`context.near_chars` either side, or the signal's own `near_chars`; several
+  `&` groups must all be satisfied);
+- `甲醛 &< 测出`: the companion must stand before the phrase;
+- `@symptom & @eating`: a concept of concepts.yaml, as the phrase (each of its phrases) or among
+  the alternatives; the concept's look-alike senses never count.
 """
 
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from policies.concepts import references_in
 from policies.rule_ids import RuleId
 from policies.taxonomy import Category, Subtype
 
@@ -20,13 +25,19 @@ class Strict(BaseModel):
 
 
 class Phrases(Strict):
-    """Phrases by language; traditional Chinese is normalised to simplified before matching."""
+    """Phrases by language; traditional Chinese is normalised to simplified before matching.
+    `any` holds combinations of concepts, which carry both languages themselves."""
 
     zh: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
 
     def all(self) -> list[str]:
-        return [*self.zh, *self.en]
+        return [*self.zh, *self.en, *self.any]
+
+    def concept_names(self) -> set[str]:
+        """Every concept a phrase of this list refers to (`@name`)."""
+        return {name for phrase in self.all() for name in references_in(phrase)}
 
 
 class ByLanguage(Strict):
@@ -41,7 +52,8 @@ class Tag(Strict):
     en: str
 
 
-ContextName = Literal["irrealis", "doubt", "negation", "question"]
+Scope = Literal["clause", "sentence", "text"]
+ContextName = Literal["irrealis", "fear", "doubt", "negation", "question", "attribution", "adjacent_negation"]
 
 
 class Signal(Strict):
@@ -58,6 +70,10 @@ class Signal(Strict):
     )
     void_if: list[ContextName] = Field(default_factory=list)
     implies: tuple[Category, Subtype] | None = None
+    near_chars: ByLanguage | None = Field(
+        default=None, description="how far its `&` companions may stand; default context.near_chars"
+    )
+    scope: Scope = Field(default="sentence", description="where its `&` companions may stand")
 
     @model_validator(mode="after")
     def has_cues(self) -> Self:
@@ -72,6 +88,9 @@ class ContextWords(Strict):
     rule: RuleId
     words: Phrases
     except_phrases: Phrases = Field(default_factory=Phrases, description="look-alikes that do not count")
+    window_chars: ByLanguage | None = Field(
+        default=None, description="how far before a cue to look; default context.window_chars"
+    )
 
 
 class Context(Strict):
@@ -80,9 +99,15 @@ class Context(Strict):
         description="how far either side of a cue its `&` companions are looked for"
     )
     irrealis: ContextWords
+    fear: ContextWords = Field(description="fear or a hypothetical only; a stated hazard still counts")
     doubt: ContextWords
     negation: ContextWords
+    attribution: ContextWords = Field(description="someone else's act or a mere suggestion (R-GRADE-1c)")
+    adjacent_negation: ContextWords = Field(description="a negation right before a cue: 无划伤, no scratches")
     question_markers: Phrases
+    question_except: Phrases = Field(
+        default_factory=Phrases, description="questions about what happened (为什么, why) are not rhetorical"
+    )
 
 
 class SubtypeCues(Strict):
@@ -93,12 +118,38 @@ class SubtypeCues(Strict):
 
 
 class Classification(Strict):
-    """Category and subtype by weighted cues (R-GRADE-4, R-GRADE-5); the default when nothing matches."""
+    """Category and subtype by weighted cues (R-GRADE-4, R-GRADE-5) and the learned reader; the
+    subtype of a category that no cue named."""
 
     rule: RuleId
-    default: tuple[Category, Subtype]
+    default_subtypes: dict[Category, Subtype]
     category_cues: dict[Category, list[SubtypeCues]]
     tags: dict[Subtype, Tag]
+
+    @model_validator(mode="after")
+    def every_category_has_a_default(self) -> Self:
+        missing = sorted(set(self.category_cues) - set(self.default_subtypes))
+        if missing:
+            raise ValueError(f"default_subtypes lacks {missing}")
+        return self
+
+
+class ModelRaise(Strict):
+    """How a level the learned reader alone gave is cited and tagged."""
+
+    rule: RuleId
+    tag: Tag
+
+
+class ModelPolicy(Strict):
+    """The learned second reader (issue 13): its artifact and how its decisions are shown."""
+
+    file: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.json$", description="artifact beside the policy files")
+    complaint_floor_with_level_2: float = Field(
+        ge=0, le=1, description="complaint probability above which a level-2 signal makes a complaint"
+    )
+    level_1: ModelRaise
+    level_2: ModelRaise
 
 
 class EmotionPolicy(Strict):
@@ -109,12 +160,17 @@ class EmotionPolicy(Strict):
 
 
 class ComplaintCues(Strict):
+    """What a complaint says and what praise says (R-INTAKE-3): concepts of concepts.yaml whose
+    undenied mentions the learned reader counts, and whose first mention is the evidence."""
+
     rule: RuleId
-    cues: Phrases
+    problems: list[str] = Field(min_length=1, description="concepts that say something went wrong")
+    praise: list[str] = Field(default_factory=list, description="concepts that say something went right")
 
 
 class GradingPolicy(Strict):
     routine_rule: RuleId
+    model: ModelPolicy
     context: Context
     signals: list[Signal]
     classification: Classification
@@ -128,3 +184,23 @@ class GradingPolicy(Strict):
         if duplicates:
             raise ValueError(f"duplicate signal names: {duplicates}")
         return self
+
+    def concept_names(self) -> set[str]:
+        """Every concept of concepts.yaml the signals and cues refer to."""
+        ctx = self.context
+        names: set[str] = set()
+        for words in (
+            ctx.irrealis,
+            ctx.fear,
+            ctx.doubt,
+            ctx.negation,
+            ctx.attribution,
+            ctx.adjacent_negation,
+        ):
+            names |= words.words.concept_names() | words.except_phrases.concept_names()
+        for signal in self.signals:
+            names |= signal.cues.concept_names() | signal.not_in.concept_names()
+        for entries in self.classification.category_cues.values():
+            for entry in entries:
+                names |= entry.cues.concept_names()
+        return names | set(self.complaint.problems) | set(self.complaint.praise)

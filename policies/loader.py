@@ -16,7 +16,9 @@ from pydantic import BaseModel, ValidationError
 from policies.alerting import AlertingPolicy
 from policies.calendar import CalendarPolicy
 from policies.compliance import CompliancePolicy
+from policies.concepts import ConceptLexicon
 from policies.conversation import ConversationPolicy
+from policies.grading_model import GradingModel, ModelError
 from policies.grading_policy import GradingPolicy
 from policies.intake import IntakePolicy
 from policies.pii import PiiPolicy
@@ -41,6 +43,8 @@ class Policy:
     """Every policy file, validated, with the version stamped on each decision."""
 
     grading: GradingPolicy
+    concepts: ConceptLexicon
+    model: GradingModel
     sla: SlaPolicy
     calendar: CalendarPolicy
     remedies: RemediesPolicy
@@ -58,6 +62,7 @@ class Policy:
 
 _FILES: dict[str, type[BaseModel]] = {
     "grading.yaml": GradingPolicy,
+    "concepts.yaml": ConceptLexicon,
     "sla.yaml": SlaPolicy,
     "calendar.yaml": CalendarPolicy,
     "remedies.yaml": RemediesPolicy,
@@ -105,6 +110,29 @@ def load_social_policy(directory: Path | str | None = None) -> SocialPolicy:
     return parse_policy_file(path, SocialPolicy, raw)
 
 
+def load_grading_rules(directory: Path | str | None = None) -> tuple[GradingPolicy, ConceptLexicon]:
+    """Only grading.yaml and concepts.yaml, checked against each other: what training reads with,
+    before there is a model to load."""
+    root = _policy_dir(directory)
+    parsed = []
+    for name, model in (("grading.yaml", GradingPolicy), ("concepts.yaml", ConceptLexicon)):
+        path = root / name
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
+        parsed.append(parse_policy_file(path, model, raw))
+    grading, concepts = parsed
+    _check_concepts(root, grading, concepts)  # type: ignore[arg-type]
+    return grading, concepts  # type: ignore[return-value]
+
+
+def _check_concepts(root: Path, grading: GradingPolicy, concepts: ConceptLexicon) -> None:
+    unknown = concepts.missing(grading.concept_names())
+    if unknown:
+        raise PolicyError(f"{root / 'grading.yaml'}: refers to concepts not in concepts.yaml: {unknown}")
+
+
 def load_policy(directory: Path | str | None = None) -> Policy:
     """Load every policy file from `directory` (default: $TRIAGE_POLICY_DIR, else the shipped files)."""
     root = _policy_dir(directory)
@@ -118,4 +146,21 @@ def load_policy(directory: Path | str | None = None) -> Policy:
             raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
         digest.update(name.encode() + b"\0" + raw + b"\0")
         parsed[name.removesuffix(".yaml")] = parse_policy_file(path, model, raw)
-    return Policy(**parsed, version=digest.hexdigest()[:12], directory=root)  # type: ignore[arg-type]
+    grading: GradingPolicy = parsed["grading"]  # type: ignore[assignment]
+    concepts: ConceptLexicon = parsed["concepts"]  # type: ignore[assignment]
+    _check_concepts(root, grading, concepts)
+    model_path = root / grading.model.file
+    try:
+        model_raw = model_path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(
+            f"{model_path}: cannot read the grading model ({exc.strerror}); build it with `triage train`"
+        ) from exc
+    digest.update(grading.model.file.encode() + b"\0" + model_raw + b"\0")
+    try:
+        grading_model = GradingModel.from_bytes(model_raw, model_path)
+    except ModelError as exc:
+        raise PolicyError(str(exc)) from exc
+    return Policy(
+        **parsed, model=grading_model, version=digest.hexdigest()[:12], directory=root  # type: ignore[arg-type]
+    )

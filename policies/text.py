@@ -75,6 +75,13 @@ class Normalised:
     def sentence_end(self, end: int) -> int:
         return _end_at_boundary(_SENTENCE_END, self.text, end)
 
+    def sentence_start(self, start: int, lookback: int) -> int:
+        return _start_after_boundary(_SENTENCE_END, self.text, start, lookback)
+
+    def clause_end(self, end: int) -> int:
+        after = _CLAUSE_END.search(self.text, end)
+        return after.start() if after is not None else len(self.text)
+
     def clause_start(self, start: int, lookback: int) -> int:
         return _start_after_boundary(_CLAUSE_END, self.text, start, lookback)
 

@@ -43,3 +43,14 @@ class TicketNotePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     labels: dict[Language, NoteLabels]
+
+    @property
+    def social_post_marker(self) -> str:
+        """The line that starts the plugin's own lines under a social post's words on its ticket."""
+        return f"— {self.labels['zh'].social_post} / {self.labels['en'].social_post}:"
+
+    def customer_words(self, description: str) -> str:
+        """A ticket description without the plugin's social-post lines: what is graded is what the
+        customer wrote, never the platform, handle, time and link the plugin added under it."""
+        head, marker, _ = description.partition("\n" + self.social_post_marker)
+        return head.rstrip() if marker else description

@@ -290,9 +290,8 @@ class PostOutreach:
 
     def _ticket_text(self, post: SocialPost) -> str:
         """The post as the agent needs it: the words (personal numbers masked), who, when, where."""
-        label = self._policy.ticket_note.labels
-        heading = f"{label['zh'].social_post} / {label['en'].social_post}"
-        lines = [self._mask(post.text), "", f"— {heading}: {post.platform} @{post.author.handle}"]
+        marker = self._policy.ticket_note.social_post_marker
+        lines = [self._mask(post.text), "", f"{marker} {post.platform} @{post.author.handle}"]
         lines.append(format_due(post.posted_at))
         if post.url:
             lines.append(post.url)

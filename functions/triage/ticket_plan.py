@@ -116,7 +116,7 @@ class TicketPlanner:
         routing = self.policy.routing
         tier = routing.tier_of(ticket.tags)
         assessment = self.engine.assess(
-            ticket.description,
+            self.policy.ticket_note.customer_words(ticket.description),
             subject=ticket.subject,
             received_at=received_at,
             channel=ticket.channel,

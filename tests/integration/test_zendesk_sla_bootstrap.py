@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from integrations.zendesk.errors import ZendeskAuthError
 from integrations.zendesk.sandbox import RequestRecord, ZendeskSandbox
 from integrations.zendesk.sandbox_settings import SandboxSettings
 from integrations.zendesk.sla_policies import native_sla_policies
-from policies.loader import DEFAULT_POLICY_DIR, Policy, load_policy
+from policies.loader import Policy, load_policy
+from tests.policy_copy import copy_policies
 
 HOOK = "https://example.test/zendesk/webhook"
 GROUPS = ["Complaints - A"]
@@ -49,9 +49,7 @@ def client(sandbox: ZendeskSandbox) -> ZendeskClient:
 
 @pytest.fixture
 def policy_copy(tmp_path: Path) -> Path:
-    for source in DEFAULT_POLICY_DIR.glob("*.yaml"):
-        shutil.copy(source, tmp_path / source.name)
-    return tmp_path
+    return copy_policies(tmp_path)
 
 
 def _edit_sla(directory: Path, old: str, new: str) -> Policy:

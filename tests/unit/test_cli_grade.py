@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from cli.grade import grade_lines
 from cli.main import main
 from policies.calendar import CalendarYearUnknown
 from policies.engine import TriageEngine
-from policies.loader import DEFAULT_POLICY_DIR
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOOD = DATA / "cli_grade_good.jsonl"
@@ -188,11 +186,9 @@ def test_traditional_chinese_is_graded_like_simplified(
 
 
 def copy_of_shipped_policies(tmp_path: Path) -> Path:
-    target = tmp_path / "policies"
-    target.mkdir()
-    for path in Path(DEFAULT_POLICY_DIR).glob("*.yaml"):
-        shutil.copy(path, target / path.name)
-    return target
+    from tests.policy_copy import copy_policies
+
+    return copy_policies(tmp_path / "policies")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ CASES = [json.loads(line) for line in (Path(__file__).parent.parent / "data" / "
 @pytest.fixture(scope="module")
 def grader() -> Grader:
     policy = load_policy()
-    return Grader(policy.grading, policy.version)
+    return Grader.from_policy(policy)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -105,7 +105,7 @@ def test_language_follows_the_text(grader: Grader) -> None:
 
 
 _POLICY = load_policy()
-_GRADER = Grader(_POLICY.grading, _POLICY.version)
+_GRADER = Grader.from_policy(_POLICY)
 
 
 @settings(max_examples=300, deadline=None)

@@ -30,10 +30,10 @@ def test_an_order_tag_wins_over_the_text() -> None:
 
 
 def test_a_pattern_without_a_group_is_refused_at_load(tmp_path) -> None:
-    from policies.loader import DEFAULT_POLICY_DIR, PolicyError, load_policy
+    from policies.loader import PolicyError, load_policy
+    from tests.policy_copy import copy_policies
 
-    for source in DEFAULT_POLICY_DIR.glob("*.yaml"):
-        (tmp_path / source.name).write_bytes(source.read_bytes())
+    copy_policies(tmp_path)
     (tmp_path / "intake.yaml").write_text(
         "order_number:\n  rule: R-INTAKE-2\n  patterns: ['订单号\\d+']\n", encoding="utf-8"
     )

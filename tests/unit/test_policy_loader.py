@@ -1,18 +1,16 @@
 """Policy files load with a version, and a broken one fails loudly with file, path and problem."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from policies.loader import DEFAULT_POLICY_DIR, PolicyError, load_policy
+from policies.loader import PolicyError, load_policy
+from tests.policy_copy import copy_policies
 
 
 @pytest.fixture
 def policy_copy(tmp_path: Path) -> Path:
-    for source in DEFAULT_POLICY_DIR.glob("*.yaml"):
-        shutil.copy(source, tmp_path / source.name)
-    return tmp_path
+    return copy_policies(tmp_path)
 
 
 def test_shipped_policies_load_with_a_content_hash_version() -> None:
@@ -41,8 +39,8 @@ def test_env_variable_selects_the_policy_directory(
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("grading.yaml", "rule: R-GRADE-1c", "rule: GRADE-1c", "signals.2.rule"),
-        ("grading.yaml", "level: 2\n", "level: 5\n", "signals.3.level"),
+        ("grading.yaml", "rule: R-GRADE-1c", "rule: GRADE-1c", "context.attribution.rule"),
+        ("grading.yaml", "level: 2\n", "level: 5\n", "signals.18.level"),
         ("remedies.yaml", "  product:\n", "  gadgets:\n", "by_category.gadgets"),
         ("sla.yaml", "deadlines:", "deadline:", "deadline"),
         ("compliance.yaml", "forbidden:", "forbidden: [", "not valid YAML"),

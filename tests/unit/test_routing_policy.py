@@ -58,10 +58,10 @@ def test_not_satisfied_is_recognised_in_both_scripts_and_languages(text: str, ma
 
 def test_a_route_to_an_unknown_team_is_refused_at_load(tmp_path) -> None:
     # GIVEN a copy of the policies whose level 2 names a team that does not exist
-    from policies.loader import DEFAULT_POLICY_DIR
 
-    for source in DEFAULT_POLICY_DIR.glob("*.yaml"):
-        (tmp_path / source.name).write_bytes(source.read_bytes())
+    from tests.policy_copy import copy_policies
+
+    copy_policies(tmp_path)
     routing = tmp_path / "routing.yaml"
     routing.write_text(
         routing.read_text(encoding="utf-8").replace("team: senior_specialists", "team: nobody")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,11 @@ from integrations.zendesk.sla_policies import (
 from integrations.zendesk.ticket_fields import LEVELS, category_value, level_value, subtype_value
 from policies.calendar import WorkingCalendar
 from policies.deadlines import DeadlineClock
-from policies.loader import DEFAULT_POLICY_DIR, Policy, load_policy
+from policies.loader import Policy, load_policy
 from policies.routing import PRIORITIES
 from policies.sla import SlaPolicy
 from policies.taxonomy import CATEGORIES, SUBTYPES
+from tests.policy_copy import copy_policies
 
 # Monday to Friday 09:00-17:00 (minutes from Sunday 00:00), Zendesk's default schedule.
 NINE_TO_FIVE = [{"start_time": d * 1440 + 540, "end_time": d * 1440 + 1020} for d in range(1, 6)]
@@ -31,9 +31,7 @@ RECEIVED = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)  # a Tuesday, an ordin
 
 @pytest.fixture
 def policy_copy(tmp_path: Path) -> Path:
-    for source in DEFAULT_POLICY_DIR.glob("*.yaml"):
-        shutil.copy(source, tmp_path / source.name)
-    return tmp_path
+    return copy_policies(tmp_path)
 
 
 def _edit(directory: Path, old: str, new: str) -> Policy:

@@ -1,0 +1,159 @@
+"""The concept rules of grading.yaml over concepts.yaml (issue 13): what makes a level-1 case,
+written as concepts combined, and the look-alikes that do not. The texts are written for these
+tests in the ways the issue's probes describe (vehicles, appliances, food, services, regulators in
+many phrasings and all three scripts); none is taken from an evaluation set."""
+
+import pytest
+
+from policies.concepts import ConceptLexicon
+from policies.grading import Grader
+from policies.loader import PolicyError, load_policy
+from tests.policy_copy import copy_policies
+
+POLICY = load_policy()
+GRADER = Grader.from_policy(POLICY)
+RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
+
+LEVEL_1 = [
+    "The brakes failed on the highway and I almost hit the car in front",
+    "Airbags did not deploy when I crashed into a pole",
+    "刹车失灵，差点追尾",
+    "安全气囊在碰撞时没有弹出",
+    "方向盘突然失灵，车子冲出了车道",
+    "行驶中发动机突然熄火，高速上非常危险",
+    "变速箱在行驶中突然掉挡",
+    "The steering locked up while I was turning",
+    "My car stalled on the freeway twice this week",
+    "新车停在车库里自燃了",
+    "车内甲醛超标，坐久了头晕恶心",
+    "The new sofa gives off fumes that made my whole family dizzy",
+    "这个插座存在安全隐患，一插就有火花",
+    "门把手松动脱落，严重影响安全",
+    "The glass edge is so sharp it cut my hand when I opened the box",
+    "玻璃杯边缘有缺口，把手划破了",
+    "吃了他家的辣条，嘴唇都脱皮了",
+    "面包里吃出了订书钉",
+    "馒头里有一根不锈钢丝",
+    "There was a staple in my sandwich",
+    "吃完以后肠胃不舒服，去医院打了点滴",
+    "吃完饭后手脚发麻，头晕",
+    "充电器烧黑了，插座也烧黑了",
+    "A power surge burned out both adapters and the charger nearly exploded, there was smoke",
+    "燃气灶有很大的煤气味",
+    "The Uber driver crashed and I was injured",
+    "The delivery driver harassed me at my door",
+    "The label didn't list peanuts and my son had an allergic reaction, we nearly lost him",
+    "我已经向12315投诉了",
+    "我要打315",
+    "我会去工商局投诉你们",
+    "已经向相关部门反映了",
+    "我将向主管部门举报",
+    "求助媒体，希望曝光这家店",
+    "@黑猫投诉 @央视新闻 这家店卖过期食品",
+    "已经投诉到国家质检总局",
+    "I filed a complaint with the FTC",
+    "I will be reporting this to the CFPB",
+    "I have contacted my state attorney general",
+    "我已經向消費者委員會和工商局投訴",
+    "我已經撥打了12315",
+]
+
+NOT_LEVEL_1 = [
+    "屏幕无划伤，包装完好",
+    "No scratches at all, works great",
+    "笑到爆炸，这个剧太好看了",
+    "裤子的线爆开了",
+    "水管爆了，酒店半天没人修",
+    "手机屏幕裂了",
+    "This food will poison someone one day",
+    "是冷库着火了吗？这么久还不发货",
+    "客服让我去打12315，真是无语",
+    "My head exploded reading these terms",
+    "我自己修车的时候把手划伤了，和你们没关系",
+    "气得我冒烟",
+    "价格315元，还可以",
+    "差点烫到，还好没事",
+    "怕电池会爆炸，不敢充电",
+]
+
+
+@pytest.mark.parametrize("text", LEVEL_1)
+def test_harm_danger_and_authorities_are_level_1_by_a_rule(text: str) -> None:
+    # GIVEN a text where harm happened, a defect clearly endangers people, or a regulator or the
+    # media is contacted
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN a level-1 rule (not the model) says so, quoting the customer's words
+    assert result.level == 1
+    quoted = [r.evidence for r in result.reasons if r.rule in RULES_OF_LEVEL_1]
+    assert quoted and all(q and q in text for q in quoted)
+
+
+@pytest.mark.parametrize("text", NOT_LEVEL_1)
+def test_look_alikes_are_not_level_1(text: str) -> None:
+    # GIVEN a negation, figurative speech, a burst without danger, a hypothetical, someone else's
+    # suggestion, the customer's own unrelated mishap, a number, or a fear only
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN no level-1 rule fires
+    assert not RULES_OF_LEVEL_1 & {r.rule for r in result.reasons}
+
+
+def test_an_object_that_injures_needs_something_eaten() -> None:
+    # GIVEN the same object in food and in a garment bag
+    in_food = GRADER.grade("饺子里吃出了一根铁丝")
+    elsewhere = GRADER.grade("包装袋里有一根铁丝，用来固定衣服的")
+    # THEN only the one found in food is a safety case
+    assert in_food.level == 1
+    assert elsewhere.level != 1
+
+
+def test_a_regulator_named_by_staff_is_not_the_customers_contact() -> None:
+    # GIVEN the customer calling 12315, and staff telling the customer to
+    called = GRADER.grade("我已经打了12315投诉你们")
+    told = GRADER.grade("客服说你可以去打12315，态度很差")
+    # THEN only the customer's own contact is level 1 (R-GRADE-1c)
+    assert called.level == 1 and "R-GRADE-1c" in {r.rule for r in called.reasons}
+    assert "R-GRADE-1c" not in {r.rule for r in told.reasons}
+
+
+def test_a_stated_hazard_counts_but_a_fear_does_not() -> None:
+    # GIVEN a sharp edge that cuts hands as a fact, and only a fear of it
+    stated = GRADER.grade("杯子边缘很锋利，容易割手")
+    feared = GRADER.grade("担心杯子边缘很锋利会割手，还没用")
+    assert stated.level == 1
+    assert feared.level != 1
+
+
+def test_a_concept_that_includes_an_unknown_concept_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown concept '@nowhere'"):
+        ConceptLexicon.model_validate(
+            {
+                "concepts": {
+                    "food": {"rule": "R-GRADE-1a", "role": "context", "about": "food", "zh": ["@nowhere"]}
+                }
+            }
+        )
+
+
+def test_a_concept_that_includes_itself_is_refused() -> None:
+    concepts = {
+        "a": {"rule": "R-GRADE-1a", "role": "context", "about": "a thing", "zh": ["@b"]},
+        "b": {"rule": "R-GRADE-1a", "role": "context", "about": "b thing", "zh": ["@a"]},
+    }
+    with pytest.raises(ValueError, match="includes itself"):
+        ConceptLexicon.model_validate({"concepts": concepts})
+
+
+def test_a_rule_naming_a_concept_the_lexicon_lacks_is_an_error_naming_both(tmp_path) -> None:
+    # GIVEN a grading.yaml whose rule names a concept concepts.yaml does not have
+    directory = copy_policies(tmp_path)
+    grading = directory / "grading.yaml"
+    text = grading.read_text(encoding="utf-8")
+    grading.write_text(text.replace('"@electric_shock"', '"@electric_shocks"', 1), encoding="utf-8")
+    # WHEN loaded
+    with pytest.raises(PolicyError) as error:
+        load_policy(directory)
+    # THEN the message names the file and the missing concept
+    assert str(grading) in str(error.value)
+    assert "electric_shocks" in str(error.value)

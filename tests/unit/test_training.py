@@ -1,0 +1,67 @@
+"""`triage train` (issue 13): the model is rebuilt from labelled text deterministically, measured by
+k-fold, never fed the frozen split, and written as an artifact the grader loads."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from policies.grading_model import GradingModel
+from training import dataset
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "training"
+LABELLED = DATA / "labelled.jsonl"
+DEV_SET = DATA / "dev-set.jsonl"
+
+
+def train(out: Path) -> int:
+    return main(
+        ["train", "--labelled", str(LABELLED), "--dev-set", str(DEV_SET), "--weak", "0", "--out", str(out)]
+    )
+
+
+def test_training_twice_writes_the_same_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN a small labelled set (real texts of the tune split and the development set)
+    # WHEN the model is trained twice
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert train(first) == 0 and train(second) == 0
+    # THEN both artifacts are byte for byte the same, and the figures were printed
+    assert first.read_bytes() == second.read_bytes()
+    out = capsys.readouterr().out
+    assert "5-fold cross-validated" in out and "level-1 recall" in out
+
+
+def test_the_artifact_loads_and_records_its_figures(tmp_path: Path) -> None:
+    # GIVEN a trained artifact
+    path = tmp_path / "model.json"
+    assert train(path) == 0
+    # WHEN loaded as the grader loads it
+    model = GradingModel.load(path)
+    # THEN every head has a threshold inside (0, 1) and the run's cross-validated figures are kept
+    assert all(0 < model.threshold(h) < 1 for h in ("complaint", "level_1", "level_2"))
+    trained = json.loads(path.read_text(encoding="utf-8"))["trained"]
+    assert trained["labelled_examples"] == sum(1 for _ in LABELLED.open()) + sum(1 for _ in DEV_SET.open())
+    assert 0 <= trained["cross_validated"]["level-1 recall"] <= 1
+
+
+def test_the_frozen_split_never_reaches_training(tmp_path: Path) -> None:
+    # GIVEN a labelled file with a frozen item and a tune item
+    rows = [json.loads(line) for line in LABELLED.open(encoding="utf-8")][:2]
+    rows[0] = {**rows[0], "split": "frozen", "id": "frozen-one"}
+    rows[1] = {**rows[1], "split": "tune", "id": "tune-one"}
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    # WHEN the training examples are read
+    examples = dataset.labelled(path)
+    # THEN only the tune item is there, and the frozen text is among those weak data must skip
+    assert [e.id for e in examples] == ["tune-one"]
+    assert dataset.canonical_text(rows[0]["text"]) in dataset.texts_never_to_train_on(path, DEV_SET)
+
+
+def test_a_missing_labelled_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(
+        ["train", "--labelled", str(tmp_path / "none.jsonl"), "--weak", "0", "--out", str(tmp_path / "m")]
+    )
+    assert status == 2
+    assert "none.jsonl: not found" in capsys.readouterr().err

@@ -1,0 +1,129 @@
+"""The labelled texts the model learns from, and the ones it must never see.
+
+- the project's labelled set (eval/labelled.jsonl), `tune` split only: the `frozen` split is
+  for measuring and never reaches training;
+- the development set (../shared/dev-set/cases.jsonl): complaints, labelled by the same rules;
+- weakly labelled corpus reviews (../shared/corpus/: the source's negative/positive label as
+  complaint/not), for the complaint head only and at a low weight. Any corpus text that is also
+  in the labelled set (either split) or the development set is left out, so no frozen text is
+  ever seen, not even with a weak label.
+"""
+
+import json
+import random
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELLED = ROOT / "eval" / "labelled.jsonl"
+SHARED = ROOT.parent / "shared"
+DEV_SET = SHARED / "dev-set" / "cases.jsonl"
+CORPUS = SHARED / "corpus"
+WEAK_FILES = ("os10", "waimai", "htl")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One text with what is known of it. `group` keeps a text and its traditional copy together."""
+
+    id: str
+    group: str
+    text: str
+    is_complaint: bool
+    level: int | None
+    category: str | None
+    weight: float
+    source: str = "labelled"  # labelled (eval/), development (the dev set: clear complaints), weak
+
+
+def canonical_text(text: str) -> str:
+    """NFKC, no whitespace: what counts as the same text (as eval/sample.py)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def labelled(path: Path = LABELLED, split: str = "tune") -> list[Example]:
+    """The project's labelled set, one split."""
+    out = []
+    for row in _read_jsonl(path):
+        if row["split"] != split:
+            continue
+        out.append(
+            Example(
+                id=row["id"],
+                group=row["source_id"],
+                text=row["text"],
+                is_complaint=row["is_complaint"],
+                level=row["level"],
+                category=row["category"],
+                weight=1.0,
+            )
+        )
+    return out
+
+
+def development_set(path: Path = DEV_SET) -> list[Example]:
+    out = []
+    for row in _read_jsonl(path):
+        group = row["id"].replace("zht-", "zh-", 1)
+        out.append(
+            Example(
+                id=row["id"],
+                group=group,
+                text=row["text"],
+                is_complaint=True,
+                level=row["level"],
+                category=row["category"],
+                weight=1.0,
+                source="development",
+            )
+        )
+    return out
+
+
+def texts_never_to_train_on(labelled_path: Path = LABELLED, dev_path: Path = DEV_SET) -> set[str]:
+    """Every text of the labelled set (both splits) and the development set, canonical form."""
+    texts = {canonical_text(row["text"]) for row in _read_jsonl(labelled_path)}
+    texts |= {canonical_text(row["text"]) for row in _read_jsonl(dev_path)}
+    return texts
+
+
+def weak_reviews(
+    count: int, weight: float, seed: int, exclude: set[str], corpus: Path = CORPUS
+) -> list[Example]:
+    """A seeded, balanced sample of corpus reviews labelled by the source's sentiment."""
+    by_sentiment: dict[str, list[dict]] = {"negative": [], "positive": []}
+    seen = set(exclude)
+    for name in WEAK_FILES:
+        for row in _read_jsonl(corpus / f"{name}.jsonl"):
+            key = canonical_text(row["text"])
+            if not key or key in seen or row.get("sentiment") not in by_sentiment:
+                continue
+            seen.add(key)
+            by_sentiment[row["sentiment"]].append(row)
+    rng = random.Random(seed)
+    out = []
+    for sentiment, rows in sorted(by_sentiment.items()):
+        for row in rng.sample(rows, min(count // 2, len(rows))):
+            out.append(
+                Example(
+                    id=f"weak-{row['id']}",
+                    group=f"weak-{row['id']}",
+                    text=row["text"],
+                    is_complaint=sentiment == "negative",
+                    level=None,
+                    category=None,
+                    weight=weight,
+                    source="weak",
+                )
+            )
+    return out
