@@ -92,14 +92,16 @@ def demo_sections(engine: "TriageEngine", cases: "Sequence[DemoCase] | None" = N
             f"triage demo — policy {engine.policy_version} ({engine.policy.directory})",
             (f"Times are local to {zone}, the policy's calendar; some deadlines count working days.",),
         ),
-        grading_section(assessed),
+        grading_section(assessed, _model_tags(engine)),
         deadlines_section(assessed, zone),
         remedies_section(assessed),
     ]
 
 
-def grading_section(assessed: "Sequence[AssessedCase]") -> Section:
-    """Level, type, emotion and the most urgent rule that fired, with the customer's words."""
+def grading_section(assessed: "Sequence[AssessedCase]", model_tags: "set[str] | None" = None) -> Section:
+    """Level, type, emotion and the most urgent rule that fired, with the customer's words; a level
+    the learned reader alone gave (its tag, `model_tags`) is marked."""
+    model_tags = model_tags or set()
     from cli.text_table import Column, render_table
 
     rows = []
@@ -107,6 +109,8 @@ def grading_section(assessed: "Sequence[AssessedCase]") -> Section:
         grading = item.assessment.grading
         top = grading.reasons[0] if grading.reasons else None
         reason = _NONE if top is None else f"{top.rule}: {top.evidence}" if top.evidence else top.rule
+        if model_tags & set(grading.keyword_tags):
+            reason = f"[learned reader] {reason}"
         rows.append(
             [
                 item.case["id"],
@@ -124,6 +128,11 @@ def grading_section(assessed: "Sequence[AssessedCase]") -> Section:
         Column("top reason (rule: customer's words)", max_width=_REASON_COLUMNS),
     ]
     return Section("Grading", tuple(render_table(columns, rows, indent="  ")))
+
+
+def _model_tags(engine: "TriageEngine") -> set[str]:
+    model = engine.policy.grading.model
+    return {tag for raise_ in (model.level_1, model.level_2) for tag in (raise_.tag.zh, raise_.tag.en)}
 
 
 def _short(moment: datetime | None, zone: object) -> str:

@@ -106,6 +106,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         "customer_tier": "high_value",
     },
     {
+        "id": "mattress-model",
+        "note": "level 1 only the learned reader sees: symptoms and a hospital, but no fumes or food named "
+        "(no rule's combination applies); tagged complaint_level_1_model for a supervisor's look",
+        "text": "新买的床垫放在卧室一晚，全家人头晕、呼吸困难，早上去了医院。",
+        "received_at": "2026-11-16T07:40:00+08:00",
+        "channel": "web",
+    },
+    {
         "id": "trap-zh",
         "note": "figurative '爆炸' is not a safety case: must stay level 3",
         "text": "你们家客服的态度真是差到爆炸，问个尺码等了半个小时才回一句。",

@@ -101,6 +101,18 @@ def test_figurative_traps_stay_routine(demo_output: str) -> None:
     assert grading["heater-leak"][1] == "1"
 
 
+def test_a_level_1_only_the_learned_reader_sees_is_shown_with_its_evidence(demo_output: str) -> None:
+    # GIVEN the mattress case: symptoms and a hospital visit, no fumes or food named, so no rule's
+    # combination applies
+    grading = table_rows(demo_output, "Grading")
+    row = grading["mattress-model"]
+    # THEN the learned reader raised it to level 1, citing R-GRADE-1 with the customer's words
+    assert row[1] == "1"
+    assert "[learned reader] R-GRADE-1: 新买的床垫" in row[-1]
+    # AND its ticket carries the tag that sends a supervisor to look
+    assert "complaint_level_1_model" in ticket_block(demo_output, "mattress-model")
+
+
 def test_pr_compliance_and_team_leads_receive_their_alerts(demo_output: str) -> None:
     # GIVEN the alerts part of the demo (read back from a queue subscribed to both SNS topics)
     summary = next(line for line in demo_output.splitlines() if line.startswith("alerts received: "))
