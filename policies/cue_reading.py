@@ -1,8 +1,9 @@
 """Reads one text against grading.yaml and concepts.yaml: which cues stand, in which sense.
 
-All cues of the policy and every concept's phrases are compiled into one Aho-Corasick automaton,
-so a text is scanned once whatever the number of cues; the context checks (negation, fear,
-attribution, other senses, companions) run only around the few places that matched.
+All cues of the policy and every concept's phrases are compiled into one Aho-Corasick automaton
+(ahocorasick-rs, overlapping matches), so a text is scanned once whatever the number of cues; the
+context checks (negation, fear, attribution, other senses, companions) run only around the few
+places that matched.
 """
 
 import re
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import ahocorasick
+import ahocorasick_rs
 
 from policies.concepts import FEATURE_ROLES, ConceptLexicon, is_reference
 from policies.grading_policy import (
@@ -97,6 +98,9 @@ class _ContextMatcher:
         self._except = alternation(exceptions) if exceptions else None
         self.window = words.window_chars or default_window
 
+    def may_be_in(self, text: str, begin: int, end: int) -> bool:
+        return self._words.search(text, begin, end) is not None
+
     def found_in(self, prefix: str) -> bool:
         if self._except is not None:
             prefix = self._except.sub("\x00", prefix)
@@ -154,7 +158,7 @@ class CueReader:
         senses = [s for a in alternatives if is_reference(a) for s in self._lexicon.other_senses(a[1:])]
         return _Companions(alternation(phrases), alternation(senses) if senses else None, before_only)
 
-    def _build_automaton(self) -> ahocorasick.Automaton:
+    def _build_automaton(self) -> "ahocorasick_rs.AhoCorasick":
         from policies.text import normalise
 
         table: dict[str, list[Cue]] = defaultdict(list)
@@ -188,11 +192,9 @@ class CueReader:
             add("concept", index, Phrases(any=self._lexicon.phrases(name)))
             add("concept_blocker", index, Phrases(any=self._lexicon.other_senses(name)))
 
-        automaton = ahocorasick.Automaton()
-        for phrase, cues in table.items():
-            automaton.add_word(phrase, tuple(cues))
-        automaton.make_automaton()
-        return automaton
+        self._phrases = list(table)
+        self._cues_of = [tuple(table[phrase]) for phrase in self._phrases]
+        return ahocorasick_rs.AhoCorasick(self._phrases)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -200,10 +202,9 @@ class CueReader:
         text = norm.text
         length = len(text)
         hits: dict[str, list[Hit]] = defaultdict(list)
-        for last, cues in self._automaton.iter(text):
-            end = last + 1
-            for cue in cues:
-                start = end - cue.length
+        cues_of = self._cues_of
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            for cue in cues_of[index]:
                 # English cues stand as whole words (or word starts for `word*`).
                 if cue.english and (
                     (start > 0 and text[start - 1] in _WORD_CHARS)
@@ -240,8 +241,10 @@ class CueReader:
             return self._rhetorical_question(norm, hit)
         matcher = self._contexts[context]
         window = matcher.window.zh if norm.is_chinese else matcher.window.en
-        prefix = norm.text[norm.clause_start(hit.start, window) : hit.start]
-        return matcher.found_in(prefix)
+        # Most cues have no context word near them at all: look for one before cutting the clause.
+        if not matcher.may_be_in(norm.text, max(0, hit.start - window), hit.start):
+            return False
+        return matcher.found_in(norm.clause_before(hit.start, window))
 
     def _rhetorical_question(self, norm: Normalised, hit: Hit) -> bool:
         """The cue's sentence asks a question that is not about what happened (是假货吗? / 为什么会冒烟?)."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _EVIDENCE_CHARS = 80
 _OPENING_CHARS = 16  # a subject holding this much of the text's start repeats the text
 _QUOTES_FROM_MODEL = 2
+_MODEL_FEATURES_TRIED = 4  # the strongest features looked for in the text to quote
 _QUOTE_JOINER = " … "
 
 
@@ -123,7 +124,8 @@ class Grader:
         self, reading: Reading, head: str, features: Matched, category: str | None = None
     ) -> str:
         quotes: list[str] = []
-        for explanation in self._model.strongest(head, features, limit=8, category=category):
+        strongest = self._model.strongest(head, features, limit=_MODEL_FEATURES_TRIED, category=category)
+        for explanation in strongest:
             span = self._feature_span(reading, explanation.feature)
             if span is None:
                 continue

@@ -15,15 +15,17 @@ Each head is a logistic regression (complaint, level_1, level_2) or a softmax (c
 decision explains itself: the features that pushed it most, found back in the customer's words.
 """
 
+import heapq
 import itertools
 import json
 import math
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
-import ahocorasick
+import ahocorasick_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from policies.text import Normalised
@@ -35,6 +37,7 @@ _NEGATORS = frozenset(
 )
 _NEGATION_REACH = 3
 _DIGITS = re.compile(r"\d")
+_FIRST = itemgetter(0)
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 
@@ -251,11 +254,9 @@ class GradingModel:
         }
         # Chinese bigrams are found by one automaton pass over the text (in C): only the few the
         # model knows come back to Python, instead of every bigram being built and looked up.
-        self._chinese = ahocorasick.Automaton()
-        for gram, moves in self._grams["z"].items():
-            self._chinese.add_word(gram, (gram, moves))
-        if len(self._chinese):
-            self._chinese.make_automaton()
+        self._chinese_grams = list(self._grams["z"])
+        self._chinese_moves = [self._grams["z"][gram] for gram in self._chinese_grams]
+        self._chinese = ahocorasick_rs.AhoCorasick(self._chinese_grams) if self._chinese_grams else None
 
     @classmethod
     def load(cls, path: Path) -> "GradingModel":
@@ -301,16 +302,22 @@ class GradingModel:
         `scores` of every feature), and the features an explanation may name."""
         get = self._table.get
         if norm.is_chinese:
+            matches = (
+                self._chinese.find_matches_as_indexes(_chinese_text(norm), overlapping=True)
+                if self._chinese is not None
+                else ()
+            )
+            indexes = set(map(_FIRST, matches))
+            rows = list(map(self._chinese_moves.__getitem__, indexes))
+            grams: set[str] = set(map(self._chinese_grams.__getitem__, indexes))
             prefix = "z"
-            found = dict(v for _, v in self._chinese.iter(_chinese_text(norm))) if len(self._chinese) else {}
         else:
+            get_gram = self._grams["w"].get
+            grams = {g for g in _english_grams(norm) if g in self._grams["w"]}
+            rows = [get_gram(g) for g in grams]  # type: ignore[misc]
             prefix = "w"
-            get_gram = self._grams[prefix].get
-            found = {g: m for g in _english_grams(norm) if (m := get_gram(g)) is not None}
-        grams = set(found)
-        moves = [found[g] for g in grams]
-        moves += [m for f in others if (m := get(f)) is not None]
-        return self._scores(self._moved(moves)), Matched(others & self._table.keys(), prefix, grams)
+        rows += [m for f in others if (m := get(f)) is not None]
+        return self._scores(self._moved(rows)), Matched(others & self._table.keys(), prefix, grams)
 
     def _moved(self, rows: list[tuple[float, ...]]) -> list[float]:
         return list(map(sum, zip(self._bias, *rows, strict=True)))
@@ -346,5 +353,5 @@ class GradingModel:
         weighted += [
             (f, w) for f in others if (row := self._table.get(f)) is not None and (w := row[slot]) > 0
         ]
-        weighted.sort(key=lambda pair: (-pair[1], pair[0]))
-        return [Explanation(f, w) for f, w in weighted[:limit]]
+        top = heapq.nsmallest(limit, weighted, key=lambda pair: (-pair[1], pair[0]))
+        return [Explanation(f, w) for f, w in top]

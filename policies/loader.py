@@ -162,5 +162,8 @@ def load_policy(directory: Path | str | None = None) -> Policy:
     except ModelError as exc:
         raise PolicyError(str(exc)) from exc
     return Policy(
-        **parsed, model=grading_model, version=digest.hexdigest()[:12], directory=root  # type: ignore[arg-type]
+        **parsed,
+        model=grading_model,
+        version=digest.hexdigest()[:12],
+        directory=root,  # type: ignore[arg-type]
     )

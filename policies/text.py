@@ -82,6 +82,11 @@ class Normalised:
         after = _CLAUSE_END.search(self.text, end)
         return after.start() if after is not None else len(self.text)
 
+    def clause_before(self, start: int, lookback: int) -> str:
+        """The text of the cue's clause before `start`, at most `lookback` characters (the scope of
+        a negation or a fear word)."""
+        return _CLAUSE_END.split(self.text[max(0, start - lookback) : start])[-1]
+
     def clause_start(self, start: int, lookback: int) -> int:
         return _start_after_boundary(_CLAUSE_END, self.text, start, lookback)
 

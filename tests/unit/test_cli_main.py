@@ -27,7 +27,7 @@ def test_building_the_parser_imports_no_engine() -> None:
     # WHEN only the parser is built (what `triage --help` does)
     probe = (
         "import sys; from cli.main import build_parser; build_parser(); "
-        "heavy = ('pydantic', 'yaml', 'ahocorasick', 'opencc', 'policies.engine'); "
+        "heavy = ('pydantic', 'yaml', 'ahocorasick_rs', 'opencc', 'policies.engine'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
