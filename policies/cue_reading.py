@@ -27,6 +27,8 @@ from policies.grading_policy import (
 from policies.text import Normalised
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# How many undenied mentions of problems (and of praise) are counted: the model reads 0, 1, 2, 3+.
+COUNTED_MENTIONS = 3
 
 CueKind = Literal["signal", "blocker", "class", "emotion", "concept", "concept_blocker"]
 
@@ -48,18 +50,56 @@ def alternation(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
 
 
+class PhraseSet:
+    """Phrases found by one Aho-Corasick pass (English ones as whole words, `word*` as word starts):
+    far cheaper than one regular expression of hundreds of alternatives."""
+
+    def __init__(self, phrases: list[str]) -> None:
+        from policies.text import normalise
+
+        entries: dict[str, tuple[bool, bool]] = {}
+        for raw in phrases:
+            if not raw.strip():
+                continue
+            folded = normalise(raw).text
+            phrase = folded.rstrip("*")
+            if phrase:
+                english = _is_english(phrase)
+                entries[phrase] = (english, english and folded.endswith("*"))
+        self._phrases = list(entries)
+        self._kinds = [entries[p] for p in self._phrases]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._phrases) if self._phrases else None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if self._automaton is None:
+            return []
+        out = []
+        length = len(text)
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            english, word_start_only = self._kinds[index]
+            if english and (
+                (start > 0 and text[start - 1] in _WORD_CHARS)
+                or (not word_start_only and end < length and text[end] in _WORD_CHARS)
+            ):
+                continue
+            out.append((start, end))
+        return out
+
+
 @dataclass(frozen=True)
 class _Companions:
     """One `&` group: any of its phrases near the cue (`&<`: before it), none of their look-alikes."""
 
-    pattern: re.Pattern[str]
-    other_senses: re.Pattern[str] | None
+    phrases: PhraseSet
+    other_senses: PhraseSet | None
     before_only: bool = False
 
     def found_in(self, text: str) -> bool:
-        if self.other_senses is not None:
-            text = self.other_senses.sub(lambda m: "\x00" * len(m.group()), text)
-        return self.pattern.search(text) is not None
+        found = self.phrases.spans(text)
+        if not found or self.other_senses is None:
+            return bool(found)
+        blocked = self.other_senses.spans(text)
+        return any(not any(b0 <= s and e <= b1 for b0, b1 in blocked) for s, e in found)
 
 
 @dataclass(frozen=True)
@@ -156,7 +196,7 @@ class CueReader:
         alternatives = [a.strip() for a in group.removeprefix("<").split("|") if a.strip()]
         phrases = [p for a in alternatives for p in self.expand(a)]
         senses = [s for a in alternatives if is_reference(a) for s in self._lexicon.other_senses(a[1:])]
-        return _Companions(alternation(phrases), alternation(senses) if senses else None, before_only)
+        return _Companions(PhraseSet(phrases), PhraseSet(senses) if senses else None, before_only)
 
     def _build_automaton(self) -> "ahocorasick_rs.AhoCorasick":
         from policies.text import normalise
@@ -288,16 +328,21 @@ class CueReader:
         problems: list[Hit] = []
         praise: list[Hit] = []
         for hit in hits["concept"]:
+            name = self.concept_names[hit.cue.owner]
+            previous = found.get(name)
+            counted = problems if name in self._problems else praise if name in self._praise else None
+            # Settled: the concept stands undenied and its mentions are counted as far as they count.
+            if (
+                previous is not None
+                and not previous[1]
+                and (counted is None or len(counted) >= COUNTED_MENTIONS)
+            ):
+                continue
             if self._blocked(hit, blockers[hit.cue.owner]):
                 continue
-            name = self.concept_names[hit.cue.owner]
             denied = self.in_context(norm, hit, "adjacent_negation")
-            if not denied:
-                if name in self._problems:
-                    problems.append(hit)
-                elif name in self._praise:
-                    praise.append(hit)
-            previous = found.get(name)
+            if not denied and counted is not None and len(counted) < COUNTED_MENTIONS:
+                counted.append(hit)
             if previous is None or (previous[1] and not denied):
                 found[name] = (hit, denied)
         return found, problems, praise

@@ -23,7 +23,7 @@ from training.dataset import Example
 
 MIN_FEATURE_COUNT = 2
 WEIGHT_DECIMALS = 4
-PRUNE_BELOW = 0.1
+PRUNE_BELOW = 0.05
 # The category head moves five scores per feature; its small weights cost more time than they add.
 PRUNE_CATEGORY_BELOW = 0.15
 FOLDS = 5
