@@ -184,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         verdict = "meets" if with_model >= TARGET_CORPUS_RECORDS_PER_SECOND else "BELOW"
         per_record = 1e6 / with_model - 1e6 / rules_only
         print(
-            f"\nCorpus texts: {args.corpus_records:,} real texts of {args.corpus} (mean {mean_chars:.0f} chars)"
+            f"\nCorpus texts: {args.corpus_records:,} real texts of {args.corpus} "
+            f"(mean {mean_chars:.0f} chars)"
         )
         print(
             f"  Grader.grade (rules + learned reader)  {with_model:>9,.0f} records/s  "

@@ -114,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
             oof = cross_validate(
                 vocabulary, labelled_reads, weak_reads, lambda n: progress.advance(fold_task, n)
             )
-            thresholds = choose_thresholds(oof)
-            trained["cross_validated"] = figures(oof, thresholds)
+            decisive = grading.classification.decisive
+            thresholds = choose_thresholds(oof, decisive)
+            trained["cross_validated"] = figures(oof, thresholds, decisive)
         heads = fit_heads(vocabulary, [*labelled_reads, *weak_reads])
     model = artifact(heads, vocabulary, thresholds, trained)
     out.write_text(

@@ -63,6 +63,10 @@ class Concept(_Strict):
     def has_phrases(self) -> Self:
         if not self.zh and not self.en:
             raise ValueError("a concept needs at least one phrase")
+        # `&` and `|` are the cue syntax of grading.yaml: inside a concept they would split a phrase.
+        bad = [p for p in (*self.zh, *self.en, *self.not_in.all()) if "&" in p or "|" in p]
+        if bad:
+            raise ValueError(f"phrases may not contain '&' or '|' (write 'and' / 'or'): {bad}")
         return self
 
 

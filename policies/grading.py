@@ -14,7 +14,7 @@ from policies.concepts import ConceptLexicon
 from policies.cue_reading import CueReader, Hit, Reading
 from policies.decision import Grading, Reason
 from policies.grading_model import GradingModel, Matched, Scores, reading_features, text_features
-from policies.grading_policy import GradingPolicy
+from policies.grading_policy import DecisiveCues, GradingPolicy
 from policies.taxonomy import Category, Subtype
 from policies.text import Normalised, normalise
 
@@ -59,11 +59,20 @@ def read_text(reader: CueReader, text: str, subject: str | None = None) -> tuple
 
 
 def blended_category(
-    rule_scores: dict[str, float], model: dict[str, float], weight: float, order: list[str]
+    rule_scores: dict[str, float],
+    model: dict[str, float],
+    weight: float,
+    order: list[str],
+    decisive: "DecisiveCues | None" = None,
 ) -> str:
     """The category the rules' cue shares and the model's probabilities point to together
-    (`weight` is the model's share); ties go to the category listed first in the policy."""
+    (`weight` is the model's share); a clear majority of strong cues (`decisive`) decides alone.
+    Ties go to the category listed first in the policy."""
     total = sum(rule_scores.values())
+    if decisive is not None and total:
+        top = max(order, key=lambda c: (rule_scores.get(c, 0.0), -order.index(c)))
+        if rule_scores.get(top, 0.0) >= decisive.min_score and rule_scores[top] / total >= decisive.min_share:
+            return top
 
     def blended(category: str) -> tuple[float, int]:
         rule_share = rule_scores.get(category, 0.0) / total if total else 0.0
@@ -143,7 +152,11 @@ class Grader:
         classification = self._policy.classification
         by_category, best = self._reader.category_scores(reading)
         category = blended_category(
-            by_category, scores.category, self._model.category_weight, list(classification.category_cues)
+            by_category,
+            scores.category,
+            self._model.category_weight,
+            list(classification.category_cues),
+            classification.decisive,
         )
         if category in best:
             _, owner, hit = best[category]

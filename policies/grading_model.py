@@ -37,6 +37,106 @@ _NEGATORS = frozenset(
     {"not", "no", "never", "without", "nothing", "none", "nobody", "cannot", "cant", "dont"}
 )
 _NEGATION_REACH = 3
+# Function words carry no complaint or praise of their own; as features they only teach the model
+# how the training texts' sources write ("this", "is", "on" in support tweets).
+_EN_FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "it's",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "with",
+        "by",
+        "as",
+        "and",
+        "or",
+        "so",
+        "if",
+        "then",
+        "than",
+        "there",
+        "here",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "just",
+        "also",
+        "about",
+        "into",
+        "out",
+        "up",
+        "down",
+        "over",
+        "again",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "how",
+        "all",
+        "any",
+        "some",
+        "more",
+        "most",
+        "such",
+        "own",
+        "same",
+        "very",
+        "too",
+        "s",
+        "t",
+    }
+)
 _DIGITS = re.compile(r"\d")
 _FIRST = itemgetter(0)
 _SPACES = re.compile(r"[ \t\r\n]+")
@@ -111,7 +211,10 @@ def _chinese_grams(norm: Normalised) -> list[str]:
 
 def _english_grams(norm: Normalised) -> list[str]:
     tokens = _negation_marked(_EN_TOKEN.findall(norm.text))
-    return [*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))]
+    function = _EN_FUNCTION_WORDS
+    words = [t for t in tokens if t not in function]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a not in function or b not in function]
+    return [*words, *pairs]
 
 
 def text_features(norm: Normalised) -> set[str]:

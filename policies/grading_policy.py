@@ -117,12 +117,21 @@ class SubtypeCues(Strict):
     cues: Phrases
 
 
+class DecisiveCues(Strict):
+    """When the rules' category cues alone decide: their top category scores at least `min_score`
+    and holds at least `min_share` of all cue weight (a clear majority of strong cues)."""
+
+    min_score: float = Field(gt=0)
+    min_share: float = Field(gt=0.5, le=1)
+
+
 class Classification(Strict):
     """Category and subtype by weighted cues (R-GRADE-4, R-GRADE-5) and the learned reader; the
     subtype of a category that no cue named."""
 
     rule: RuleId
     default_subtypes: dict[Category, Subtype]
+    decisive: DecisiveCues | None = None
     category_cues: dict[Category, list[SubtypeCues]]
     tags: dict[Subtype, Tag]
 

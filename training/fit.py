@@ -18,6 +18,7 @@ from sklearn.model_selection import GroupKFold
 from policies.cue_reading import CueReader
 from policies.grading import read_text
 from policies.grading_model import FORMAT
+from policies.grading_policy import DecisiveCues
 from policies.taxonomy import CATEGORIES
 from training.dataset import Example
 
@@ -203,7 +204,7 @@ class Thresholds:
 CATEGORY_WEIGHTS = [round(x, 2) for x in np.arange(0.0, 1.01, 0.1)]
 
 
-def category_accuracy(oof: "OutOfFold", weight: float) -> float:
+def category_accuracy(oof: "OutOfFold", weight: float, decisive: "DecisiveCues | None" = None) -> float:
     """Category accuracy on complaints of the grader's rule (a signal's implied category, else
     the blend of the rules' cue shares and the model's out-of-fold probabilities)."""
     from policies.grading import blended_category
@@ -214,7 +215,7 @@ def category_accuracy(oof: "OutOfFold", weight: float) -> float:
         if not (read.example.is_complaint and read.example.category):
             continue
         model = {c: float(oof.category[i, j]) for j, c in enumerate(CATEGORIES)}
-        got = read.implied_category or blended_category(read.rule_categories, model, weight, order)
+        got = read.implied_category or blended_category(read.rule_categories, model, weight, order, decisive)
         right += got == read.example.category
         total += 1
     return right / total if total else 0.0
@@ -227,7 +228,7 @@ def _precision_recall(predicted: np.ndarray, actual: np.ndarray) -> tuple[float,
     return precision, recall
 
 
-def choose_thresholds(oof: OutOfFold) -> Thresholds:
+def choose_thresholds(oof: OutOfFold, decisive: "DecisiveCues | None" = None) -> Thresholds:
     """Recall first: the complaint threshold keeps the development set's complaint recall above its
     floor; the level-1 threshold is the lowest at which the model's own level-1 flags (those the
     rules did not raise) are right often enough; level 2 by F1."""
@@ -258,7 +259,7 @@ def choose_thresholds(oof: OutOfFold) -> Thresholds:
         if f1 > best_f1:
             best_f1, level_2 = f1, t
     # Ties go to the smaller model share: the rules' cues are the explainable part.
-    weight = max(CATEGORY_WEIGHTS, key=lambda w: (round(category_accuracy(oof, w), 4), -w))
+    weight = max(CATEGORY_WEIGHTS, key=lambda w: (round(category_accuracy(oof, w, decisive), 4), -w))
     return Thresholds(complaint, level_1, level_2, weight)
 
 

@@ -4,6 +4,7 @@ they flatter; the frozen split (`triage eval eval/labelled.jsonl --split frozen`
 
 import numpy as np
 
+from policies.grading_policy import DecisiveCues
 from policies.taxonomy import CATEGORIES
 from training.fit import OutOfFold, Thresholds, category_accuracy
 
@@ -12,7 +13,9 @@ def _ratio(numerator: int, denominator: int) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
 
-def figures(oof: OutOfFold, thresholds: Thresholds) -> dict[str, float | int]:
+def figures(
+    oof: OutOfFold, thresholds: Thresholds, decisive: DecisiveCues | None = None
+) -> dict[str, float | int]:
     examples = [r.example for r in oof.reads]
     rules = np.array([r.rule_level for r in oof.reads])
     clear = np.array([e.source == "development" for e in examples])
@@ -49,5 +52,5 @@ def figures(oof: OutOfFold, thresholds: Thresholds) -> dict[str, float | int]:
             int((category_model == category_truth)[complaints].sum()), int(complaints.sum())
         ),
         "category accuracy, rules alone": round(category_accuracy(oof, 0.0), 4),
-        "category accuracy, blended": round(category_accuracy(oof, thresholds.category_weight), 4),
+        "category accuracy, blended": round(category_accuracy(oof, thresholds.category_weight, decisive), 4),
     }
