@@ -108,6 +108,15 @@ EN_STRONG = (
 )
 ROUND_2_WEAK = 460
 ROUND_2_BATCHES = 4
+# Round 3, drawn after the first figures on the frozen split: the rest of round 2's weak hits and
+# the texts with a body, symptom or hazard word that no round drew (level 1 is what the set lacks).
+ZH_ROUND_3 = (
+    r"过敏|痒|疙瘩|红疹|起包|红肿|医院|医生|看病|吃药|打针|输液|头晕|恶心|呕吐|腹泻|拉肚子|发烧|中毒|"
+    r"受伤|流血|伤口|烫|摔|割|划|扎|刺|咬|安全|危险|隐患|事故|着火|冒烟|爆|电到|漏电|甲醛|异味|刺鼻|"
+    r"玻璃|钉|针|铁丝|异物|投诉|举报|工商|315|媒体|曝光|记者|部门|政府"
+)
+ROUND_3_COUNT = 800
+ROUND_3_BATCHES = 5
 ZH_NEGATIVE_PER_STRATUM = 25
 ZH_POSITIVE_PER_STRATUM = 15
 ZH_RANDOM_MAXLEN = 300
@@ -222,12 +231,27 @@ def main() -> None:
     later = [r for r in picked.values() if r["id"] not in round_1]
     second.shuffle(later)
 
+    third = random.Random(SEED + 3)
+    round_2 = set(picked)
+    round_3_pattern = re.compile(ZH_ROUND_3)
+    pool = [
+        r
+        for r in chinese
+        if r["id"] not in round_2
+        and canonical_text(r["text"]) not in seen
+        and round_3_pattern.search(r["text"])
+    ]
+    draw(third, pool, ROUND_3_COUNT, "keyword:round3", picked, seen)
+    last = [r for r in picked.values() if r["id"] not in round_2]
+    third.shuffle(last)
+
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "drawn.jsonl").open("w", encoding="utf-8") as handle:
-        for row in (*rows, *later):
+        for row in (*rows, *later, *last):
             handle.write(json.dumps({"id": row["id"], "origin": row["origin"]}, ensure_ascii=False) + "\n")
     batches = [rows[index :: args.batches] for index in range(args.batches)]
     batches += [later[index::ROUND_2_BATCHES] for index in range(ROUND_2_BATCHES)]
+    batches += [last[index::ROUND_3_BATCHES] for index in range(ROUND_3_BATCHES)]
     for number, batch in enumerate(batches, 1):
         with (args.out / f"batch-{number:02d}.jsonl").open("w", encoding="utf-8") as handle:
             for row in batch:
@@ -236,7 +260,7 @@ def main() -> None:
                     json.dumps({"id": row["id"], "text": row["text"], "domain": domain}, ensure_ascii=False)
                     + "\n"
                 )
-    rows = [*rows, *later]
+    rows = [*rows, *later, *last]
     by_origin: dict[str, int] = defaultdict(int)
     for row in rows:
         by_origin[row["origin"]] += 1
