@@ -4,15 +4,15 @@
 
 Each item: {"id", "lang", "source_id", "origin", "split", "text", "is_complaint", "level",
 "category", "subtype", "safety", "media_or_regulator", "trap", "note"}. Non-complaints have no
-level, category or subtype. Items an annotator marked `unclear` are left out. A seeded share of
+level, category or subtype. Items an annotator marked `unclear` are left out. A share (by id) of
 the Chinese items is also emitted in traditional Chinese (OpenCC s2tw, and s2hk for a third of
 them) with the source's labels and split, so that a copy never lands on the other side of the
 frozen split from its source. The split (`eval/split.py`) depends on the source id only.
 """
 
 import argparse
+import hashlib
 import json
-import random
 import sys
 from collections import Counter
 from pathlib import Path
@@ -105,11 +105,14 @@ def main() -> None:
             }
         )
 
-    rng = random.Random(SEED)
-    chinese = [item for item in items if item["lang"] == "zh-Hans"]
+    # Which items also come in traditional Chinese depends on the id alone, so labelling more texts
+    # never changes the copies of those already labelled.
     converters = {"s2tw": opencc.OpenCC("s2tw"), "s2hk": opencc.OpenCC("s2hk")}
-    for index, item in enumerate(rng.sample(chinese, round(len(chinese) * TRADITIONAL_SHARE))):
-        config = "s2hk" if index % 3 == 2 else "s2tw"
+    for item in [i for i in items if i["lang"] == "zh-Hans"]:
+        digest = hashlib.sha256(f"{SEED}:{item['source_id']}".encode()).digest()
+        if digest[0] >= round(TRADITIONAL_SHARE * 256):
+            continue
+        config = "s2hk" if digest[1] % 3 == 2 else "s2tw"
         converted = converters[config].convert(item["text"])
         if converted == item["text"]:
             continue
