@@ -12,7 +12,7 @@ from typing import Any
 
 from cli.failure import EXIT_OK, EXIT_UNUSABLE, CliFailure
 
-DEFAULT_WEAK = 12000
+DEFAULT_WEAK = 6000
 DEFAULT_WEAK_WEIGHT = 0.2
 DEFAULT_SEED = 20261203
 

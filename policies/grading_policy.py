@@ -11,6 +11,7 @@ A cue is a phrase in the customer's words. Syntax, kept small so policy owners c
   the alternatives; the concept's look-alike senses never count.
 """
 
+import re
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -34,6 +35,16 @@ class Phrases(Strict):
 
     def all(self) -> list[str]:
         return [*self.zh, *self.en, *self.any]
+
+    @model_validator(mode="after")
+    def stars_end_words(self) -> Self:
+        # `*` marks an English word start and is read only at the end of a phrase: one inside a
+        # phrase ("unauthori* charge*") would silently never match.
+        for phrase in self.all():
+            for alternative in re.split(r"[&|]", phrase):
+                if "*" in alternative.strip().rstrip("*"):
+                    raise ValueError(f"{phrase!r}: '*' may only end a phrase (an English word start)")
+        return self
 
     def concept_names(self) -> set[str]:
         """Every concept a phrase of this list refers to (`@name`)."""

@@ -201,7 +201,9 @@ class Thresholds:
     category_weight: float
 
 
-CATEGORY_WEIGHTS = [round(x, 2) for x in np.arange(0.0, 1.01, 0.1)]
+# The model's share of the category stays below half: the reason quotes the rules' cue, so the
+# model may tip a close call but never outvote a clear cue the agent can read.
+CATEGORY_WEIGHTS = [round(x, 2) for x in np.arange(0.0, 0.41, 0.1)]
 
 
 def category_accuracy(oof: "OutOfFold", weight: float, decisive: "DecisiveCues | None" = None) -> float:

@@ -56,6 +56,8 @@ LEVEL_1 = [
     "I have contacted my state attorney general",
     "我已經向消費者委員會和工商局投訴",
     "我已經撥打了12315",
+    "已向国家市场监督管理总局缺陷产品管理中心投诉",
+    "高速上变速箱突然动力中断",
 ]
 
 NOT_LEVEL_1 = [
@@ -74,6 +76,9 @@ NOT_LEVEL_1 = [
     "价格315元，还可以",
     "差点烫到，还好没事",
     "怕电池会爆炸，不敢充电",
+    "这家店迟早要把人吃中毒",
+    "建议以后订餐能等就等，别打人家电话催单",
+    "开箱之后发现正面玻璃有指纹，背面也有",
 ]
 
 
@@ -157,3 +162,27 @@ def test_a_rule_naming_a_concept_the_lexicon_lacks_is_an_error_naming_both(tmp_p
     # THEN the message names the file and the missing concept
     assert str(grading) in str(error.value)
     assert "electric_shocks" in str(error.value)
+
+
+def test_a_star_inside_a_phrase_is_refused_with_the_phrase(tmp_path) -> None:
+    # GIVEN a grading.yaml cue with '*' inside it, which the matcher would never match
+    directory = copy_policies(tmp_path)
+    grading = directory / "grading.yaml"
+    text = grading.read_text(encoding="utf-8")
+    grading.write_text(text.replace('"unauthorized charge*"', '"unauthori* charge*"', 1), encoding="utf-8")
+    # WHEN loaded
+    with pytest.raises(PolicyError) as error:
+        load_policy(directory)
+    # THEN the message names the file and the phrase
+    assert str(grading) in str(error.value)
+    assert "unauthori* charge*" in str(error.value)
+
+
+def test_a_consumer_foundation_complaint_is_level_2_and_unauthorized_charges_a_billing_error() -> None:
+    # GIVEN Taiwan's consumer foundation (R-GRADE-2b) and unauthorized card charges (R-GRADE-2a)
+    # WHEN graded
+    foundation = GRADER.grade("已經向消基會投訴")
+    charges = GRADER.grade("Unauthorized charges on my credit card, the bank refuses to refund them.")
+    # THEN both are level 2 by their rule
+    assert foundation.level == 2 and "R-GRADE-2b" in {r.rule for r in foundation.reasons}
+    assert charges.level == 2 and charges.category == "transaction"
