@@ -16,6 +16,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -23,20 +24,14 @@ sys.path.insert(0, str(HERE))
 from sample import SHARED, canonical_text, read_jsonl  # noqa: E402
 from split import split_of  # noqa: E402
 
+sys.path.insert(0, str(HERE.parent))
+from policies.taxonomy import Category, Subtype  # noqa: E402
+
 SEED = 20261204
 TRADITIONAL_SHARE = 0.15
-CATEGORIES = {"product", "logistics", "service", "transaction", "other"}
-SUBTYPES = {
-    "quality_defect",
-    "not_as_described",
-    "counterfeit",
-    "late_delivery",
-    "lost_or_damaged",
-    "attitude",
-    "process_error",
-    "billing_or_refund",
-    "other",
-}
+# The labels use the grader's own taxonomy: one list, so a label can never name a type it lacks.
+CATEGORIES = set(get_args(Category))
+SUBTYPES = set(get_args(Subtype))
 FIELDS = ("is_complaint", "level", "category", "subtype", "safety", "media_or_regulator", "trap", "note")
 
 

@@ -215,26 +215,17 @@ class Grader:
             )
 
         # Recall first: the model alone may raise a complaint to level 1 or 2 (tagged for a look).
-        if is_complaint and level > 1 and scores.level_1 >= self._model.threshold("level_1"):
-            level = 1
-            reasons.insert(
-                0,
-                Reason(
-                    rule=model_policy.level_1.rule,
-                    evidence=self._model_evidence(reading, "level_1", features),
-                ),
-            )
-            tags.append(getattr(model_policy.level_1.tag, lang))
-        elif is_complaint and level > 2 and scores.level_2 >= self._model.threshold("level_2"):
-            level = 2
-            reasons.insert(
-                0,
-                Reason(
-                    rule=model_policy.level_2.rule,
-                    evidence=self._model_evidence(reading, "level_2", features),
-                ),
-            )
-            tags.append(getattr(model_policy.level_2.tag, lang))
+        raises = (
+            (1, "level_1", scores.level_1, model_policy.level_1),
+            (2, "level_2", scores.level_2, model_policy.level_2),
+        )
+        for raised, head, score, citation in raises:
+            if is_complaint and level > raised and score >= self._model.threshold(head):
+                level = raised
+                evidence = self._model_evidence(reading, head, features)
+                reasons.insert(0, Reason(rule=citation.rule, evidence=evidence))
+                tags.append(getattr(citation.tag, lang))
+                break
 
         if not is_complaint:
             level = 3  # a level belongs to a complaint; praise that names a lawyer has none
