@@ -58,6 +58,18 @@ LEVEL_1 = [
     "我已經撥打了12315",
     "已向国家市场监督管理总局缺陷产品管理中心投诉",
     "高速上变速箱突然动力中断",
+    "催收打电话说再不还钱就找人上门卸我一条腿",
+    "網貸催收說知道我住哪，叫我出門小心點",
+    "The collector said he would show up at your door and beat it out of me",
+    "已經向金管會陳情，銀行還是不處理",
+    "打了12378投诉银行乱收费",
+    "I sent copies of everything to the State Attorney General's office",
+    "床上有床虱，早上起来全是红包，又痒又肿",
+    "浴室地面太滑，我妈摔倒了，尾椎骨裂",
+    "The passenger next to me kept touching my leg and the crew did nothing",
+    "Smoke started pouring out of the galley and we were evacuated",
+    "左前轮摆臂在高速上突然断裂",
+    "手机边充电边用，把我耳朵烫起了泡",
 ]
 
 NOT_LEVEL_1 = [
@@ -79,6 +91,11 @@ NOT_LEVEL_1 = [
     "这家店迟早要把人吃中毒",
     "建议以后订餐能等就等，别打人家电话催单",
     "开箱之后发现正面玻璃有指纹，背面也有",
+    "The waiter set the sizzling skillet next to my son, luckily nobody got burned",
+    "The crew did the safety demo like a comedy routine, loved it",
+    "I could have died of embarrassment when they sang at our table",
+    "刷到新闻说这个牌子有车自燃，不敢买了",
+    "Someone vaped in the toilet and set off the smoke detector",
 ]
 
 
