@@ -117,6 +117,12 @@ ZH_ROUND_3 = (
 )
 ROUND_3_COUNT = 800
 ROUND_3_BATCHES = 5
+# Round 4, drawn after the out-of-domain probes (eval/probes/) showed praise, neutral reviews and
+# questions called complaints: seeded random reviews per source category, mostly positive (the
+# non-complaints the set lacks), some negative, none drawn before.
+ROUND_4_POSITIVE_PER_STRATUM = 40
+ROUND_4_NEGATIVE_PER_STRATUM = 12
+ROUND_4_BATCHES = 4
 ZH_NEGATIVE_PER_STRATUM = 25
 ZH_POSITIVE_PER_STRATUM = 15
 ZH_RANDOM_MAXLEN = 300
@@ -245,13 +251,23 @@ def main() -> None:
     last = [r for r in picked.values() if r["id"] not in round_2]
     third.shuffle(last)
 
+    fourth = random.Random(SEED + 4)
+    round_3 = set(picked)
+    for (_category, sentiment), stratum in sorted(strata.items()):
+        count = ROUND_4_POSITIVE_PER_STRATUM if sentiment == "positive" else ROUND_4_NEGATIVE_PER_STRATUM
+        fresh_stratum = [r for r in stratum if r["id"] not in round_3]
+        draw(fourth, fresh_stratum, count, f"random4:{sentiment}", picked, seen)
+    fourth_rows = [r for r in picked.values() if r["id"] not in round_3]
+    fourth.shuffle(fourth_rows)
+
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "drawn.jsonl").open("w", encoding="utf-8") as handle:
-        for row in (*rows, *later, *last):
+        for row in (*rows, *later, *last, *fourth_rows):
             handle.write(json.dumps({"id": row["id"], "origin": row["origin"]}, ensure_ascii=False) + "\n")
     batches = [rows[index :: args.batches] for index in range(args.batches)]
     batches += [later[index::ROUND_2_BATCHES] for index in range(ROUND_2_BATCHES)]
     batches += [last[index::ROUND_3_BATCHES] for index in range(ROUND_3_BATCHES)]
+    batches += [fourth_rows[index::ROUND_4_BATCHES] for index in range(ROUND_4_BATCHES)]
     for number, batch in enumerate(batches, 1):
         with (args.out / f"batch-{number:02d}.jsonl").open("w", encoding="utf-8") as handle:
             for row in batch:
@@ -260,7 +276,7 @@ def main() -> None:
                     json.dumps({"id": row["id"], "text": row["text"], "domain": domain}, ensure_ascii=False)
                     + "\n"
                 )
-    rows = [*rows, *later, *last]
+    rows = [*rows, *later, *last, *fourth_rows]
     by_origin: dict[str, int] = defaultdict(int)
     for row in rows:
         by_origin[row["origin"]] += 1
