@@ -34,9 +34,9 @@ import boto3
 
 from bench import lambda_prices as prices
 from bench.complaint_corpus import complaint_text
-from cli.local_product import LocalProduct
 from integrations.zendesk.client import ZendeskClient
-from integrations.zendesk.sandbox_settings import SandboxSettings
+from local.product import LocalProduct
+from local.zendesk.sandbox_settings import SandboxSettings
 
 UNLIMITED = 1_000_000
 MEMORY_GB = 0.5  # template.yaml Globals MemorySize 512

@@ -1,6 +1,6 @@
 """Burst benchmark of the social flow: N public posts across platforms → every complaint contacted once?
 
-Runs the product locally (`cli.local_product.LocalProduct`: moto server in a child process, Zendesk
+Runs the product locally (`local.product.LocalProduct`: moto server in a child process, Zendesk
 sandbox, sandbox Weibo / X / Mastodon, the social monitors and the outreach Lambda in-process),
 publishes a burst of posts written over the last hour, runs the monitors until they have read every
 post, waits until every complaint's poster has a message and every post is handled, and prints:
@@ -559,7 +559,7 @@ def run_burst(
     plan: BurstPlan, *, concurrency: int = 1, timeout: float = 3600.0, fix_moto: bool = True
 ) -> BurstResult:
     """Start the product, publish the burst, read it, wait until it is handled; measure."""
-    from integrations.zendesk.sandbox_settings import SandboxSettings
+    from local.zendesk.sandbox_settings import SandboxSettings
 
     sandbox_settings = SandboxSettings(requests_per_minute=UNLIMITED, update_ticket_per_minute=UNLIMITED)
     aws = AwsCalls()
@@ -573,7 +573,7 @@ def run_burst(
 def _run_product(
     plan: BurstPlan, concurrency: int, timeout: float, sandbox_settings: Any, aws: AwsCalls, fix_moto: bool
 ) -> BurstResult:
-    from cli.local_product import LocalProduct
+    from local.product import LocalProduct
 
     product = LocalProduct(
         sandbox_settings=sandbox_settings,
@@ -742,7 +742,7 @@ def _more_outreach_pollers(product: Any, extra: int) -> Iterator[None]:
     """
     import boto3
 
-    from infra.local_runner import SqsLambdaRunner, execution_environment
+    from local.runners import SqsLambdaRunner, execution_environment
 
     stack = product.stack
     runners = []

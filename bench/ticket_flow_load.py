@@ -1,6 +1,6 @@
 """Load benchmark of the Zendesk ticket flow: N tickets created in the sandbox → all enriched?
 
-Runs the product locally (`cli.local_product.LocalProduct`: moto server, Zendesk sandbox, the
+Runs the product locally (`local.product.LocalProduct`: moto server, Zendesk sandbox, the
 webhook and triage handlers in-process, one queue runner like one Lambda instance), creates
 N tickets through the sandbox's API, waits until every ticket has its plugin write, and prints:
 - enriched / lost (no plugin write) / duplicate writes (more than one plugin PUT for a ticket);
@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import random
 
 from bench.complaint_corpus import complaint_text
-from cli.local_product import LocalProduct
 from integrations.zendesk.client import ZendeskClient
-from integrations.zendesk.sandbox_settings import SandboxSettings
+from local.product import LocalProduct
+from local.zendesk.sandbox_settings import SandboxSettings
 
 _TICKET_PUT = re.compile(r"^/api/v2/tickets/(\d+)(?:\.json)?$")
 UNLIMITED = 1_000_000

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import boto3
 
 from infra.complaints import WATCH_INDEX, WATCH_SHARDS, ComplaintStore, utc_text, watch_shard
-from infra.local_aws import MotoServerProcess, provision_local_stack
+from local.aws import MotoServerProcess, provision_local_stack
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from cli.demo import Section
 
 if TYPE_CHECKING:
-    from cli.local_product import LocalProduct
     from integrations.zendesk.client import ZendeskClient
+    from local.product import LocalProduct
 
 GROUP_TEXT = ("耳机坏了", "刚买的蓝牙耳机左耳完全没有声音,质量太差了")
 GROUP_PRODUCT_TAG = "sku_demo_earbuds"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from cli.demo import Section
 
 if TYPE_CHECKING:
-    from cli.local_product import LocalProduct
+    from local.product import LocalProduct
 
 
 def archive_section(product: LocalProduct) -> Section:

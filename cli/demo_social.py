@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from cli.demo import Section
 
 if TYPE_CHECKING:
-    from cli.local_product import LocalProduct
     from integrations.social.models import SocialPost
     from integrations.zendesk.client import ZendeskClient
+    from local.product import LocalProduct
 
 TITLE = "Social posts: private contact within the hour (R-SLA-9)"
 WEDDING_DRESS = "@优选商城 我的婚纱说好上周到,因为下雨又晚了三天,婚礼就在后天!订单都付了全款,你们到底管不管?"

@@ -27,8 +27,8 @@ def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None)
     from cli.demo_alerts import alert_sections
     from cli.demo_archive import archive_section
     from cli.demo_social import social_sections
-    from cli.local_product import LocalProduct
     from integrations.zendesk.client import ZendeskClient
+    from local.product import LocalProduct
 
     with LocalProduct(policy_dir=policy_dir) as product:
         ready = product.ready

@@ -37,9 +37,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from cli.local_product import LocalProduct
     from integrations.zendesk.credentials import credentials_from_mapping
     from integrations.zendesk.errors import ZendeskConfigError
+    from local.product import LocalProduct
 
     real = (args.zendesk_url, args.zendesk_email, args.zendesk_token)
     credentials = None

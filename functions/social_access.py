@@ -1,13 +1,15 @@
 """What every Lambda needs of the social platforms: a connector per platform, built the same way.
 
 Live: credentials from Secrets Manager (cached by Powertools), one connector per platform, rebuilt
-after the secret's cache age so a rotated token is picked up without a cold start. Sandbox (local
-runs): the in-process platforms of integrations/social/sandbox.py. Platforms we have no API for
-(pushed by listening tools) get None: nothing can be sent, so the outreach alerts people.
+after the secret's cache age so a rotated token is picked up without a cold start. A configured
+connector source (SOCIAL_CONNECTOR_SOURCE, `module:function`) answers instead: that is how local
+runs put their stand-ins in. Platforms we have no API for (pushed by listening tools) get None:
+nothing can be sent, so the outreach alerts people.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 
@@ -29,12 +31,11 @@ class SocialConnectors:
         self._policy = policy
         self._clock = clock
         self._built: dict[str, tuple[float, SocialConnector]] = {}
+        self._source = _source(settings.social_connector_source)
 
     def __call__(self, platform: str) -> SocialConnector | None:
-        if self._settings.social_connectors == "sandbox":
-            from integrations.social.sandbox import SANDBOX_PLATFORMS
-
-            return SANDBOX_PLATFORMS.get(platform)
+        if self._source is not None:
+            return self._source(platform)
         from integrations.social.registry import API_PLATFORMS
 
         if platform not in API_PLATFORMS:
@@ -64,3 +65,14 @@ class SocialConnectors:
         if platform == "weibo" and window is not None:
             options["fan_service_window_hours"] = window
         return build_connector(platform, credentials, **options)
+
+
+def _source(reference: str | None) -> Callable[[str], SocialConnector | None] | None:
+    """The connector source named `module:function`, or None for the platforms' APIs."""
+    if reference is None:
+        return None
+    module_name, _, name = reference.partition(":")
+    source = getattr(importlib.import_module(module_name), name, None)
+    if not callable(source):
+        raise ValueError(f"SOCIAL_CONNECTOR_SOURCE {reference!r}: {name} is not a function of {module_name}")
+    return source

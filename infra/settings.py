@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Literal, Self, TypeVar
+from typing import Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
@@ -189,21 +189,24 @@ class TriageSettings(TicketWorkerSettings):
 class SocialAccessSettings(BaseModel):
     """How a Lambda reaches the social platforms.
 
-    SOCIAL_SECRET_NAME    Secrets Manager secret with the platforms' credentials (JSON, see README);
-                          may be unset only with SOCIAL_CONNECTORS=sandbox
-    SOCIAL_CONNECTORS     `live` (default: the platforms' APIs) or `sandbox` (local runs)
+    SOCIAL_SECRET_NAME        Secrets Manager secret with the platforms' credentials (JSON, see README)
+    SOCIAL_CONNECTOR_SOURCE   `module:function` returning the connector of a platform name, instead of
+                              the platforms' APIs; unset in AWS. Local runs name their stand-ins here,
+                              so this code never needs to know them.
     """
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     social_secret_name: str | None = Field(default=None, alias="SOCIAL_SECRET_NAME")
-    social_connectors: Literal["live", "sandbox"] = Field(default="live", alias="SOCIAL_CONNECTORS")
+    social_connector_source: str | None = Field(
+        default=None, alias="SOCIAL_CONNECTOR_SOURCE", pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
+    )
 
     @model_validator(mode="after")
     def _credentials_when_live(self) -> Self:
-        if self.social_connectors == "live" and not self.social_secret_name:
+        if self.social_connector_source is None and not self.social_secret_name:
             raise ValueError(
-                "set SOCIAL_SECRET_NAME (the platforms' credentials) or SOCIAL_CONNECTORS=sandbox"
+                "set SOCIAL_SECRET_NAME (the platforms' credentials) or SOCIAL_CONNECTOR_SOURCE"
             )
         return self
 

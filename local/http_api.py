@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from infra.local_runner import ACCOUNT_ID, DEFAULT_TIMEOUT_SECONDS, LambdaHandler, lambda_context
+from local.runners import ACCOUNT_ID, DEFAULT_TIMEOUT_SECONDS, LambdaHandler, lambda_context
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ from types import TracebackType
 from typing import Any
 
 from integrations.zendesk.credentials import ZendeskCredentials
-from integrations.zendesk.sandbox_settings import SandboxSettings
+from local.social.sandbox import CONNECTOR_SOURCE as SANDBOX_CONNECTOR_SOURCE
+from local.zendesk.sandbox_settings import SandboxSettings
 
 WEBHOOK_PATH = "/zendesk/webhook"
 SOCIAL_ROUTE = "/social/{source}"  # listening tools push posts here (template.yaml: the same route)
@@ -109,7 +110,7 @@ class LocalProduct:
             raise
 
     def _start(self) -> ReadyInfo:
-        from infra.local_aws import (
+        from local.aws import (
             MotoServerProcess,
             local_aws_environment,
             provision_local_stack,
@@ -137,7 +138,7 @@ class LocalProduct:
                 "SIGNING_SECRET_NAME": None,
                 "SOCIAL_SIGNING_SECRET_NAME": None,
                 "SOCIAL_SECRET_NAME": None,
-                "SOCIAL_CONNECTORS": "sandbox",
+                "SOCIAL_CONNECTOR_SOURCE": SANDBOX_CONNECTOR_SOURCE,
                 "ZENDESK_WRITES_PER_MINUTE": str(self._writes_per_minute)
                 if self._writes_per_minute
                 else None,
@@ -191,7 +192,7 @@ class LocalProduct:
 
     # ---- parts ------------------------------------------------------------------
     def _start_sandbox(self) -> ZendeskCredentials:
-        from integrations.zendesk.sandbox import ZendeskSandbox
+        from local.zendesk.sandbox import ZendeskSandbox
 
         self.sandbox = ZendeskSandbox(settings=self._sandbox_settings)
         url = self.sandbox.start()
@@ -200,7 +201,7 @@ class LocalProduct:
 
     def _start_webhook_endpoint(self) -> str:
         from functions.webhook import app as webhook_app
-        from infra.local_http import HttpApiServer
+        from local.http_api import HttpApiServer
 
         self._stoppers.append(_log_to_stderr(webhook_app.logger))
         routes = {
@@ -228,7 +229,7 @@ class LocalProduct:
         import boto3
 
         from functions.triage import app as triage_app
-        from infra.local_runner import SqsLambdaRunner
+        from local.runners import SqsLambdaRunner
 
         self._stoppers.append(_log_to_stderr(triage_app.logger))
         sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
@@ -266,7 +267,7 @@ class LocalProduct:
 
     def _start_deadline_watcher(self) -> None:
         from functions.watcher import app as watcher_app
-        from infra.local_runner import ScheduleRunner
+        from local.runners import ScheduleRunner
 
         self._stoppers.append(_log_to_stderr(watcher_app.logger))
         runner = ScheduleRunner(
@@ -281,8 +282,8 @@ class LocalProduct:
 
         from functions.outreach import app as outreach_app
         from functions.social_monitor import app as monitor_app
-        from infra.local_runner import ScheduleRunner, SqsLambdaRunner
-        from integrations.social.sandbox import SANDBOX_PLATFORMS, SandboxPlatform
+        from local.runners import ScheduleRunner, SqsLambdaRunner
+        from local.social.sandbox import SANDBOX_PLATFORMS, SandboxPlatform
         from policies.loader import load_social_policy
 
         social = load_social_policy()

@@ -115,6 +115,13 @@ class SandboxPlatform:
             return delivery
 
 
-# The local run's platforms, shared in-process by the monitor and the outreach handlers
-# (SOCIAL_CONNECTORS=sandbox); `triage local`, the demo and the benchmark fill it.
+# The local run's platforms, shared in-process by the monitor and the outreach handlers;
+# `triage local`, the demo and the benchmark fill it.
 SANDBOX_PLATFORMS: dict[str, SandboxPlatform] = {}
+# What the handlers' SOCIAL_CONNECTOR_SOURCE names in local runs.
+CONNECTOR_SOURCE = "local.social.sandbox:connector_for"
+
+
+def connector_for(platform: str) -> SandboxPlatform | None:
+    """The sandbox platform of that name, if the local run has one."""
+    return SANDBOX_PLATFORMS.get(platform)

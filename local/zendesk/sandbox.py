@@ -12,7 +12,7 @@ Start it with::
     with ZendeskSandbox(settings=SandboxSettings(requests_per_minute=5)) as zd:
         client = ZendeskClient(zd.url, zd.email, zd.api_token)
 
-or from a shell: ``python -m integrations.zendesk.sandbox --port 8765``.
+or from a shell: ``python -m local.zendesk.sandbox --port 8765``.
 Only the standard library is used, so it runs wherever the tests run.
 """
 
@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from integrations.zendesk.sandbox_directory import Directory
-from integrations.zendesk.sandbox_errors import (
+from local.zendesk.sandbox_directory import Directory
+from local.zendesk.sandbox_errors import (
     ApiError,
     bad_json,
     invalid_endpoint,
@@ -42,11 +42,11 @@ from integrations.zendesk.sandbox_errors import (
     too_many_requests,
     unauthorized,
 )
-from integrations.zendesk.sandbox_rate_limit import SlidingWindow
-from integrations.zendesk.sandbox_settings import SandboxSettings
-from integrations.zendesk.sandbox_slas import SlaPolicyBook
-from integrations.zendesk.sandbox_tickets import IgnoredValue, TicketBook, TicketEvent
-from integrations.zendesk.sandbox_webhooks import Delivery, WebhookDispatcher, WebhookRegistry, event_payload
+from local.zendesk.sandbox_rate_limit import SlidingWindow
+from local.zendesk.sandbox_settings import SandboxSettings
+from local.zendesk.sandbox_slas import SlaPolicyBook
+from local.zendesk.sandbox_tickets import IgnoredValue, TicketBook, TicketEvent
+from local.zendesk.sandbox_webhooks import Delivery, WebhookDispatcher, WebhookRegistry, event_payload
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from integrations.zendesk.sandbox_clock import iso_seconds
-from integrations.zendesk.sandbox_errors import ApiError, invalid_endpoint, not_found, record_invalid
+from local.zendesk.sandbox_clock import iso_seconds
+from local.zendesk.sandbox_errors import ApiError, invalid_endpoint, not_found, record_invalid
 
 Json = dict[str, Any]
 

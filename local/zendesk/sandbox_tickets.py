@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from integrations.zendesk.sandbox_clock import iso_seconds, parse_iso
-from integrations.zendesk.sandbox_directory import CUSTOM_FIELD_TYPES, OPTION_FIELD_TYPES, Directory
-from integrations.zendesk.sandbox_errors import (
+from local.zendesk.sandbox_clock import iso_seconds, parse_iso
+from local.zendesk.sandbox_directory import CUSTOM_FIELD_TYPES, OPTION_FIELD_TYPES, Directory
+from local.zendesk.sandbox_errors import (
     field_error,
     missing_parameter,
     not_found,

@@ -31,11 +31,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from integrations.zendesk.sandbox_clock import iso_precise, iso_seconds
-from integrations.zendesk.sandbox_errors import not_found, webhook_invalid
-from integrations.zendesk.sandbox_settings import SandboxSettings
-from integrations.zendesk.sandbox_tickets import TicketEvent
 from integrations.zendesk.webhook_signature import sign
+from local.zendesk.sandbox_clock import iso_precise, iso_seconds
+from local.zendesk.sandbox_errors import not_found, webhook_invalid
+from local.zendesk.sandbox_settings import SandboxSettings
+from local.zendesk.sandbox_tickets import TicketEvent
 
 logger = logging.getLogger(__name__)
 

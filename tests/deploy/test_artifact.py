@@ -25,7 +25,7 @@ PYC_HASH_BASED = 0b01
 PYC_CHECK_SOURCE = 0b10
 LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
 RUNTIME_PACKAGES = ("policies", "integrations", "infra", "functions")
-NEVER_SHIPPED_DIRS = ("cli", "tests", "bench", "deploy")
+NEVER_SHIPPED_DIRS = ("cli", "tests", "bench", "deploy", "local", "eval", "training")
 DEV_DISTRIBUTIONS = {
     "pytest",
     "moto",
@@ -227,6 +227,44 @@ def test_each_handler_imports_by_name_from_the_artifact_alone(
         if result["xray"]:
             problems.append(f"{name}: importing it loads {result['xray']}")
     assert not problems, "\n".join(problems)
+
+
+_IMPORT_EVERY_MODULE = """
+import importlib, json, sys
+failed = {}
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception as exc:  # noqa: BLE001 - every failure is the finding
+        failed[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(failed))
+"""
+
+
+def test_every_shipped_module_imports_from_the_artifact_alone(
+    artifacts: dict[str, Path], tmp_path: Path
+) -> None:
+    # GIVEN every module of the project's packages in the artifact (not only the handlers: a module
+    # a handler reaches lazily must import too, with the runtime requirements alone)
+    artifact = artifacts["WebhookFunction"]
+    overlay = host_overlay(artifact, sys.executable)
+    modules = sorted(
+        ".".join(path.relative_to(artifact).with_suffix("").parts).removesuffix(".__init__")
+        for package in RUNTIME_PACKAGES
+        for path in (artifact / package).rglob("*.py")
+    )
+    # WHEN a Python 3.13 with only the artifact on sys.path (-S) imports each by name
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _IMPORT_EVERY_MODULE, *modules],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=artifact_environment(artifact, overlay),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # THEN every one of them imports
+    assert json.loads(done.stdout.splitlines()[-1]) == {}
+    assert len(modules) > 50
 
 
 def test_runtime_requirements_come_from_pyproject() -> None:

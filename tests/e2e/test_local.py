@@ -18,12 +18,12 @@ import boto3
 import pytest
 import requests
 
-from cli.local_product import LocalProduct
 from cli.main import main
 from infra.queue import QueuedEvent, deduplication_id
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.errors import ZendeskAuthError
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from local.product import LocalProduct
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

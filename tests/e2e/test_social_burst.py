@@ -218,7 +218,7 @@ def test_the_fixed_moto_never_hands_out_a_group_twice_to_concurrent_long_polls()
     import boto3
 
     from bench.social_burst import _moto_fixes_for_children
-    from infra.local_aws import MotoServerProcess
+    from local.aws import MotoServerProcess
 
     # GIVEN the bench's moto process and two pollers long-polling its empty FIFO queue
     with _moto_fixes_for_children(True):

@@ -12,11 +12,11 @@ import boto3
 import pytest
 import requests
 
-from cli.local_product import LocalProduct
 from infra.social_ledger import MonitorCursor, SocialLedger
 from integrations.social.inbound_webhook import signature_headers
 from integrations.social.models import SocialAuthor, SocialPost
 from integrations.zendesk.client import ZendeskClient
+from local.product import LocalProduct
 from tests.waiting import wait_for
 
 

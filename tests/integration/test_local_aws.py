@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
-from infra.local_aws import (
+from local.aws import (
     MotoServer,
     local_aws_environment,
     provision_local_stack,
@@ -182,7 +182,7 @@ def test_a_stopped_server_no_longer_answers(fake_aws_credentials: None) -> None:
 
 def test_moto_in_a_child_process_serves_the_same_stack() -> None:
     # GIVEN moto started in its own process (what the load benchmark uses)
-    from infra.local_aws import MotoServerProcess
+    from local.aws import MotoServerProcess
 
     with MotoServerProcess() as moto:
         # WHEN the stack is provisioned there THEN its queues answer at that endpoint

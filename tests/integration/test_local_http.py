@@ -18,10 +18,10 @@ import requests
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model
 
 from functions.webhook import app
-from infra.local_aws import MotoServer, local_aws_environment, provision_local_stack, start_moto_server
-from infra.local_http import HttpApiServer
 from infra.queue import QueuedEvent
 from integrations.zendesk.webhook_signature import sign
+from local.aws import MotoServer, local_aws_environment, provision_local_stack, start_moto_server
+from local.http_api import HttpApiServer
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REGION = "eu-west-1"
@@ -208,13 +208,13 @@ def test_a_crashing_handler_is_500_and_logged(
         raise RuntimeError("boom")
 
     with (
-        caplog.at_level(logging.ERROR, logger="infra.local_http"),
+        caplog.at_level(logging.ERROR, logger="local.http_api"),
         HttpApiServer({("POST", "/x"): crashes}) as server,
     ):
         response = loopback.post(f"{server.url}/x", data=b"{}")
     # THEN the client gets a generic 500, and the log has the exception
     assert (response.status_code, response.json()) == (500, {"message": "internal error"})
-    (record,) = [r for r in caplog.records if r.name == "infra.local_http"]
+    (record,) = [r for r in caplog.records if r.name == "local.http_api"]
     assert record.exc_info is not None and "boom" in str(record.exc_info[1])
 
 

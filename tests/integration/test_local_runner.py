@@ -16,8 +16,8 @@ import pytest
 from aws_lambda_powertools.utilities.parser.models import SqsModel
 from botocore.exceptions import ClientError
 
-from infra.local_aws import LocalStack, MotoServer, provision_local_stack, start_moto_server
-from infra.local_runner import (
+from local.aws import LocalStack, MotoServer, provision_local_stack, start_moto_server
+from local.runners import (
     RunResult,
     ScheduleRunner,
     SqsLambdaRunner,

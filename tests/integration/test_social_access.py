@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
 
 from functions.social_access import SocialConnectors
 from infra.settings import SocialAccessSettings
-from integrations.social.sandbox import SANDBOX_PLATFORMS, SandboxPlatform
+from local.social.sandbox import CONNECTOR_SOURCE, SANDBOX_PLATFORMS, SandboxPlatform
 from policies.loader import load_social_policy
 
 SOCIAL = load_social_policy()
@@ -34,9 +35,17 @@ def test_local_runs_use_the_sandbox_platforms() -> None:
     sandbox = SandboxPlatform("weibo", SOCIAL.platform("weibo").routes)
     SANDBOX_PLATFORMS["weibo"] = sandbox
     try:
-        connectors = SocialConnectors(SocialAccessSettings(SOCIAL_CONNECTORS="sandbox"), SOCIAL)
+        connectors = SocialConnectors(SocialAccessSettings(SOCIAL_CONNECTOR_SOURCE=CONNECTOR_SOURCE), SOCIAL)
         # THEN that is what the flow gets, and nothing for a platform not registered
         assert connectors("weibo") is sandbox
         assert connectors("x") is None
     finally:
         SANDBOX_PLATFORMS.clear()
+
+
+def test_a_connector_source_that_is_not_a_function_is_a_clear_error() -> None:
+    # GIVEN a source naming something that is not callable
+    settings = SocialAccessSettings(SOCIAL_CONNECTOR_SOURCE="local.social.sandbox:CONNECTOR_SOURCE")
+    # WHEN the connectors are built THEN the error names the setting and what is wrong
+    with pytest.raises(ValueError, match=r"SOCIAL_CONNECTOR_SOURCE.*not a function"):
+        SocialConnectors(settings, SOCIAL)

@@ -16,14 +16,14 @@ import pytest
 from functions.triage import app
 from infra.complaints import TABLE_SCHEMA
 from infra.inbox import FAILURE_REASON
-from infra.local_runner import lambda_context
 from infra.queue import QueuedEvent
 from integrations.zendesk.bootstrap import bootstrap_zendesk
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
-from integrations.zendesk.sandbox import ZendeskSandbox
-from integrations.zendesk.sandbox_settings import SandboxSettings
 from integrations.zendesk.ticket_update import METADATA_KEY
+from local.runners import lambda_context
+from local.zendesk.sandbox import ZendeskSandbox
+from local.zendesk.sandbox_settings import SandboxSettings
 from policies.engine import TriageEngine
 
 REGION = "eu-west-1"

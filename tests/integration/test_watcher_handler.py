@@ -15,12 +15,12 @@ import time_machine
 from functions.triage.ticket_triage import TicketTriage
 from functions.watcher import app
 from infra.complaints import TABLE_SCHEMA, ComplaintStore
-from infra.local_runner import lambda_context
 from integrations.zendesk.bootstrap import bootstrap_zendesk
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
-from integrations.zendesk.sandbox import ZendeskSandbox
 from integrations.zendesk.ticket_fields import FieldCatalog
+from local.runners import lambda_context
+from local.zendesk.sandbox import ZendeskSandbox
 from policies.engine import TriageEngine
 
 REGION = "eu-west-1"

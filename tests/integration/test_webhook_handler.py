@@ -20,11 +20,11 @@ import requests
 from aws_lambda_powertools.utilities import parameters
 
 from functions.webhook import app
-from infra.local_runner import lambda_context
 from infra.queue import QueuedEvent, deduplication_id
 from integrations.zendesk.client import ZendeskClient
-from integrations.zendesk.sandbox import ZendeskSandbox
 from integrations.zendesk.webhook_signature import sign
+from local.runners import lambda_context
+from local.zendesk.sandbox import ZendeskSandbox
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REGION = "eu-west-1"

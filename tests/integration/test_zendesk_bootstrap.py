@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from integrations.zendesk.bootstrap import WEBHOOK_SUBSCRIPTIONS, bootstrap_zendesk
 from integrations.zendesk.client import ZendeskClient
-from integrations.zendesk.sandbox import ZendeskSandbox
 from integrations.zendesk.ticket_fields import plugin_field_definitions
+from local.zendesk.sandbox import ZendeskSandbox
 
 GROUPS = ["Complaints - A", "Complaints - B"]
 

@@ -26,9 +26,9 @@ from integrations.zendesk.errors import (
     ZendeskRateLimited,
     ZendeskValidationError,
 )
-from integrations.zendesk.sandbox import ZendeskSandbox
-from integrations.zendesk.sandbox_settings import SandboxSettings
 from integrations.zendesk.write_budget import InMemoryWriteBudget
+from local.zendesk.sandbox import ZendeskSandbox
+from local.zendesk.sandbox_settings import SandboxSettings
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 

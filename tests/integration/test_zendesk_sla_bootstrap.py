@@ -17,9 +17,9 @@ from integrations.zendesk.bootstrap import (
 )
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.errors import ZendeskAuthError
-from integrations.zendesk.sandbox import RequestRecord, ZendeskSandbox
-from integrations.zendesk.sandbox_settings import SandboxSettings
 from integrations.zendesk.sla_policies import native_sla_policies
+from local.zendesk.sandbox import RequestRecord, ZendeskSandbox
+from local.zendesk.sandbox_settings import SandboxSettings
 from policies.loader import Policy, load_policy
 from tests.policy_copy import copy_policies
 

@@ -11,7 +11,7 @@ from functions.social_monitor.mention_reader import MentionReader
 from infra.queue import EnqueueFailed
 from infra.social_ledger import MonitorCursor
 from integrations.social.models import SocialAuthor, SocialPost
-from integrations.social.sandbox import SandboxPlatform
+from local.social.sandbox import SandboxPlatform
 from policies.loader import load_social_policy
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

@@ -44,12 +44,11 @@ def test_posts_of_the_same_minute_keep_their_queue_order() -> None:
 def test_live_connectors_need_the_social_secret() -> None:
     # GIVEN a monitor's environment without credentials
     environ = {"SOCIAL_QUEUE_URL": "q", "COMPLAINTS_TABLE": "t"}
-    # THEN live mode says which variable to set, and sandbox mode needs none
+    # THEN live mode says which variable to set, and a configured connector source needs none
     with pytest.raises(SettingsError, match="SOCIAL_SECRET_NAME"):
         SocialMonitorSettings.from_env(environ)
-    assert (
-        SocialMonitorSettings.from_env({**environ, "SOCIAL_CONNECTORS": "sandbox"}).social_secret_name is None
-    )
+    with_source = {**environ, "SOCIAL_CONNECTOR_SOURCE": "stand_ins:connector_for"}
+    assert SocialMonitorSettings.from_env(with_source).social_secret_name is None
 
 
 def test_the_outreach_names_every_missing_variable() -> None:

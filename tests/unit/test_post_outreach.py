@@ -9,11 +9,11 @@ import pytest
 from functions.outreach.post_outreach import ContactRetryLater, PostOutreach
 from functions.triage.ticket_triage import TicketTriage
 from integrations.social.models import SocialAuthor, SocialPost
-from integrations.social.sandbox import SandboxPlatform
 from integrations.zendesk.errors import WriteBudgetExhausted
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, SOCIAL_PUBLIC_TAG
 from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog, plugin_field_definitions
+from local.social.sandbox import SandboxPlatform
 from policies.engine import TriageEngine
 from tests.fakes import (
     FakeTicketApi,

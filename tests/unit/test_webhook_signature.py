@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integrations.zendesk import sandbox_webhooks
 from integrations.zendesk.webhook_signature import InvalidSignature, StaleTimestamp, sign, verify_signature
+from local.zendesk import sandbox_webhooks
 
 SECRET = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ=="
 NOW = datetime(2026, 1, 1, 9, 30, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""In-process social platforms for local runs."""

@@ -1,0 +1,1 @@
+"""A local Zendesk that answers like the documented API (status codes, 409, 429 + Retry-After, audits)."""
