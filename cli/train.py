@@ -14,6 +14,7 @@ from cli.failure import EXIT_OK, EXIT_UNUSABLE, CliFailure
 
 DEFAULT_WEAK = 6000
 DEFAULT_WEAK_WEIGHT = 0.2
+DEFAULT_WRITTEN_WEIGHT = 0.5
 DEFAULT_SEED = 20261203
 
 
@@ -36,6 +37,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     )
     parser.add_argument("--weak", type=int, default=DEFAULT_WEAK, help="weakly labelled reviews (0: none)")
     parser.add_argument("--weak-weight", type=float, default=DEFAULT_WEAK_WEIGHT)
+    parser.add_argument(
+        "--written",
+        type=Path,
+        help="folder of written examples, *.jsonl (default training/written; trained on, never scored)",
+    )
+    parser.add_argument("--written-weight", type=float, default=DEFAULT_WRITTEN_WEIGHT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--out", type=Path, help="where to write the model (default: the policies' model file)"
@@ -89,17 +96,23 @@ def run(args: argparse.Namespace) -> int:
         if args.weak
         else []
     )
+    written = dataset.written(args.written or dataset.WRITTEN, args.written_weight)
     reader = CueReader(grading, concepts)
     with Progress(transient=True) as progress:
-        task = progress.add_task("reading texts", total=len(labelled) + len(weak))
+        task = progress.add_task("reading texts", total=len(labelled) + len(weak) + len(written))
         labelled_reads = read_all(reader, labelled, lambda n: progress.advance(task, n))
         weak_reads = read_all(reader, weak, lambda n: progress.advance(task, n))
-        vocabulary = Vocabulary.of([*labelled_reads, *weak_reads])
+        written_reads = read_all(reader, written, lambda n: progress.advance(task, n))
+        # Weak and written examples train every fold and are never scored.
+        extra_reads = [*weak_reads, *written_reads]
+        vocabulary = Vocabulary.of([*labelled_reads, *extra_reads])
         out = args.out or (_policy_dir(args.policies) / grading.model.file)
         trained: dict[str, Any] = {
             "labelled_examples": len(labelled_reads),
             "weak_examples": len(weak_reads),
             "weak_weight": args.weak_weight,
+            "written_examples": len(written_reads),
+            "written_weight": args.written_weight,
             "seed": args.seed,
             "features": len(vocabulary.index),
         }
@@ -112,18 +125,19 @@ def run(args: argparse.Namespace) -> int:
         else:
             fold_task = progress.add_task(f"{FOLDS}-fold cross-validation", total=FOLDS)
             oof = cross_validate(
-                vocabulary, labelled_reads, weak_reads, lambda n: progress.advance(fold_task, n)
+                vocabulary, labelled_reads, extra_reads, lambda n: progress.advance(fold_task, n)
             )
             decisive = grading.classification.decisive
             thresholds = choose_thresholds(oof, decisive)
             trained["cross_validated"] = figures(oof, thresholds, decisive)
-        heads = fit_heads(vocabulary, [*labelled_reads, *weak_reads])
+        heads = fit_heads(vocabulary, [*labelled_reads, *extra_reads])
     model = artifact(heads, vocabulary, thresholds, trained)
     out.write_text(
         json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
     )
     print(
-        f"Trained on {len(labelled_reads)} labelled texts and {len(weak_reads)} weakly labelled reviews; "
+        f"Trained on {len(labelled_reads)} labelled texts, {len(weak_reads)} weakly labelled reviews and "
+        f"{len(written_reads)} written examples; "
         f"{len(vocabulary.index)} features"
     )
     if "cross_validated" in trained:

@@ -6,7 +6,11 @@
 - weakly labelled corpus reviews (../shared/corpus/: the source's negative/positive label as
   complaint/not), for the complaint head only and at a low weight. Any corpus text that is also
   in the labelled set (either split) or the development set is left out, so no frozen text is
-  ever seen, not even with a weak label.
+  ever seen, not even with a weak label;
+- written examples (training/written/): texts annotators wrote, labelled by the same rules, of the
+  kinds the corpus lacks (English praise, neutral reviews and questions; short praise in Chinese
+  internet slang). They train at a lower weight and are never scored: every figure stays one of
+  real text.
 """
 
 import json
@@ -23,6 +27,7 @@ SHARED = ROOT.parent / "shared"
 DEV_SET = SHARED / "dev-set" / "cases.jsonl"
 CORPUS = SHARED / "corpus"
 WEAK_FILES = ("os10", "waimai", "htl")
+WRITTEN = ROOT / "training" / "written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,26 @@ def weak_reviews(
                     category=None,
                     weight=weight,
                     source="weak",
+                )
+            )
+    return out
+
+
+def written(directory: Path = WRITTEN, weight: float = 0.5) -> list[Example]:
+    """Every written example under `directory` (*.jsonl: id, text, is_complaint, level, category)."""
+    out = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for row in _read_jsonl(path):
+            out.append(
+                Example(
+                    id=row["id"],
+                    group=row["id"],
+                    text=row["text"],
+                    is_complaint=row["is_complaint"],
+                    level=row["level"],
+                    category=row["category"],
+                    weight=weight,
+                    source="written",
                 )
             )
     return out

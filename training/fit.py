@@ -168,16 +168,16 @@ class OutOfFold:
 
 
 def cross_validate(
-    vocabulary: Vocabulary, labelled: Sequence[Read], weak: Sequence[Read], progress: Callable[[int], None]
+    vocabulary: Vocabulary, labelled: Sequence[Read], extra: Sequence[Read], progress: Callable[[int], None]
 ) -> OutOfFold:
     """Grouped k-fold over the labelled examples (a text and its traditional copy share a fold);
-    the weak examples join every training fold and are never scored."""
+    the extra examples (weak and written) join every training fold and are never scored."""
     n = len(labelled)
     out = {k: np.zeros(n) for k in ("complaint", "level_1", "level_2")}
     category = np.zeros((n, len(CATEGORIES)))
     groups = [r.example.group for r in labelled]
     for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(np.zeros(n), groups=groups):
-        train = [labelled[i] for i in train_idx] + list(weak)
+        train = [labelled[i] for i in train_idx] + list(extra)
         test = [labelled[i] for i in test_idx]
         heads = fit_heads(vocabulary, train)
         x = vocabulary.matrix(test)

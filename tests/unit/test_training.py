@@ -13,11 +13,16 @@ from training import dataset
 DATA = Path(__file__).resolve().parents[1] / "data" / "training"
 LABELLED = DATA / "labelled.jsonl"
 DEV_SET = DATA / "dev-set.jsonl"
+WRITTEN = DATA / "written"
 
 
 def train(out: Path) -> int:
     return main(
-        ["train", "--labelled", str(LABELLED), "--dev-set", str(DEV_SET), "--weak", "0", "--out", str(out)]
+        [
+            "train",
+            *("--labelled", str(LABELLED), "--dev-set", str(DEV_SET), "--written", str(WRITTEN)),
+            *("--weak", "0", "--out", str(out)),
+        ]
     )
 
 
@@ -43,6 +48,20 @@ def test_the_artifact_loads_and_records_its_figures(tmp_path: Path) -> None:
     trained = json.loads(path.read_text(encoding="utf-8"))["trained"]
     assert trained["labelled_examples"] == sum(1 for _ in LABELLED.open()) + sum(1 for _ in DEV_SET.open())
     assert 0 <= trained["cross_validated"]["level-1 recall"] <= 1
+
+
+def test_written_examples_train_but_are_never_scored(tmp_path: Path) -> None:
+    # GIVEN a folder of written examples beside the labelled texts
+    written = dataset.written(WRITTEN)
+    assert written and all(e.source == "written" and e.weight < 1 for e in written)
+    # WHEN the model is trained
+    path = tmp_path / "model.json"
+    assert train(path) == 0
+    # THEN they are counted as written examples, and the cross-validated figures are of labelled
+    # texts only
+    trained = json.loads(path.read_text(encoding="utf-8"))["trained"]
+    assert trained["written_examples"] == len(written)
+    assert trained["cross_validated"]["labelled texts"] == trained["labelled_examples"]
 
 
 def test_the_frozen_split_never_reaches_training(tmp_path: Path) -> None:
