@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from cli.demo_section import Section, render_sections
 from cli.failure import EXIT_OK
 
 if TYPE_CHECKING:
@@ -23,14 +24,6 @@ if TYPE_CHECKING:
 _NONE = "—"
 _TIME_FORMAT = "%a %m-%d %H:%M"  # short, local to the policy's zone; the weekday shows working days
 _REASON_COLUMNS = 40
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A titled block of the demo's output."""
-
-    title: str
-    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +197,3 @@ def remedies_section(assessed: "Sequence[AssessedCase]") -> Section:
         lines.append(f"  no remedy (not graded as a complaint): {', '.join(not_complaints)}")
     return Section("Remedies (a main option and a cheaper alternative; the customer chooses)", tuple(lines))
 
-
-def render_sections(sections: "Sequence[Section]") -> str:
-    """Sections as text: title, lines, a blank line between sections."""
-    blocks = ["\n".join((section.title, *section.lines)) for section in sections]
-    return "\n\n".join(blocks) + "\n"

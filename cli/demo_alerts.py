@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from cli.demo import Section
+from cli.demo_section import Section
 
 if TYPE_CHECKING:
     from integrations.zendesk.client import ZendeskClient

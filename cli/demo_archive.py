@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cli.demo import Section
+from cli.demo_section import Section
 
 if TYPE_CHECKING:
     from local.product import LocalProduct

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from cli.demo import Section
+from cli.demo_section import Section
 
 if TYPE_CHECKING:
     from integrations.social.models import SocialPost

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cli.demo import Section
+from cli.demo_section import Section
 
 if TYPE_CHECKING:
     from cli.demo_cases import DemoCase

@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     from cli.text_table import Column, render_table
     from policies.cue_reading import CueReader
-    from policies.loader import PolicyError, _policy_dir, load_grading_rules
+    from policies.loader import PolicyError, load_grading_rules
+    from policies.policy_files import policy_dir
     from training import dataset
     from training.fit import (
         FOLDS,
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         # Weak and written examples train every fold and are never scored.
         extra_reads = [*weak_reads, *written_reads]
         vocabulary = Vocabulary.of([*labelled_reads, *extra_reads])
-        out = args.out or (_policy_dir(args.policies) / grading.model.file)
+        out = args.out or (policy_dir(args.policies) / grading.model.file)
         trained: dict[str, Any] = {
             "labelled_examples": len(labelled_reads),
             "weak_examples": len(weak_reads),

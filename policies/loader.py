@@ -5,13 +5,10 @@ so a bad policy never reaches a running function.
 """
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from policies.alerting import AlertingPolicy
 from policies.calendar import CalendarPolicy
@@ -22,20 +19,22 @@ from policies.grading_model import GradingModel, ModelError
 from policies.grading_policy import GradingPolicy
 from policies.intake import IntakePolicy
 from policies.pii import PiiPolicy
+from policies.policy_files import (
+    DEFAULT_POLICY_DIR,
+    POLICY_DIR_ENV,
+    PolicyError,
+    parse_policy_file,
+    policy_dir,
+    read_policy_file,
+)
 from policies.remedies import RemediesPolicy
 from policies.routing import RoutingPolicy
 from policies.sla import SlaPolicy
 from policies.social import SocialPolicy
 from policies.ticket_note import TicketNotePolicy
 
-POLICY_DIR_ENV = "TRIAGE_POLICY_DIR"
-DEFAULT_POLICY_DIR = Path(__file__).resolve().parent
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class PolicyError(ValueError):
-    """A policy file is missing, is not YAML, or does not match its schema."""
+# Re-exported: callers load policies from here.
+__all__ = ["DEFAULT_POLICY_DIR", "POLICY_DIR_ENV", "Policy", "PolicyError", "parse_policy_file"]
 
 
 @dataclass(frozen=True)
@@ -77,54 +76,19 @@ _FILES: dict[str, type[BaseModel]] = {
 }
 
 
-def _format_location(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
-def parse_policy_file(path: Path, model: type[M], raw: bytes) -> M:
-    """Parse one policy file's bytes into its model, or raise PolicyError naming file and path."""
-    try:
-        data: Any = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise PolicyError(f"{path}: (top level): expected a mapping, got {type(data).__name__}")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{_format_location(err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise PolicyError(f"{path}: {problems}") from exc
-
-
-def _policy_dir(directory: Path | str | None) -> Path:
-    return Path(directory or os.environ.get(POLICY_DIR_ENV) or DEFAULT_POLICY_DIR)
-
-
 def load_social_policy(directory: Path | str | None = None) -> SocialPolicy:
     """Only social.yaml: what a social monitor needs, without compiling the grader's keywords."""
-    path = _policy_dir(directory) / "social.yaml"
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
-    return parse_policy_file(path, SocialPolicy, raw)
+    return read_policy_file(policy_dir(directory) / "social.yaml", SocialPolicy)
 
 
 def load_grading_rules(directory: Path | str | None = None) -> tuple[GradingPolicy, ConceptLexicon]:
     """Only grading.yaml and concepts.yaml, checked against each other: what training reads with,
     before there is a model to load."""
-    root = _policy_dir(directory)
-    parsed = []
-    for name, model in (("grading.yaml", GradingPolicy), ("concepts.yaml", ConceptLexicon)):
-        path = root / name
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
-        parsed.append(parse_policy_file(path, model, raw))
-    grading, concepts = parsed
-    _check_concepts(root, grading, concepts)  # type: ignore[arg-type]
-    return grading, concepts  # type: ignore[return-value]
+    root = policy_dir(directory)
+    grading = read_policy_file(root / "grading.yaml", GradingPolicy)
+    concepts = read_policy_file(root / "concepts.yaml", ConceptLexicon)
+    _check_concepts(root, grading, concepts)
+    return grading, concepts
 
 
 def _check_concepts(root: Path, grading: GradingPolicy, concepts: ConceptLexicon) -> None:
@@ -135,7 +99,7 @@ def _check_concepts(root: Path, grading: GradingPolicy, concepts: ConceptLexicon
 
 def load_policy(directory: Path | str | None = None) -> Policy:
     """Load every policy file from `directory` (default: $TRIAGE_POLICY_DIR, else the shipped files)."""
-    root = _policy_dir(directory)
+    root = policy_dir(directory)
     digest = hashlib.sha256()
     parsed: dict[str, BaseModel] = {}
     for name, model in _FILES.items():

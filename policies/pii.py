@@ -50,7 +50,6 @@ overlapping spans joined into one match with the kind of the one found first.
 """
 
 import datetime as dt
-import os
 import re
 import string
 from collections.abc import Iterator
@@ -70,6 +69,7 @@ from pydantic import (
     model_validator,
 )
 
+from policies.policy_files import policy_dir, read_policy_file
 from policies.rule_ids import RuleId
 
 PII_FILE = "pii.yaml"
@@ -756,12 +756,4 @@ def _luhn_valid(digits: str) -> bool:
 
 def load_pii_policy(directory: Path | str | None = None) -> PiiPolicy:
     """Load pii.yaml from `directory` (default: $TRIAGE_POLICY_DIR, else the shipped files)."""
-    # Imported here, not at the top: policies.loader will import this module to load pii.yaml with the rest.
-    from policies.loader import DEFAULT_POLICY_DIR, POLICY_DIR_ENV, PolicyError, parse_policy_file
-
-    path = Path(directory or os.environ.get(POLICY_DIR_ENV) or DEFAULT_POLICY_DIR) / PII_FILE
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from exc
-    return parse_policy_file(path, PiiPolicy, raw)
+    return read_policy_file(policy_dir(directory) / PII_FILE, PiiPolicy)
