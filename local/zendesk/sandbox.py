@@ -344,11 +344,11 @@ class ZendeskSandbox:
 
         def ticket_create(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
             ticket, events = t.create(c.body, c.actor_id, c.client)
-            return 201, {"ticket": ticket}, events
+            return 201, {"ticket": ticket, "audit": t.last_audit(ticket["id"])}, events
 
         def ticket_update(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
             ticket, events = t.update(c.id(), c.body, c.actor_id, c.client)
-            return 200, {"ticket": ticket}, events
+            return 200, {"ticket": ticket, "audit": t.last_audit(ticket["id"])}, events
 
         def user_upsert(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
             status, user = d.create_or_update_user(c.object("user"))

@@ -98,6 +98,10 @@ class TicketBook:
         self._get(ticket_id)
         return copy.deepcopy(self.comments[ticket_id])
 
+    def last_audit(self, ticket_id: int) -> Json:
+        """The audit of the ticket's latest write: Zendesk returns it with the created or updated ticket."""
+        return copy.deepcopy(self.audits[ticket_id][-1])
+
     def list_audits(self, ticket_id: int) -> list[Json]:
         self._get(ticket_id)
         return copy.deepcopy(self.audits[ticket_id])
