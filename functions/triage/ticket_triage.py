@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from functions.triage.critical_alerts import critical_alerts
@@ -104,8 +104,10 @@ class TicketTriage:
         ticket_url: Callable[[int], str] = str,
         mask: Callable[[str], str] = lambda text: text,
         max_conflicts: int = DEFAULT_MAX_CONFLICTS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._planner = TicketPlanner(engine, mask)
+        self._clock = clock
         self._policy = engine.policy
         self._alerts = alerts
         self._surges = surges
@@ -263,7 +265,9 @@ class TicketTriage:
         record = plan.record
         if cluster is not None and cluster.needs_fan_out and self._clusters is not None:
             if self._group_queue is not None:
-                tell_the_others(self._group_queue, cluster, record.ticket_id, record.received_at)
+                # Stamped when the cluster formed, to the microsecond: the raise it causes on an earlier
+                # ticket then sorts after that ticket's own triage in the archive.
+                tell_the_others(self._group_queue, cluster, record.ticket_id, self._clock())
             if self._alerts is not None:
                 self._send(cluster_alert(self._policy, record, cluster, self._ticket_url), event)
             self._clusters.mark_fanned_out(cluster.key)

@@ -174,3 +174,20 @@ def test_a_legal_hold_is_put_and_lifted_by_ticket(
     assert main(["archive", "hold", "--ticket", "42", "--off", "--bucket", archive.bucket]) == 0
     assert archive.s3.head_object(Bucket=archive.bucket, Key=stored.key)["ObjectLockLegalHoldStatus"] == "OFF"
     assert "legal hold lifted from 1 records of ticket 42" in capsys.readouterr().out
+
+
+def test_find_lists_a_tickets_history_in_the_order_things_happened(archive: Archive) -> None:
+    from infra.archive import ArchiveReader
+
+    # GIVEN, within one second, a triage and then the group raise that followed it, archived in the
+    # opposite order, and an earlier event of the same ticket under another category
+    triage_at, raise_at = AT, AT + timedelta(microseconds=400)
+    archive.writer.put(entry(event="triage", event_id="raise", occurred_at=raise_at))
+    archive.writer.put(entry(event="triage", event_id="created", occurred_at=triage_at))
+    archive.writer.put(entry(event="alert", event_id="earlier", occurred_at=AT - timedelta(seconds=1)))
+    # WHEN the ticket's history is listed
+    keys = ArchiveReader(archive.s3, archive.bucket).find_keys(ticket_id=42)
+    # THEN it is in the order the events happened, to the microsecond
+    stamps = [key.rsplit("/", 1)[1].split("-", 1)[0] for key in keys]
+    assert stamps == sorted(stamps) and len(stamps) == 3
+    assert stamps[-2:] == [f"{t:%Y%m%dT%H%M%S%fZ}" for t in (triage_at, raise_at)]

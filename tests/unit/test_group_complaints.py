@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from functions.triage.ticket_triage import TicketTriage
@@ -96,3 +98,28 @@ def test_a_bare_category_without_product_or_signal_is_never_grouped(world) -> No
         triage.handle(created(api.add_ticket("Late", "My parcel is a week late.", requester_id=200 + n)))
     # THEN they stay routine: five late parcels are not one problem
     assert queue.events == [] and alerts.sent == []
+
+
+def test_a_raise_is_stamped_when_the_cluster_formed_and_sorts_after_the_triage_it_follows(world) -> None:
+    api, records, alerts, queue, _ = world
+    # GIVEN a triage whose clock reads a moment with microseconds, after every ticket was received
+    formed = datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    triage = TicketTriage(
+        ENGINE,
+        api,
+        records,
+        lambda: FieldCatalog(field_ids={}, group_ids={}),
+        alerts=alerts,
+        clusters=InMemoryProblemClusters(),
+        group_queue=queue,
+        clock=lambda: formed,
+    )
+    tickets = [
+        api.add_ticket(*BROKEN, requester_id=200 + n, tags=["sku_b2"]) for n in range(GROUP.min_customers)
+    ]
+    for ticket_id in tickets:
+        triage.handle(created(ticket_id))
+    # THEN every raise queued for an earlier ticket carries that exact moment, later than the events
+    # it follows, so the archive (keys start with the time) lists the raise after the triage
+    assert queue.events and {e.occurred_at for e in queue.events} == {formed}
+    assert all(created(t).occurred_at < formed for t in tickets)
