@@ -70,6 +70,9 @@ LEVEL_1 = [
     "Smoke started pouring out of the galley and we were evacuated",
     "左前轮摆臂在高速上突然断裂",
     "手机边充电边用，把我耳朵烫起了泡",
+    "半夜被房间里的油漆味呛醒，只好换酒店",
+    "床上有小东西咬人，胳膊上咬了十多个小红点",
+    "这个洗发水流到眼睛里，眼睛刺痛了一整天",
 ]
 
 NOT_LEVEL_1 = [
