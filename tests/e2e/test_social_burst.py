@@ -183,10 +183,10 @@ def run_scenario(fixed: bool) -> tuple[str, int]:
     import subprocess
     import sys
 
-    from bench.social_burst import _moto_fixes_for_children
+    from local.moto_fixes import in_children
 
     env_names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-    with _moto_fixes_for_children(fixed):
+    with in_children(fixed):
         env = {**os.environ, **dict.fromkeys(env_names, "testing")}
         env.pop("AWS_ENDPOINT_URL", None)
         done = subprocess.run(
@@ -217,11 +217,11 @@ def test_the_fixed_moto_never_hands_out_a_group_twice_to_concurrent_long_polls()
 
     import boto3
 
-    from bench.social_burst import _moto_fixes_for_children
+    from local.moto_fixes import in_children
     from local.aws import MotoServerProcess
 
     # GIVEN the bench's moto process and two pollers long-polling its empty FIFO queue
-    with _moto_fixes_for_children(True):
+    with in_children(True):
         moto = MotoServerProcess()
     # Fake credentials of its own: the test must not depend on what an earlier test left in boto3.
     session = boto3.session.Session(
