@@ -217,8 +217,8 @@ def test_the_fixed_moto_never_hands_out_a_group_twice_to_concurrent_long_polls()
 
     import boto3
 
-    from local.moto_fixes import in_children
     from local.aws import MotoServerProcess
+    from local.moto_fixes import in_children
 
     # GIVEN the bench's moto process and two pollers long-polling its empty FIFO queue
     with in_children(True):
