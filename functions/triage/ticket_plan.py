@@ -17,8 +17,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from integrations.zendesk.internal_note import NoteWriter, join_sections
+from integrations.zendesk.internal_note import NoteWriter, render_note
 from integrations.zendesk.models import ZendeskComment, ZendeskTicket
+from integrations.zendesk.note_plan import (
+    ComplianceReminders,
+    ContactSent,
+    DueList,
+    FlaggedReply,
+    Headline,
+    Met,
+    NoteItem,
+    Opened,
+    PolicyVersion,
+    Raised,
+    Remedies,
+    Steps,
+    Why,
+)
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
 from policies.complaint_state import ComplaintRecord, ContactMade, Obligation
@@ -39,6 +54,7 @@ class Plan:
     change: TicketChange
     record_changed: bool
     evidence: dict[str, str]  # rule → the customer's words, from the gradings this event applied
+    note: tuple[NoteItem, ...] = ()  # what the internal note says, decided before it is worded
 
 
 @dataclass(frozen=True)
@@ -81,26 +97,28 @@ class TicketPlanner:
         """`received_at`: when the complaint was made, if before the ticket (a social post's time);
         `contact`: the first private contact the outreach made (R-SLA-9), to record and show."""
         change = TicketChange()
-        sections: list[list[str] | str] = []
+        note: list[NoteItem] = []
         evidence: dict[str, str] = {}
         before = record
         if record is None:
             received = received_at or ticket.created_at
-            record = self._intake(ticket, comments, event_id, received, change, sections, evidence)
+            record = self._intake(ticket, comments, event_id, received, change, note, evidence)
         if group is not None:
-            record = self._group(ticket, record, group, occurred_at, event_id, change, sections, evidence)
+            record = self._group(ticket, record, group, occurred_at, event_id, change, note, evidence)
         for comment in comments:
             if record.last_comment_id is not None and comment.id <= record.last_comment_id:
                 continue
-            record = self._comment(ticket, comment, record, change, sections, evidence)
+            record = self._comment(ticket, comment, record, change, note, evidence)
             record = record.model_copy(update={"last_comment_id": comment.id})
-        record = self._status(ticket, record, occurred_at, change, sections)
+        record = self._status(ticket, record, occurred_at, change, note)
         if contact is not None:
-            record = self._contacted(record, contact, sections)
-        writer = self._writer(record)
-        if sections:
-            change.note = join_sections([*sections, writer.policy(self.policy.version)])
-        return Plan(record=record, change=change, record_changed=record != before, evidence=evidence)
+            record = self._contacted(record, contact, note)
+        if note:
+            note.append(PolicyVersion(self.policy.version))
+            change.note = render_note(note, self._writer(record))
+        return Plan(
+            record=record, change=change, record_changed=record != before, evidence=evidence, note=tuple(note)
+        )
 
     # ---- intake ------------------------------------------------------------
     def _intake(
@@ -110,7 +128,7 @@ class TicketPlanner:
         event_id: str,
         received_at: datetime,
         change: TicketChange,
-        sections: list[list[str] | str],
+        note: list[NoteItem],
         evidence: dict[str, str],
     ) -> ComplaintRecord:
         routing = self.policy.routing
@@ -142,26 +160,24 @@ class TicketPlanner:
             order_no=self.policy.intake.order_number.find(ticket.tags, ticket.subject, ticket.description),
         )
         evidence.update(_evidence_by_rule(grading))
-        writer = self._writer(record)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(grading.emotion)]
         if tier:
             change.add_tags.append(TIER_TAG.format(tier))
         if not grading.is_complaint:
-            sections.append(writer.headline(**_headline(record)))
-            sections.append(writer.why(grading.reasons))
+            note += [_headline(record), Why(grading.reasons)]
             return record
         for obligation in self._intake_obligations(ticket, grading, event_id, received_at):
             record = record.with_obligation(obligation)
         route = routing.route_for(grading, tier=tier)
         self._apply_grade(ticket, grading, route, change)
         change.due.update({o.kind: o.due_at for o in record.open_obligations()})
-        sections += [
-            writer.headline(**_headline(record)),
-            writer.why(grading.reasons),
-            writer.due(record.open_obligations()),
-            writer.steps(route.steps),
-            writer.remedies(assessment.remedies),
-            writer.compliance_reminders(),
+        note += [
+            _headline(record),
+            Why(grading.reasons),
+            DueList(tuple(record.open_obligations())),
+            Steps(tuple(route.steps)),
+            Remedies(assessment.remedies),
+            ComplianceReminders(),
         ]
         return record
 
@@ -234,7 +250,7 @@ class TicketPlanner:
         at: datetime,
         event_id: str,
         change: TicketChange,
-        sections: list[list[str] | str],
+        note: list[NoteItem],
         evidence: dict[str, str],
     ) -> ComplaintRecord:
         rule = self.policy.alerting.group_complaint.rule
@@ -256,9 +272,8 @@ class TicketPlanner:
             policy_version=self.policy.version,
         )
         if record.level > 1:
-            return self._raise(ticket, at, event_id, record, grading, change, sections)
-        writer = self._writer(record)
-        sections.append(writer.why(grading.reasons))
+            return self._raise(ticket, at, event_id, record, grading, change, note)
+        note.append(Why(grading.reasons))
         return record.model_copy(update={"reason_rules": [*record.reason_rules, rule]})
 
     # ---- later comments --------------------------------------------------------
@@ -268,13 +283,13 @@ class TicketPlanner:
         comment: ZendeskComment,
         record: ComplaintRecord,
         change: TicketChange,
-        sections: list[list[str] | str],
+        note: list[NoteItem],
         evidence: dict[str, str],
     ) -> ComplaintRecord:
         if comment.author_id is not None and comment.author_id == ticket.requester_id:
-            return self._requester_comment(ticket, comment, record, change, sections, evidence)
+            return self._requester_comment(ticket, comment, record, change, note, evidence)
         if comment.public:
-            return self._public_reply(comment, record, sections)
+            return self._public_reply(comment, record, note)
         return record  # internal notes, ours included
 
     def _requester_comment(
@@ -283,19 +298,18 @@ class TicketPlanner:
         comment: ZendeskComment,
         record: ComplaintRecord,
         change: TicketChange,
-        sections: list[list[str] | str],
+        note: list[NoteItem],
         evidence: dict[str, str],
     ) -> ComplaintRecord:
         if record.order_no is None:  # the customer answers "which order?" (R-SLA-9 asks for it)
             found = self.policy.intake.order_number.find((), comment.text)
             if found:
                 record = record.model_copy(update={"order_no": found})
-        writer = self._writer(record)
         grading = self.engine.grader.grade(comment.text)
         if grading.is_complaint and (not record.is_complaint or grading.level < record.level):
             evidence.update(_evidence_by_rule(grading))
             opened_by = f"comment:{comment.id}"
-            return self._raise(ticket, comment.created_at, opened_by, record, grading, change, sections)
+            return self._raise(ticket, comment.created_at, opened_by, record, grading, change, note)
         verdict = self.policy.conversation.not_satisfied
         if record.first_public_reply_at is not None and verdict.match(comment.text):
             due = self._due("re_handle", ticket, record, comment.created_at)
@@ -306,7 +320,7 @@ class TicketPlanner:
                 )
                 record = record.with_obligation(obligation)
                 change.due["re_handle"] = due.at
-                sections.append(writer.opened(obligation))
+                note.append(Opened(obligation))
         return record
 
     def _raise(
@@ -317,7 +331,7 @@ class TicketPlanner:
         record: ComplaintRecord,
         grading: Grading,
         change: TicketChange,
-        sections: list[list[str] | str],
+        note: list[NoteItem],
     ) -> ComplaintRecord:
         previous_level = record.level if record.is_complaint else None
         route = self.policy.routing.route_for(grading, tier=record.tier)
@@ -343,33 +357,32 @@ class TicketPlanner:
         self._apply_grade(ticket, grading, route, change)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(raised.emotion)]
         change.remove_tags += [tag for tag in _grade_tags(record) if tag not in _grade_tags(raised)]
-        writer = self._writer(raised)
         offer = self.policy.remedies.offer_for(grading.category, record.tier)
-        sections += [
-            writer.raised(previous_level, grading.level) if previous_level else [],
-            writer.headline(**_headline(raised)),
-            writer.why(grading.reasons),
-            writer.due(raised.open_obligations()),
-            writer.steps(route.steps),
-            writer.remedies(offer),
+        if previous_level:
+            note.append(Raised(previous_level, grading.level))
+        note += [
+            _headline(raised),
+            Why(grading.reasons),
+            DueList(tuple(raised.open_obligations())),
+            Steps(tuple(route.steps)),
+            Remedies(offer),
         ]
         return raised
 
     def _public_reply(
-        self, comment: ZendeskComment, record: ComplaintRecord, sections: list[list[str] | str]
+        self, comment: ZendeskComment, record: ComplaintRecord, note: list[NoteItem]
     ) -> ComplaintRecord:
-        writer = self._writer(record)
         by = f"comment:{comment.id}"
         if record.first_public_reply_at is None:
             record = record.model_copy(update={"first_public_reply_at": comment.created_at})
         for kind in ("first_response", "re_handle"):
             met = record.meet(kind, comment.created_at, by)  # type: ignore[arg-type]
             if met is not record:
-                sections.append(writer.met(met.obligations[kind]))  # type: ignore[index]
+                note.append(Met(met.obligations[kind]))  # type: ignore[index]
                 record = met
         findings = self.policy.compliance.lint_reply(comment.text)
         if findings:
-            sections.append(writer.flagged_reply(findings))
+            note.append(FlaggedReply(tuple(findings)))
         return record
 
     # ---- status ------------------------------------------------------------------
@@ -379,7 +392,7 @@ class TicketPlanner:
         record: ComplaintRecord,
         occurred_at: datetime,
         change: TicketChange,
-        sections: list[list[str] | str],
+        note: list[NoteItem],
     ) -> ComplaintRecord:
         if ticket.status == record.status:
             return record
@@ -387,10 +400,9 @@ class TicketPlanner:
         record = record.model_copy(update={"status": ticket.status})
         if not newly_solved or not record.is_complaint:
             return record
-        writer = self._writer(record)
         for obligation in record.open_obligations():
             record = record.meet(obligation.kind, occurred_at, f"status:{ticket.status}")
-            sections.append(writer.met(record.obligations[obligation.kind]))
+            note.append(Met(record.obligations[obligation.kind]))
         due = self._due("satisfaction_check", ticket, record, occurred_at)
         if due is not None:
             obligation = self._obligation(
@@ -398,21 +410,19 @@ class TicketPlanner:
             )
             record = record.with_obligation(obligation)
             change.due["satisfaction_check"] = due.at
-            sections.append(writer.opened(obligation))
+            note.append(Opened(obligation))
         return record
 
     # ---- social outreach (R-SLA-9) -------------------------------------------------
     def _contacted(
-        self, record: ComplaintRecord, contact: ContactMade, sections: list[list[str] | str]
+        self, record: ComplaintRecord, contact: ContactMade, note: list[NoteItem]
     ) -> ComplaintRecord:
         """The poster was contacted: meets private_contact (a public invitation counts too: it is the
         best the platform allowed, architecture.md) and tells the agent what was sent."""
         met = record.meet("private_contact", contact.sent_at, f"{contact.platform}:{contact.route}")
         if met is record:
             return record  # shown already, or the complaint carries no such deadline
-        writer = self._writer(met)
-        sections.append(writer.contact_sent(contact))
-        sections.append(writer.met(met.obligations["private_contact"]))
+        note += [ContactSent(contact), Met(met.obligations["private_contact"])]
         return met
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
@@ -434,11 +444,11 @@ def _grade_tags(record: ComplaintRecord) -> tuple[str, ...]:
     )
 
 
-def _headline(record: ComplaintRecord) -> dict[str, object]:
-    return {
-        "level": record.level,
-        "category": record.category,
-        "subtype": record.subtype,
-        "emotion": record.emotion,
-        "is_complaint": record.is_complaint,
-    }
+def _headline(record: ComplaintRecord) -> Headline:
+    return Headline(
+        level=record.level,
+        category=record.category,
+        subtype=record.subtype,
+        emotion=record.emotion,
+        is_complaint=record.is_complaint,
+    )

@@ -9,6 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
+from integrations.zendesk.note_plan import (
+    ComplianceReminders,
+    ContactSent,
+    DueList,
+    FlaggedReply,
+    Headline,
+    Met,
+    NoteItem,
+    Opened,
+    PolicyVersion,
+    Raised,
+    Remedies,
+    Steps,
+    Why,
+)
 from policies.complaint_state import ContactMade, Obligation
 from policies.compliance import CompliancePolicy, ReplyFinding
 from policies.decision import Reason, RemedyOffer
@@ -111,6 +126,46 @@ class NoteWriter:
 
     def policy(self, version: str) -> list[str]:
         return [f"{self.labels.policy}: {version}"]
+
+
+def render_note(items: Sequence[NoteItem], writer: NoteWriter) -> str:
+    """The note a planner decided (note_plan items), in the writer's language; "" when empty."""
+    return join_sections(_render(item, writer) for item in items)
+
+
+def _render(item: NoteItem, writer: NoteWriter) -> list[str] | str:
+    match item:
+        case Headline():
+            return writer.headline(
+                level=item.level,
+                category=item.category,
+                subtype=item.subtype,
+                emotion=item.emotion,
+                is_complaint=item.is_complaint,
+            )
+        case Why():
+            return writer.why(item.reasons)
+        case DueList():
+            return writer.due(item.obligations)
+        case Steps():
+            return writer.steps(item.steps)
+        case Remedies():
+            return writer.remedies(item.offer)
+        case ComplianceReminders():
+            return writer.compliance_reminders()
+        case Raised():
+            return writer.raised(item.previous_level, item.level)
+        case Met():
+            return writer.met(item.obligation)
+        case Opened():
+            return writer.opened(item.obligation)
+        case ContactSent():
+            return writer.contact_sent(item.contact)
+        case FlaggedReply():
+            return writer.flagged_reply(item.findings)
+        case PolicyVersion():
+            return writer.policy(item.version)
+    raise TypeError(f"no wording for note item {item!r}")
 
 
 def join_sections(sections: Iterable[list[str] | str]) -> str:

@@ -1,0 +1,96 @@
+"""What an internal note will say, as plain values: the triage decides these, the note renders them.
+
+A planner appends items while it decides (a complaint graded, a deadline met, a reply flagged);
+`internal_note.render_note` turns the list into the ticket's language in one place. Deciding never
+touches wording, and the wording (ticket_note.yaml) never needs to know how a decision was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policies.complaint_state import ContactMade, Obligation
+from policies.compliance import ReplyFinding
+from policies.decision import Reason, RemedyOffer
+from policies.routing import NextStep
+
+
+@dataclass(frozen=True)
+class Headline:
+    level: int
+    category: str
+    subtype: str
+    emotion: str
+    is_complaint: bool
+
+
+@dataclass(frozen=True)
+class Why:
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class DueList:
+    obligations: tuple[Obligation, ...]
+
+
+@dataclass(frozen=True)
+class Steps:
+    steps: tuple[NextStep, ...]
+
+
+@dataclass(frozen=True)
+class Remedies:
+    offer: RemedyOffer | None
+
+
+@dataclass(frozen=True)
+class ComplianceReminders:
+    """R-COMP-1/2: what a reply must not say, and what to say instead."""
+
+
+@dataclass(frozen=True)
+class Raised:
+    previous_level: int
+    level: int
+
+
+@dataclass(frozen=True)
+class Met:
+    obligation: Obligation
+
+
+@dataclass(frozen=True)
+class Opened:
+    obligation: Obligation
+
+
+@dataclass(frozen=True)
+class ContactSent:
+    contact: ContactMade
+
+
+@dataclass(frozen=True)
+class FlaggedReply:
+    findings: tuple[ReplyFinding, ...]
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    version: str
+
+
+NoteItem = (
+    Headline
+    | Why
+    | DueList
+    | Steps
+    | Remedies
+    | ComplianceReminders
+    | Raised
+    | Met
+    | Opened
+    | ContactSent
+    | FlaggedReply
+    | PolicyVersion
+)
