@@ -62,17 +62,7 @@ def labelled(path: Path = LABELLED, split: str = "tune") -> list[Example]:
     for row in _read_jsonl(path):
         if row["split"] != split:
             continue
-        out.append(
-            Example(
-                id=row["id"],
-                group=row["source_id"],
-                text=row["text"],
-                is_complaint=row["is_complaint"],
-                level=row["level"],
-                category=row["category"],
-                weight=1.0,
-            )
-        )
+        out.append(_example(row, group=row["source_id"], weight=1.0, source="labelled"))
     return out
 
 
@@ -139,16 +129,19 @@ def written(directory: Path = WRITTEN, weight: float = 0.5) -> list[Example]:
     out = []
     for path in sorted(directory.glob("*.jsonl")):
         for row in _read_jsonl(path):
-            out.append(
-                Example(
-                    id=row["id"],
-                    group=row["id"],
-                    text=row["text"],
-                    is_complaint=row["is_complaint"],
-                    level=row["level"],
-                    category=row["category"],
-                    weight=weight,
-                    source="written",
-                )
-            )
+            out.append(_example(row, group=row["id"], weight=weight, source="written"))
     return out
+
+
+def _example(row: dict, *, group: str, weight: float, source: str) -> Example:
+    """An example from a labelled row (id, text, is_complaint, level, category)."""
+    return Example(
+        id=row["id"],
+        group=group,
+        text=row["text"],
+        is_complaint=row["is_complaint"],
+        level=row["level"],
+        category=row["category"],
+        weight=weight,
+        source=source,
+    )

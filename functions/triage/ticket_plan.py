@@ -17,23 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from integrations.zendesk import note_plan as notes
 from integrations.zendesk.internal_note import NoteWriter, render_note
 from integrations.zendesk.models import ZendeskComment, ZendeskTicket
-from integrations.zendesk.note_plan import (
-    ComplianceReminders,
-    ContactSent,
-    DueList,
-    FlaggedReply,
-    Headline,
-    Met,
-    NoteItem,
-    Opened,
-    PolicyVersion,
-    Raised,
-    Remedies,
-    Steps,
-    Why,
-)
+from integrations.zendesk.note_plan import NoteItem
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
 from policies.complaint_state import ComplaintRecord, ContactMade, Obligation
@@ -114,7 +101,7 @@ class TicketPlanner:
         if contact is not None:
             record = self._contacted(record, contact, note)
         if note:
-            note.append(PolicyVersion(self.policy.version))
+            note.append(notes.PolicyVersion(self.policy.version))
             change.note = render_note(note, self._writer(record))
         return Plan(
             record=record, change=change, record_changed=record != before, evidence=evidence, note=tuple(note)
@@ -164,7 +151,7 @@ class TicketPlanner:
         if tier:
             change.add_tags.append(TIER_TAG.format(tier))
         if not grading.is_complaint:
-            note += [_headline(record), Why(grading.reasons)]
+            note += [_headline(record), notes.Why(grading.reasons)]
             return record
         for obligation in self._intake_obligations(ticket, grading, event_id, received_at):
             record = record.with_obligation(obligation)
@@ -173,11 +160,11 @@ class TicketPlanner:
         change.due.update({o.kind: o.due_at for o in record.open_obligations()})
         note += [
             _headline(record),
-            Why(grading.reasons),
-            DueList(tuple(record.open_obligations())),
-            Steps(tuple(route.steps)),
-            Remedies(assessment.remedies),
-            ComplianceReminders(),
+            notes.Why(grading.reasons),
+            notes.DueList(tuple(record.open_obligations())),
+            notes.Steps(tuple(route.steps)),
+            notes.Remedies(assessment.remedies),
+            notes.ComplianceReminders(),
         ]
         return record
 
@@ -273,7 +260,7 @@ class TicketPlanner:
         )
         if record.level > 1:
             return self._raise(ticket, at, event_id, record, grading, change, note)
-        note.append(Why(grading.reasons))
+        note.append(notes.Why(grading.reasons))
         return record.model_copy(update={"reason_rules": [*record.reason_rules, rule]})
 
     # ---- later comments --------------------------------------------------------
@@ -320,7 +307,7 @@ class TicketPlanner:
                 )
                 record = record.with_obligation(obligation)
                 change.due["re_handle"] = due.at
-                note.append(Opened(obligation))
+                note.append(notes.Opened(obligation))
         return record
 
     def _raise(
@@ -359,13 +346,13 @@ class TicketPlanner:
         change.remove_tags += [tag for tag in _grade_tags(record) if tag not in _grade_tags(raised)]
         offer = self.policy.remedies.offer_for(grading.category, record.tier)
         if previous_level:
-            note.append(Raised(previous_level, grading.level))
+            note.append(notes.Raised(previous_level, grading.level))
         note += [
             _headline(raised),
-            Why(grading.reasons),
-            DueList(tuple(raised.open_obligations())),
-            Steps(tuple(route.steps)),
-            Remedies(offer),
+            notes.Why(grading.reasons),
+            notes.DueList(tuple(raised.open_obligations())),
+            notes.Steps(tuple(route.steps)),
+            notes.Remedies(offer),
         ]
         return raised
 
@@ -378,11 +365,11 @@ class TicketPlanner:
         for kind in ("first_response", "re_handle"):
             met = record.meet(kind, comment.created_at, by)  # type: ignore[arg-type]
             if met is not record:
-                note.append(Met(met.obligations[kind]))  # type: ignore[index]
+                note.append(notes.Met(met.obligations[kind]))  # type: ignore[index]
                 record = met
         findings = self.policy.compliance.lint_reply(comment.text)
         if findings:
-            note.append(FlaggedReply(tuple(findings)))
+            note.append(notes.FlaggedReply(tuple(findings)))
         return record
 
     # ---- status ------------------------------------------------------------------
@@ -402,7 +389,7 @@ class TicketPlanner:
             return record
         for obligation in record.open_obligations():
             record = record.meet(obligation.kind, occurred_at, f"status:{ticket.status}")
-            note.append(Met(record.obligations[obligation.kind]))
+            note.append(notes.Met(record.obligations[obligation.kind]))
         due = self._due("satisfaction_check", ticket, record, occurred_at)
         if due is not None:
             obligation = self._obligation(
@@ -410,7 +397,7 @@ class TicketPlanner:
             )
             record = record.with_obligation(obligation)
             change.due["satisfaction_check"] = due.at
-            note.append(Opened(obligation))
+            note.append(notes.Opened(obligation))
         return record
 
     # ---- social outreach (R-SLA-9) -------------------------------------------------
@@ -422,7 +409,7 @@ class TicketPlanner:
         met = record.meet("private_contact", contact.sent_at, f"{contact.platform}:{contact.route}")
         if met is record:
             return record  # shown already, or the complaint carries no such deadline
-        note += [ContactSent(contact), Met(met.obligations["private_contact"])]
+        note += [notes.ContactSent(contact), notes.Met(met.obligations["private_contact"])]
         return met
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
@@ -444,8 +431,8 @@ def _grade_tags(record: ComplaintRecord) -> tuple[str, ...]:
     )
 
 
-def _headline(record: ComplaintRecord) -> Headline:
-    return Headline(
+def _headline(record: ComplaintRecord) -> notes.Headline:
+    return notes.Headline(
         level=record.level,
         category=record.category,
         subtype=record.subtype,

@@ -9,21 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from integrations.zendesk.note_plan import (
-    ComplianceReminders,
-    ContactSent,
-    DueList,
-    FlaggedReply,
-    Headline,
-    Met,
-    NoteItem,
-    Opened,
-    PolicyVersion,
-    Raised,
-    Remedies,
-    Steps,
-    Why,
-)
+from integrations.zendesk import note_plan as notes
 from policies.complaint_state import ContactMade, Obligation
 from policies.compliance import CompliancePolicy, ReplyFinding
 from policies.decision import Reason, RemedyOffer
@@ -128,14 +114,14 @@ class NoteWriter:
         return [f"{self.labels.policy}: {version}"]
 
 
-def render_note(items: Sequence[NoteItem], writer: NoteWriter) -> str:
+def render_note(items: Sequence[notes.NoteItem], writer: NoteWriter) -> str:
     """The note a planner decided (note_plan items), in the writer's language; "" when empty."""
     return join_sections(_render(item, writer) for item in items)
 
 
-def _render(item: NoteItem, writer: NoteWriter) -> list[str] | str:
+def _render(item: notes.NoteItem, writer: NoteWriter) -> list[str] | str:
     match item:
-        case Headline():
+        case notes.Headline():
             return writer.headline(
                 level=item.level,
                 category=item.category,
@@ -143,27 +129,27 @@ def _render(item: NoteItem, writer: NoteWriter) -> list[str] | str:
                 emotion=item.emotion,
                 is_complaint=item.is_complaint,
             )
-        case Why():
+        case notes.Why():
             return writer.why(item.reasons)
-        case DueList():
+        case notes.DueList():
             return writer.due(item.obligations)
-        case Steps():
+        case notes.Steps():
             return writer.steps(item.steps)
-        case Remedies():
+        case notes.Remedies():
             return writer.remedies(item.offer)
-        case ComplianceReminders():
+        case notes.ComplianceReminders():
             return writer.compliance_reminders()
-        case Raised():
+        case notes.Raised():
             return writer.raised(item.previous_level, item.level)
-        case Met():
+        case notes.Met():
             return writer.met(item.obligation)
-        case Opened():
+        case notes.Opened():
             return writer.opened(item.obligation)
-        case ContactSent():
+        case notes.ContactSent():
             return writer.contact_sent(item.contact)
-        case FlaggedReply():
+        case notes.FlaggedReply():
             return writer.flagged_reply(item.findings)
-        case PolicyVersion():
+        case notes.PolicyVersion():
             return writer.policy(item.version)
     raise TypeError(f"no wording for note item {item!r}")
 

@@ -31,7 +31,11 @@ def world():
         RecordedAlerts(),
         RecordedQueue(),
     )
-    triage = TicketTriage(
+    return api, records, alerts, queue, _triage(api, records, alerts, queue)
+
+
+def _triage(api, records, alerts, queue, **options) -> TicketTriage:
+    return TicketTriage(
         ENGINE,
         api,
         records,
@@ -39,8 +43,8 @@ def world():
         alerts=alerts,
         clusters=InMemoryProblemClusters(),
         group_queue=queue,
+        **options,
     )
-    return api, records, alerts, queue, triage
 
 
 def created(ticket_id: int) -> TicketEvent:
@@ -104,16 +108,7 @@ def test_a_raise_is_stamped_when_the_cluster_formed_and_sorts_after_the_triage_i
     api, records, alerts, queue, _ = world
     # GIVEN a triage whose clock reads a moment with microseconds, after every ticket was received
     formed = datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
-    triage = TicketTriage(
-        ENGINE,
-        api,
-        records,
-        lambda: FieldCatalog(field_ids={}, group_ids={}),
-        alerts=alerts,
-        clusters=InMemoryProblemClusters(),
-        group_queue=queue,
-        clock=lambda: formed,
-    )
+    triage = _triage(api, records, alerts, queue, clock=lambda: formed)
     tickets = [
         api.add_ticket(*BROKEN, requester_id=200 + n, tags=["sku_b2"]) for n in range(GROUP.min_customers)
     ]
