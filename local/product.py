@@ -80,6 +80,7 @@ class LocalProduct:
         aws_in_child_process: bool = False,
         watch_every_seconds: float = 60.0,
         monitor_every_seconds: float = 60.0,
+        triage_in_process: bool = True,
     ) -> None:
         self._zendesk_credentials = zendesk
         self._sandbox_settings = sandbox_settings or SandboxSettings()
@@ -91,6 +92,8 @@ class LocalProduct:
         self._aws_in_child_process = aws_in_child_process
         self._watch_every_seconds = watch_every_seconds
         self._monitor_every_seconds = monitor_every_seconds
+        # False: no triage runner here; start `local.triage_worker` processes (the fault benchmark).
+        self._triage_in_process = triage_in_process
         self.social_platforms: dict[str, Any] = {}
         self.social_monitors: dict[str, Any] = {}
         self._saved_env: dict[str, str | None] = {}
@@ -150,7 +153,8 @@ class LocalProduct:
         self._set_env({"WEBHOOK_SIGNING_SECRET": signing_secret, "SOCIAL_SIGNING_SECRET": social_secret})
         _reset_handler_caches()
         self._subscribe_alert_inbox()
-        self._start_queue_runner()
+        if self._triage_in_process:
+            self._start_queue_runner()
         self._start_deadline_watcher()
         self._start_social_flow()
         self.ready = ReadyInfo(
@@ -236,6 +240,10 @@ class LocalProduct:
         runner = SqsLambdaRunner(sqs, self.stack.queue_url, self.stack.queue_arn, triage_app.lambda_handler)
         runner.start()
         self._stoppers.append(runner.stop)
+
+    def triage_worker_command(self) -> list[str]:
+        """The command that runs the triage on this product's queue in a process of its own."""
+        return [sys.executable, "-m", "local.triage_worker", self.stack.queue_url, self.stack.queue_arn]
 
     def _subscribe_alert_inbox(self) -> None:
         """An SQS queue on both alert topics, standing in for the e-mail and chat subscriptions."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import contextlib
 import hmac
 import json
 import logging
@@ -42,6 +43,7 @@ from local.zendesk.sandbox_errors import (
     too_many_requests,
     unauthorized,
 )
+from local.zendesk.sandbox_faults import EXEMPT_HEADER, FaultPlan, Faults
 from local.zendesk.sandbox_rate_limit import SlidingWindow
 from local.zendesk.sandbox_settings import SandboxSettings
 from local.zendesk.sandbox_slas import SlaPolicyBook
@@ -62,6 +64,7 @@ class RequestRecord:
     path: str
     status: int
     at: float = field(default_factory=time.monotonic)  # when it was answered (for latency figures)
+    exempt: bool = False  # sent with the fault-exempt header (a benchmark's own setup and reading)
 
 
 @dataclass
@@ -134,6 +137,7 @@ class ZendeskSandbox:
             self.settings.updates_per_ticket_per_user, self.settings.per_ticket_window_seconds, clock
         )
         self._failures: list[_Failure] = []
+        self._faults: Faults | None = None
         self._requests: list[RequestRecord] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -222,6 +226,16 @@ class ZendeskSandbox:
                 )
             )
 
+    def inject_faults(self, plan: FaultPlan | None) -> None:
+        """Misbehave at random from now on as `plan` says (None: behave again); see sandbox_faults."""
+        with self._lock:
+            self._faults = None if plan is None else Faults(plan, self.settings.clock())
+
+    def fault_counts(self) -> dict[str, int]:
+        """How many of each fault the current plan has served so far."""
+        with self._lock:
+            return dict(self._faults.counts) if self._faults is not None else {}
+
     def clear_failures(self) -> None:
         """Forget failures injected with `fail_next` that have not happened yet (the outage is over)."""
         with self._lock:
@@ -257,10 +271,12 @@ class ZendeskSandbox:
         header = {name.lower(): value for name, value in headers.items()}  # HTTP names are case-blind
         extra: dict[str, str] = {}
         events: list[TicketEvent] = []
+        delay = 0.0
         with self._lock:
             try:
                 actor_id = self._authenticate(header.get("authorization"))
                 self._inject_failure()
+                delay = self._random_fault(header)
                 route, params = self._match(method, path)
                 extra = self._admit(route, params, actor_id)
                 call = _Call(params, query, _parse_json(raw_body), actor_id, header.get("user-agent") or "")
@@ -271,12 +287,15 @@ class ZendeskSandbox:
             except Exception:  # a sandbox bug must still answer, or the client just sees a dropped connection
                 logger.exception("sandbox failed on %s %s", method, path)
                 status, body, events = 500, {"error": "InternalError", "description": "Sandbox bug"}, []
-            self._requests.append(RequestRecord(method, path, status))
+            self._requests.append(RequestRecord(method, path, status, exempt=EXEMPT_HEADER in header))
             for event in events:
                 for target in self._webhooks.targets_for(event.type):
-                    self._dispatcher.submit(
-                        target, event_payload(event, self.settings.account_id, self.settings.clock())
-                    )
+                    payload = event_payload(event, self.settings.account_id, self.settings.clock())
+                    self._dispatcher.submit(target, payload)
+                    if self._faults is not None and self._faults.duplicate():
+                        self._dispatcher.submit(target, payload)
+        if delay:
+            time.sleep(delay)  # outside the lock: the sandbox goes on serving others meanwhile
         return status, body, extra
 
     def _authenticate(self, header: str | None) -> int:
@@ -304,6 +323,19 @@ class ZendeskSandbox:
         if failure.remaining <= 0:
             self._failures.pop(0)
         raise ApiError(failure.status, failure.body, failure.headers)
+
+    def _random_fault(self, header: Mapping[str, str]) -> float:
+        """Raise the error a fault plan draws for this request, or return the delay before answering."""
+        if self._faults is None or EXEMPT_HEADER in header:
+            return 0.0
+        drawn = self._faults.draw(self.settings.clock())
+        if drawn.status == 429:
+            raise too_many_requests(drawn.retry_after or 1, "Injected throttling burst")
+        if drawn.status is not None:
+            raise ApiError(
+                drawn.status, {"error": "ServerError", "description": "Injected failure"}, {}
+            )
+        return drawn.delay
 
     def _match(self, method: str, path: str) -> tuple[_Route, tuple[str, ...]]:
         for route in self._routes:
@@ -495,7 +527,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in extra.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        # The client may have given up waiting (a timeout): what it asked for has happened all the same.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
