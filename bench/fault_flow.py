@@ -31,6 +31,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -50,6 +51,7 @@ DEFAULT_FAULTS = {
     "throttle_seconds": 3.0,
     "duplicate_rate": 0.05,
 }
+WORKER_START_SECONDS = 60.0
 FOLLOW_UPS = ("还没处理吗？我等了好久了", "Any update on this? Still waiting.", "订单号 {order}，请尽快处理")
 
 
@@ -81,17 +83,27 @@ class FaultRun:
 
 
 class Workers:
-    """Triage worker processes; `kill_one` ends one with SIGKILL and starts its replacement."""
+    """Triage worker processes; `kill_one` ends one with SIGKILL and starts its replacement.
 
-    def __init__(self, command: list[str], count: int, rng: random.Random) -> None:
-        self._command, self._rng = command, rng
+    Each writes its logs to a file of its own: a pipe nobody reads would fill and block its logging.
+    """
+
+    def __init__(self, command: list[str], count: int, rng: random.Random, log_dir: Path) -> None:
+        self._command, self._rng, self._log_dir = command, rng, log_dir
         self._lock = threading.Lock()
+        self._spawned = 0
         self._processes = [self._spawn() for _ in range(count)]
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(self._command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert process.stdout is not None
-        process.stdout.readline()  # "triage worker ready"
+        self._spawned += 1
+        log = self._log_dir / f"triage-worker-{self._spawned}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(self._command, stdout=output, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + WORKER_START_SECONDS
+        while b"triage worker ready" not in log.read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"a triage worker did not start: {log.read_text()[-1000:]}")
+            time.sleep(0.05)
         return process
 
     def kill_one(self) -> None:
@@ -149,11 +161,12 @@ def run(
     with moto_fixes.in_children(True):
         product.start()  # moto's process starts first, with the fixes
     pool: Workers | None = None
+    logs = tempfile.TemporaryDirectory(prefix="fault-flow-")
     started = time.monotonic()
     try:
         ready, sandbox = product.ready, product.sandbox
         assert ready is not None and sandbox is not None
-        pool = Workers(product.triage_worker_command(), workers, rng)
+        pool = Workers(product.triage_worker_command(), workers, rng, Path(logs.name))
         slow = float(DEFAULT_TIMEOUT[1]) + 1.0  # past the client's read timeout: the write lands unseen
         sandbox.inject_faults(FaultPlan(slow_seconds=slow, seed=seed, **faults))
         session = requests.Session()
@@ -201,6 +214,7 @@ def run(
         if pool is not None:
             pool.stop()
         product.stop()
+        logs.cleanup()
     return result
 
 
