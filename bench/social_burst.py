@@ -478,11 +478,11 @@ def _run(product: Any, result: BurstResult, timeout: float) -> None:
     pending = [p.post.key for p in plan.posts]
     while pending and time.monotonic() < deadline:
         for key in pending:
-            progress = ledger.progress(key)
-            if progress is not None:
-                result.status[key] = progress.status
-                if progress.ticket_id is not None:
-                    result.ledger_ticket[key] = progress.ticket_id
+            stored = ledger.progress(key)
+            if stored is not None:
+                result.status[key] = stored.status
+                if stored.ticket_id is not None:
+                    result.ledger_ticket[key] = stored.ticket_id
         pending = [k for k in pending if result.status.get(k) not in ("archived", "commented", "ticketed")]
         if pending:
             progress.say(f"{len(plan.posts) - len(pending)} of {len(plan.posts)} posts handled")
