@@ -3,6 +3,8 @@
 Key design (one table, `pk` + `sk`):
     pk = TICKET#<ticket id>   sk = RECORD              the complaint record (JSON) and its version
     pk = TICKET#<ticket id>   sk = OBLIGATION#<kind>   one item per deadline: state, due_at (UTC ISO), rule
+    pk = TICKET#<ticket id>   sk = WRITE#<event id>    an event's ticket write was about to be sent
+                                                       (expires_at: TTL)
 A record and its obligations are written in one transaction, conditional on the version read,
 so two writers can never interleave. Obligation items exist for the deadline watcher: while an
 obligation still needs a look (a warning or a breach to come) its item carries
@@ -13,7 +15,7 @@ breached obligations drop out of the index. The shards spread a busy minute over
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -22,6 +24,9 @@ from policies.complaint_state import ComplaintRecord, Obligation
 
 RECORD_SK = "RECORD"
 OBLIGATION_SK = "OBLIGATION#"
+WRITE_SK = "WRITE#"
+# How long a write intent is kept: far longer than any event is retried (SQS keeps one 14 days).
+WRITE_INTENT_DAYS = 15
 WATCH_INDEX = "by_watch_time"
 WATCH_SHARDS = 8
 
@@ -135,6 +140,25 @@ class ComplaintStore:
                     break
                 query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return sorted(tickets)
+
+    def note_write(self, ticket_id: int, event_id: str, now: datetime | None = None) -> bool:
+        """Record that `event_id`'s write to the ticket is about to be sent; True if an earlier
+        attempt of the same event had recorded it already (its write may have landed unseen)."""
+        now = now or datetime.now(UTC)
+        try:
+            self._table.put_item(
+                Item={
+                    "pk": ticket_pk(ticket_id),
+                    "sk": WRITE_SK + event_id,
+                    "expires_at": int((now + timedelta(days=WRITE_INTENT_DAYS)).timestamp()),
+                },
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return True
+            raise
+        return False
 
     def obligations(self, ticket_id: int) -> list[Obligation]:
         """The obligation items of one ticket (what the watcher sees)."""

@@ -163,11 +163,17 @@ class FakeTicketApi:
 class InMemoryComplaintRecords:
     def __init__(self) -> None:
         self.records: dict[int, ComplaintRecord] = {}
+        self.write_intents: set[tuple[int, str]] = set()
         self.saves = 0
         self.fail_next_save: ZendeskError | Exception | None = None
 
     def get(self, ticket_id: int) -> ComplaintRecord | None:
         return self.records.get(ticket_id)
+
+    def note_write(self, ticket_id: int, event_id: str) -> bool:
+        seen = (ticket_id, event_id) in self.write_intents
+        self.write_intents.add((ticket_id, event_id))
+        return seen
 
     def tickets_to_check(self, now: datetime) -> list[int]:
         return sorted(

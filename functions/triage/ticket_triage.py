@@ -68,6 +68,8 @@ class ComplaintRecords(Protocol):
 
     def save(self, record: ComplaintRecord) -> ComplaintRecord: ...
 
+    def note_write(self, ticket_id: int, event_id: str) -> bool: ...
+
 
 class ArchiveSink(Protocol):
     def put(self, entry: ArchiveEntry) -> Any: ...
@@ -157,6 +159,11 @@ class TicketTriage:
                 if plan.record_changed:
                     self._finish(event, ticket, plan, cluster, outcome, written=None)
                 return outcome
+            # The same event may come back as a fresh message, not a redelivery: a duplicate delivery
+            # or a group raise queued again after SQS's deduplication window. Whether an earlier
+            # attempt got as far as writing is recorded before every write; then the audits decide.
+            if not check_audits and self._records.note_write(ticket_id, event.event_id):
+                check_audits = True
             if check_audits and written_by_event(self._tickets.list_audits(ticket_id), event.event_id):
                 outcome = Outcome(ticket_id, "already_written", "an earlier attempt's write had landed")
                 return self._finish(event, ticket, plan, cluster, outcome, written=None)

@@ -134,3 +134,17 @@ def test_weekly_counts_are_idempotent_per_ticket_and_lights_fire_once(store: Com
     assert counts.raise_light("product", week, "red") is True
     assert counts.raise_light("product", week, "red") is False
     assert counts.raise_light("product", week, "yellow") is True
+
+
+def test_a_write_intent_is_noted_once_per_event_and_stays_out_of_the_record(store: ComplaintStore) -> None:
+    # GIVEN a saved record
+    store.save(record())
+    # WHEN an event's write intent is noted twice, and another event's once
+    first = store.note_write(7, "ev-1", now=RECEIVED)
+    second = store.note_write(7, "ev-1", now=RECEIVED + timedelta(minutes=9))
+    other = store.note_write(7, "ev-2", now=RECEIVED)
+    # THEN only the repeat says an earlier attempt got as far as writing
+    assert (first, second, other) == (False, True, False)
+    # AND the record and its obligations read as before
+    assert store.get(7) is not None and store.get(7).level == 1
+    assert [o.kind for o in store.obligations(7)] == ["first_response"]

@@ -105,6 +105,24 @@ def test_the_same_event_twice_writes_once(api, triage) -> None:
     assert len(api.updates) == 1
 
 
+def test_an_event_back_as_a_fresh_message_after_its_write_landed_is_not_written_again(
+    api, records, triage
+) -> None:
+    # GIVEN an event whose write landed, but whose record could not be saved afterwards
+    ticket_id = api.add_ticket(*LATE_EN)
+    records.fail_next_save = RuntimeError("the worker died here")
+    with pytest.raises(RuntimeError):
+        triage.handle(event(ticket_id))
+    assert len(api.updates) == 1
+    # WHEN the same event comes back as a fresh message, not a redelivery (a duplicate delivery, or a
+    # group raise queued again after SQS's deduplication window)
+    again = triage.handle(event(ticket_id), redelivered=False)
+    # THEN the recorded write intent sends it to the audits, which show the write: no second note
+    assert again.action == "already_written"
+    assert len(api.updates) == 1
+    assert records.get(ticket_id) is not None
+
+
 def test_a_conflict_rereads_and_writes_once(api, records, triage) -> None:
     # GIVEN someone else writes between our read and our write (409 on safe_update)
     ticket_id = api.add_ticket(*LATE_EN)
