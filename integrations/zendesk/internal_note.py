@@ -38,12 +38,13 @@ class NoteWriter:
         self._language = language
         self._mask = mask  # R-COMP-4: quoted customer words never show ID-card or bank-card numbers
 
-    def headline(self, *, level: int, category: str, subtype: str, emotion: str, is_complaint: bool) -> str:
-        parts = [self.labels.title, self.labels.level_names[level], f"{category} / {subtype}"]  # type: ignore[index]
-        if emotion == "high":
+    def headline(self, grade: notes.Headline) -> str:
+        level = self.labels.level_names[grade.level]  # type: ignore[index]
+        parts = [self.labels.title, level, f"{grade.category} / {grade.subtype}"]
+        if grade.emotion == "high":
             parts.append(self.labels.emotion_high)
         line = " · ".join(parts)
-        return line if is_complaint else f"{line}\n{self.labels.not_a_complaint}"
+        return line if grade.is_complaint else f"{line}\n{self.labels.not_a_complaint}"
 
     def why(self, reasons: Iterable[Reason]) -> list[str]:
         lines = [f"- {r.rule}: “{self._mask(r.evidence)}”" for r in reasons]
@@ -122,13 +123,7 @@ def render_note(items: Sequence[notes.NoteItem], writer: NoteWriter) -> str:
 def _render(item: notes.NoteItem, writer: NoteWriter) -> list[str] | str:
     match item:
         case notes.Headline():
-            return writer.headline(
-                level=item.level,
-                category=item.category,
-                subtype=item.subtype,
-                emotion=item.emotion,
-                is_complaint=item.is_complaint,
-            )
+            return writer.headline(item)
         case notes.Why():
             return writer.why(item.reasons)
         case notes.DueList():
