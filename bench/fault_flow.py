@@ -64,6 +64,7 @@ class FaultRun:
     first_write_at: dict[int, float] = field(default_factory=dict)
     writes: Counter[int] = field(default_factory=Counter)
     written_twice: list[str] = field(default_factory=list)
+    watcher_writes: int = 0  # the deadline watcher's own writes, not counted as the triage's
     deliveries: int = 0
     kills: int = 0
     left_before_replay: tuple[int, int] = (0, 0)
@@ -278,7 +279,10 @@ def _read_writes(client: Any, sandbox: Any, result: FaultRun) -> None:
             marker = custom.get(METADATA_KEY)
             if not isinstance(marker, dict):
                 continue
-            seen[str(marker.get("event_id"))] += 1
+            if "event_id" not in marker:  # the deadline watcher's writes (warnings, breaches)
+                result.watcher_writes += 1
+                continue
+            seen[str(marker["event_id"])] += 1
             result.writes[ticket_id] += 1
         result.written_twice += [f"{ticket_id}:{event}" for event, n in seen.items() if n > 1]
     first_put: dict[int, float] = {}
@@ -301,8 +305,9 @@ def report_lines(result: FaultRun) -> list[str]:
         f"  faults served       {dict(sorted(result.faults.items()))}",
         f"  enriched            {result.tickets - len(result.lost)}",
         f"  lost (no write)     {len(result.lost)}",
-        f"  written twice       {len(result.written_twice)}",
-        f"  writes per ticket   {dict(sorted(writes.items()))}",
+        f"  written twice       {len(result.written_twice)} {result.written_twice[:5] or ''}".rstrip(),
+        f"  writes per ticket   {dict(sorted(writes.items()))} by the triage, "
+        f"and {result.watcher_writes} by the deadline watcher",
         f"  queue / DLQ         {result.left_before_replay[0]} / {result.left_before_replay[1]} "
         f"before replay-dlq ({result.replayed} replayed), "
         f"{result.left_after[0]} / {result.left_after[1]} after",
