@@ -1,7 +1,11 @@
 """Who reported the same problem recently, for group complaints (R-GRADE-1b), in the complaints table.
 
-    pk = PROBLEM#<problem key>   sk = MEMBERS   members (JSON list of {customer, ticket, at}),
+    pk = PROBLEM#<problem key>   sk = MEMBERS   members (JSON list of {customer, ticket, at, quote}),
                                                 grouped (bool), fanned_out (bool), version
+
+The key is `product|failure` (policies/problems.py): one item per problem, so joining costs one read
+and one conditional write whatever the number of open complaints. An agent can take a ticket out
+(`leave`): the cluster is re-counted, and one that falls below the threshold is not alerted again.
 
 A join reads the item, forgets members older than the window, adds this ticket, and writes it
 back conditional on the version read (retrying a few times when another ticket joined at the
@@ -20,6 +24,7 @@ from botocore.exceptions import ClientError
 
 MAX_ATTEMPTS = 5
 RETENTION_DAYS = 30
+MAX_MEMBERS = 200  # the newest are kept: far above any threshold, far below DynamoDB's 400 KB item
 
 
 class ClusterBusy(Exception):
@@ -33,6 +38,7 @@ class ClusterState:
     tickets: tuple[int, ...]
     grouped: bool
     needs_fan_out: bool
+    quotes: tuple[tuple[int, str], ...] = ()
 
 
 class ProblemClusters:
@@ -48,15 +54,49 @@ class ProblemClusters:
         at: datetime,
         window: timedelta,
         min_customers: int,
+        quote: str = "",
+    ) -> ClusterState:
+        def add(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            if all(m["ticket"] != ticket_id for m in members):
+                members.append(
+                    {"customer": customer, "ticket": int(ticket_id), "at": at.isoformat(), "quote": quote}
+                )
+            return members[-MAX_MEMBERS:]
+
+        return self._change(key, add, at=at, window=window, min_customers=min_customers)
+
+    def leave(
+        self, key: str, *, ticket_id: int, at: datetime, window: timedelta, min_customers: int
+    ) -> ClusterState:
+        """Take a ticket out of its problem (an agent said it does not belong) and count again."""
+        return self._change(
+            key,
+            lambda members: [m for m in members if m["ticket"] != ticket_id],
+            at=at,
+            window=window,
+            min_customers=min_customers,
+            regroup=False,
+        )
+
+    def _change(
+        self,
+        key: str,
+        edit: Any,
+        *,
+        at: datetime,
+        window: timedelta,
+        min_customers: int,
+        regroup: bool = True,
     ) -> ClusterState:
         for _ in range(MAX_ATTEMPTS):
             item = self._table.get_item(Key=_key(key), ConsistentRead=True).get("Item")
             version = int(item["version"]) if item else 0
-            members = [m for m in json.loads(item["members"]) if _recent(m, at, window)] if item else []
-            if all(m["ticket"] != ticket_id for m in members):
-                members.append({"customer": customer, "ticket": int(ticket_id), "at": at.isoformat()})
+            members = edit([m for m in json.loads(item["members"]) if _recent(m, at, window)] if item else [])
             customers = len({m["customer"] for m in members})
-            grouped = bool(item and item.get("grouped")) or customers >= min_customers
+            was_grouped = bool(item and item.get("grouped"))
+            # A leave only ever un-groups; a join groups at the threshold. Once alerted (fanned_out),
+            # a cluster that falls below and climbs back is not alerted again.
+            grouped = customers >= min_customers if not regroup else was_grouped or customers >= min_customers
             fanned_out = bool(item and item.get("fanned_out"))
             try:
                 self._put(key, members, grouped, fanned_out, version, at)
@@ -70,6 +110,7 @@ class ProblemClusters:
                 tickets=tuple(int(m["ticket"]) for m in members),
                 grouped=grouped,
                 needs_fan_out=grouped and not fanned_out,
+                quotes=tuple((int(m["ticket"]), str(m.get("quote", ""))) for m in members),
             )
         raise ClusterBusy(f"problem {key!r} kept changing while joining")
 

@@ -103,6 +103,9 @@ class HttpApiServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The standard library listens with a backlog of 5: a burst of deliveries (Zendesk through a
+    # tunnel, 60 senders at once) overflowed it and connections were reset. The kernel caps it.
+    request_queue_size = 1024
 
     def __init__(self, api: HttpApiServer, host: str, port: int) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET

@@ -26,22 +26,8 @@ class GroupComplaintPolicy(BaseModel):
     min_customers: int = Field(ge=2)
     window_hours: float = Field(gt=0)
     product_tag_prefixes: list[str] = Field(default_factory=list)
+    not_in_group_tag: str = Field(pattern=r"^[a-z0-9_]+$")
     title: Step
-
-    def problem_key(self, subtype: str, ticket_tags: Iterable[str], signals: Iterable[str]) -> str | None:
-        """What makes two complaints "the same problem", or None when nothing specific enough is known.
-
-        A product tag on the ticket, with the sub-type, is precise. Without one, complaints that
-        raised the same grading signals (a safety hazard, counterfeit goods, ...) with the same
-        sub-type are the same problem; a bare category is not (five late parcels a day are normal).
-        """
-        product = next(
-            (t for t in sorted(ticket_tags) if t.startswith(tuple(self.product_tag_prefixes))), None
-        )
-        if product is not None:
-            return f"{product}|{subtype}"
-        named = sorted(set(signals))
-        return f"{subtype}|{'+'.join(named)}" if named else None
 
 
 class SurgePolicy(BaseModel):

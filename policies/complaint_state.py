@@ -92,6 +92,7 @@ class ComplaintRecord(BaseModel):
     first_public_reply_at: AwareDatetime | None = None
     reason_rules: list[str] = Field(default_factory=list, description="every rule that graded it, in order")
     alerted: list[str] = Field(default_factory=list, description="critical causes already alerted")
+    problem: str | None = Field(default=None, description="R-GRADE-1b: the problem key it was counted under")
     obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
     version: int = 0
 

@@ -27,6 +27,7 @@ from policies.policy_files import (
     policy_dir,
     read_policy_file,
 )
+from policies.problems import ProblemPolicy
 from policies.remedies import RemediesPolicy
 from policies.routing import RoutingPolicy
 from policies.sla import SlaPolicy
@@ -55,6 +56,7 @@ class Policy:
     pii: PiiPolicy
     intake: IntakePolicy
     social: SocialPolicy
+    problems: ProblemPolicy
     version: str
     directory: Path
 
@@ -73,6 +75,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "pii.yaml": PiiPolicy,
     "intake.yaml": IntakePolicy,
     "social.yaml": SocialPolicy,
+    "problems.yaml": ProblemPolicy,
 }
 
 
@@ -97,6 +100,18 @@ def _check_concepts(root: Path, grading: GradingPolicy, concepts: ConceptLexicon
         raise PolicyError(f"{root / 'grading.yaml'}: refers to concepts not in concepts.yaml: {unknown}")
 
 
+def _check_problems(
+    root: Path, problems: ProblemPolicy, grading: GradingPolicy, concepts: ConceptLexicon
+) -> None:
+    unknown = concepts.missing(problems.concept_names())
+    if unknown:
+        raise PolicyError(f"{root / 'problems.yaml'}: refers to concepts not in concepts.yaml: {unknown}")
+    signals = {s.name for s in grading.signals}
+    missing = sorted(problems.signal_names() - signals)
+    if missing:
+        raise PolicyError(f"{root / 'problems.yaml'}: refers to signals not in grading.yaml: {missing}")
+
+
 def load_policy(directory: Path | str | None = None) -> Policy:
     """Load every policy file from `directory` (default: $TRIAGE_POLICY_DIR, else the shipped files)."""
     root = policy_dir(directory)
@@ -113,6 +128,7 @@ def load_policy(directory: Path | str | None = None) -> Policy:
     grading: GradingPolicy = parsed["grading"]  # type: ignore[assignment]
     concepts: ConceptLexicon = parsed["concepts"]  # type: ignore[assignment]
     _check_concepts(root, grading, concepts)
+    _check_problems(root, parsed["problems"], grading, concepts)  # type: ignore[arg-type]
     model_path = root / grading.model.file
     try:
         model_raw = model_path.read_bytes()

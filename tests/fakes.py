@@ -212,22 +212,44 @@ class InMemoryProblemClusters:
     """ProblemClusters' behaviour without a window (tests stay inside it)."""
 
     def __init__(self) -> None:
-        self.members: dict[str, dict[int, str]] = {}
+        self.members: dict[str, dict[int, tuple[str, str]]] = {}
         self.fanned_out: set[str] = set()
         self.grouped: set[str] = set()
+        self.joins = 0
 
     def join(
-        self, key: str, *, customer: str, ticket_id: int, at: Any, window: Any, min_customers: int
+        self,
+        key: str,
+        *,
+        customer: str,
+        ticket_id: int,
+        at: Any,
+        window: Any,
+        min_customers: int,
+        quote: str = "",
     ) -> Any:
+        self.joins += 1
+        self.members.setdefault(key, {}).setdefault(ticket_id, (customer, quote))
+        return self._state(key, min_customers, regroup=True)
+
+    def leave(self, key: str, *, ticket_id: int, at: Any, window: Any, min_customers: int) -> Any:
+        self.members.setdefault(key, {}).pop(ticket_id, None)
+        return self._state(key, min_customers, regroup=False)
+
+    def _state(self, key: str, min_customers: int, *, regroup: bool) -> Any:
         from infra.problem_clusters import ClusterState
 
-        members = self.members.setdefault(key, {})
-        members[ticket_id] = customer
-        customers = len(set(members.values()))
+        members = self.members[key]
+        customers = len({c for c, _ in members.values()})
         if customers >= min_customers:
             self.grouped.add(key)
+        elif not regroup:
+            self.grouped.discard(key)
         grouped = key in self.grouped
-        return ClusterState(key, customers, tuple(members), grouped, grouped and key not in self.fanned_out)
+        quotes = tuple((t, q) for t, (_, q) in members.items())
+        return ClusterState(
+            key, customers, tuple(members), grouped, grouped and key not in self.fanned_out, quotes
+        )
 
     def mark_fanned_out(self, key: str) -> None:
         self.fanned_out.add(key)

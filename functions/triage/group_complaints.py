@@ -26,7 +26,9 @@ class EventQueue(Protocol):
 
 
 def finding_of(cluster: ClusterState) -> GroupFinding:
-    return GroupFinding(key=cluster.key, customers=cluster.customers, tickets=cluster.tickets)
+    return GroupFinding(
+        key=cluster.key, customers=cluster.customers, tickets=cluster.tickets, quotes=cluster.quotes
+    )
 
 
 def finding_from_event(event: TicketEvent) -> GroupFinding | None:
@@ -37,6 +39,7 @@ def finding_from_event(event: TicketEvent) -> GroupFinding | None:
         key=str(detail["key"]),
         customers=int(detail["customers"]),
         tickets=tuple(int(t) for t in detail["tickets"]),
+        quotes=tuple((int(t), str(q)) for t, q in detail.get("quotes", [])),
     )
 
 
@@ -54,7 +57,12 @@ def tell_the_others(queue: EventQueue, cluster: ClusterState, from_ticket: int, 
             occurred_at=at,
             source=EventSource.PLUGIN,
             zendesk_type="plugin.group_complaint",
-            detail={"key": cluster.key, "customers": cluster.customers, "tickets": list(cluster.tickets)},
+            detail={
+                "key": cluster.key,
+                "customers": cluster.customers,
+                "tickets": list(cluster.tickets),
+                "quotes": [list(q) for q in cluster.quotes],
+            },
         )
         queue.enqueue(event, json.dumps(event.model_dump(mode="json")).encode("utf-8"))
         told += 1
@@ -62,14 +70,15 @@ def tell_the_others(queue: EventQueue, cluster: ClusterState, from_ticket: int, 
 
 
 def cluster_alert(policy: Policy, record: ComplaintRecord, cluster: ClusterState, ticket_url: Any) -> Alert:
+    """One alert for the cluster: what the customers have in common, and each one's words and ticket."""
     group = policy.alerting.group_complaint
-    links = [ticket_url(t) for t in cluster.tickets]
+    quotes = dict(cluster.quotes)
+    problem = policy.problems.describe(cluster.key)
     body = "\n".join(
         [
-            f"{group.title.zh} / {group.title.en} ({group.rule}): {cluster.customers} × {cluster.key}",
-            f"{record.category} / {record.subtype}",
-            *[f"- {step.zh} / {step.en}" for step in policy.routing.levels[1].steps],
-            *links,
+            f"{group.title.zh} / {group.title.en} ({group.rule}): {cluster.customers} × {problem}",
+            *[f"- #{t} 「{quotes.get(t, '')}」 {ticket_url(t)}" for t in cluster.tickets],
+            *[f"* {step.zh} / {step.en}" for step in policy.routing.levels[1].steps],
         ]
     )
     return Alert(
@@ -77,7 +86,7 @@ def cluster_alert(policy: Policy, record: ComplaintRecord, cluster: ClusterState
         cause="group_complaint",
         ticket_id=record.ticket_id,
         level=1,
-        subject=f"[L1] {group.title.en}: {cluster.customers} customers - {record.category}/{record.subtype}",
+        subject=f"[L1] {group.title.en}: {cluster.customers} customers - {problem}"[:200],
         body=body,
         attributes={
             "rule": group.rule,

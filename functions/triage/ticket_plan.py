@@ -13,8 +13,9 @@ decides. The caller reads and writes. Rules applied here:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from integrations.zendesk import note_plan as notes
@@ -27,12 +28,15 @@ from policies.complaint_state import ComplaintRecord, ContactMade, Obligation
 from policies.deadlines import Due
 from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
+from policies.problems import Problem, ProblemPolicy, ProblemReader
 from policies.routing import PRIORITIES, Route
 from policies.taxonomy import DeadlineKind
 
 SOLVED_STATUSES = frozenset({"solved", "closed"})
 EMOTION_TAG = "complaint_emotion_{}"
 TIER_TAG = "complaint_tier_{}"
+_GROUP_TAG_CHARS = 60
+_MEMBER_QUOTE_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -46,15 +50,33 @@ class Plan:
 
 @dataclass(frozen=True)
 class GroupFinding:
-    """This ticket belongs to a group complaint: `customers` distinct customers, same problem `key`."""
+    """This ticket belongs to a group complaint: `customers` distinct customers, same problem `key`
+    (`product|failure`), each member's ticket with the customer's words that showed the failure."""
 
     key: str
     customers: int
     tickets: tuple[int, ...]
+    quotes: tuple[tuple[int, str], ...] = ()
 
     @property
     def tag(self) -> str:
-        return "complaint_group_" + hashlib.sha256(self.key.encode()).hexdigest()[:10]
+        """Readable (`complaint_group_power_bank__overheating`), within Zendesk's tag alphabet."""
+        readable = re.sub(r"[^a-z0-9_]", "_", self.key.lower().replace("|", "__"))
+        if len(readable) <= _GROUP_TAG_CHARS:
+            return "complaint_group_" + readable
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:10]
+        return f"complaint_group_{readable[: _GROUP_TAG_CHARS - 11]}_{digest}"
+
+
+def group_words(problems: ProblemPolicy, group: GroupFinding, this_ticket: int | None = None) -> str:
+    """Why the tickets belong together: the product, the failure, each other member's words."""
+    quotes = dict(group.quotes)
+    members = "; ".join(
+        f"#{t} 「{quotes[t][:_MEMBER_QUOTE_CHARS]}」" if quotes.get(t) else f"#{t}"
+        for t in group.tickets
+        if t != this_ticket
+    )
+    return f"{group.customers} × {problems.describe(group.key)} — {members}"
 
 
 class TicketPlanner:
@@ -62,12 +84,7 @@ class TicketPlanner:
         self.engine = engine
         self.policy = engine.policy
         self._mask = mask
-        self._signal_by_tag = {
-            tag: signal.name
-            for signal in self.policy.grading.signals
-            if signal.level is not None
-            for tag in (signal.tag.zh, signal.tag.en)
-        }
+        self._problems: ProblemReader | None = None
 
     def plan(
         self,
@@ -220,14 +237,20 @@ class TicketPlanner:
         change.group_name = route.group_name
 
     # ---- group complaints (R-GRADE-1b) -------------------------------------------
-    def problem_key(
-        self, ticket: ZendeskTicket, record: ComplaintRecord, keyword_tags: list[str]
-    ) -> str | None:
-        """The problem this complaint is about, for counting customers (see GroupComplaintPolicy)."""
+    def problem_of(self, ticket: ZendeskTicket, record: ComplaintRecord) -> Problem | None:
+        """The product and failure this complaint is about, for counting customers (R-GRADE-1b)."""
         if not record.is_complaint:
             return None
-        signals = [self._signal_by_tag[t] for t in keyword_tags if t in self._signal_by_tag]
-        return self.policy.alerting.group_complaint.problem_key(record.subtype, ticket.tags, signals)
+        if self._problems is None:  # built on first use: only new complaints need it
+            self._problems = ProblemReader(
+                self.policy.problems,
+                self.policy.concepts,
+                self.policy.grading,
+                self.policy.alerting.group_complaint.product_tag_prefixes,
+            )
+        text = "\n".join(part for part in (ticket.subject, ticket.description) if part)
+        problem = self._problems.problem_of(text, ticket.tags, record.subtype)
+        return None if problem is None else replace(problem, quote=self._mask(problem.quote))
 
     def _group(
         self,
@@ -241,8 +264,7 @@ class TicketPlanner:
         evidence: dict[str, str],
     ) -> ComplaintRecord:
         rule = self.policy.alerting.group_complaint.rule
-        others = ", ".join(f"#{t}" for t in group.tickets if t != ticket.id)
-        words = f"{group.customers} × {group.key}: {others}"
+        words = group_words(self.policy.problems, group, ticket.id)
         evidence[rule] = words
         change.add_tags.append(group.tag)
         if record.level == 1 and rule in record.reason_rules:

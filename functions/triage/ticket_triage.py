@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
@@ -146,10 +146,13 @@ class TicketTriage:
                 "received_at": self._posted_at(raw_ticket),
                 "contact": contact_of(event),
             }
+            record = self._leave_cluster(ticket, record)
             plan = self._planner.plan(ticket, comments, record, group=group, **context)
-            cluster = self._join_cluster(ticket, plan) if record is None else None
+            cluster, plan = self._join_cluster(ticket, plan) if record is None else (None, plan)
             if cluster is not None and cluster.grouped:
+                problem = plan.record.problem
                 plan = self._planner.plan(ticket, comments, record, group=finding_of(cluster), **context)
+                plan = replace(plan, record=plan.record.model_copy(update={"problem": problem}))
             # Zendesk refuses writes to closed tickets: the state is still recorded.
             if plan.change.is_empty() or ticket.status == "closed":
                 if ticket.status == "closed":
@@ -233,22 +236,44 @@ class TicketTriage:
         self._records.save(self._alerted(event, plan, cluster))
         return outcome
 
-    def _join_cluster(self, ticket: ZendeskTicket, plan: Plan) -> ClusterState | None:
-        """Count this new complaint's customer under its problem (R-GRADE-1b)."""
+    def _join_cluster(self, ticket: ZendeskTicket, plan: Plan) -> tuple[ClusterState | None, Plan]:
+        """Count this new complaint's customer under its problem (R-GRADE-1b); the record keeps the key."""
         if self._clusters is None or ticket.requester_id is None:
-            return None
-        key = self._planner.problem_key(ticket, plan.record, plan.change.add_tags)
-        if key is None:
-            return None
+            return None, plan
+        problem = self._planner.problem_of(ticket, plan.record)
+        if problem is None:
+            return None, plan
         group = self._policy.alerting.group_complaint
-        return self._clusters.join(
-            key,
+        cluster = self._clusters.join(
+            problem.key,
             customer=str(ticket.requester_id),
             ticket_id=ticket.id,
             at=ticket.created_at,
             window=timedelta(hours=group.window_hours),
             min_customers=group.min_customers,
+            quote=problem.quote,
         )
+        record = plan.record.model_copy(update={"problem": problem.key})
+        return cluster, replace(plan, record=record)
+
+    def _leave_cluster(self, ticket: ZendeskTicket, record: ComplaintRecord | None) -> ComplaintRecord | None:
+        """An agent tagged the ticket as not part of its group: take it out and count again, once."""
+        group = self._policy.alerting.group_complaint
+        if (
+            self._clusters is None
+            or record is None
+            or not record.problem
+            or group.not_in_group_tag not in ticket.tags
+        ):
+            return record
+        self._clusters.leave(
+            record.problem,
+            ticket_id=ticket.id,
+            at=self._clock(),
+            window=timedelta(hours=group.window_hours),
+            min_customers=group.min_customers,
+        )
+        return self._records.save(record.model_copy(update={"problem": None}))
 
     def _send(self, alert: Alert, event: TicketEvent) -> None:
         """Publish an alert and archive it: every alert is part of the complaint's record (R-LOOP-3)."""

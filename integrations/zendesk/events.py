@@ -37,12 +37,14 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 TICKET_EVENT_PREFIX = "zen:event-type:ticket."
 _Model = TypeVar("_Model", bound=BaseModel)
+# Zendesk ids are positive and fit a signed 64-bit integer; anything larger is not a ticket of theirs.
+ZendeskId = Annotated[int, Field(gt=0, le=2**63 - 1)]
 
 
 class MalformedWebhook(ValueError):
@@ -78,7 +80,7 @@ class TicketEvent(BaseModel):
 
     event_id: str = Field(min_length=1)
     event_type: EventType
-    ticket_id: PositiveInt
+    ticket_id: ZendeskId
     occurred_at: AwareDatetime
     source: EventSource
     zendesk_type: str
@@ -102,7 +104,7 @@ class TicketEvent(BaseModel):
 class _TicketDetail(BaseModel):
     """The ticket snapshot in an envelope's `detail`; only its id matters here (Zendesk sends it as text)."""
 
-    id: PositiveInt
+    id: ZendeskId
 
 
 class EventEnvelope(BaseModel):
@@ -127,7 +129,7 @@ class TriggerBody(BaseModel):
 
     source: Literal["trigger"]
     event: str
-    ticket_id: PositiveInt
+    ticket_id: ZendeskId
     occurred_at: AwareDatetime
 
 

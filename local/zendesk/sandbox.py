@@ -501,6 +501,9 @@ def _parse_json(raw: bytes) -> Any:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The standard library listens with a backlog of 5: a burst of deliveries (Zendesk through a
+    # tunnel, 60 senders at once) overflowed it and connections were reset. The kernel caps it.
+    request_queue_size = 1024
     allow_reuse_address = True
     sandbox: ZendeskSandbox
 

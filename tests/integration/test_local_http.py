@@ -296,3 +296,34 @@ def test_a_signed_webhook_verifies_through_the_server_and_is_queued(
     assert (accepted.status_code, forged.status_code) == (202, 401)
     (message,) = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
     assert QueuedEvent.from_message_body(message["Body"]).raw_bytes() == raw
+
+
+def test_a_burst_of_simultaneous_senders_loses_no_delivery() -> None:
+    # GIVEN the local HTTP API and many senders that each open a fresh connection at the same moment
+    # (a real Zendesk pointed at `triage local` through a tunnel delivers in bursts like this)
+    import threading
+
+    senders, rounds = 128, 4
+    handler = Recorder()
+    barrier = threading.Barrier(senders)
+    failures: list[str] = []
+
+    def send(server: HttpApiServer) -> None:
+        barrier.wait()
+        for _ in range(rounds):
+            try:
+                status, _ = _raw_request(server, "POST", "/burst", [("Content-Length", "2")], b"{}")
+                if status != 200:
+                    failures.append(str(status))
+            except OSError as exc:
+                failures.append(repr(exc))
+
+    with HttpApiServer({("POST", "/burst"): handler}) as server:
+        threads = [threading.Thread(target=send, args=(server,)) for _ in range(senders)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    # THEN every request was answered 200 and reached the handler: none reset, none refused
+    assert failures == []
+    assert len(handler.events) == senders * rounds

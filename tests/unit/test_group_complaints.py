@@ -118,3 +118,36 @@ def test_a_raise_is_stamped_when_the_cluster_formed_and_sorts_after_the_triage_i
     # it follows, so the archive (keys start with the time) lists the raise after the triage
     assert queue.events and {e.occurred_at for e in queue.events} == {formed}
     assert all(created(t).occurred_at < formed for t in tickets)
+
+
+def test_a_ticket_an_agent_takes_out_is_counted_no_more_and_no_second_alert(world) -> None:
+    api, records, alerts, _queue, triage = world
+    # GIVEN a group complaint of exactly the threshold, alerted once
+    tickets = [
+        api.add_ticket(*BROKEN, requester_id=300 + n, tags=["sku_c3"]) for n in range(GROUP.min_customers)
+    ]
+    for ticket_id in tickets:
+        triage.handle(created(ticket_id))
+    key = records.get(tickets[0]).problem
+    assert key == "sku_c3|quality_defect" and [a.cause for a in alerts.sent] == ["group_complaint"]
+    # WHEN an agent tags one ticket as not part of the group and it changes again
+    api.tickets[tickets[0]]["tags"].append(GROUP.not_in_group_tag)
+    triage.handle(updated(tickets[0]))
+    # THEN it left the cluster (counted once), and the record no longer claims the problem
+    assert tickets[0] not in triage._clusters.members[key]  # type: ignore[attr-defined]
+    assert records.get(tickets[0]).problem is None
+    # WHEN another customer then reports the same problem, bringing the count back to the threshold
+    triage.handle(created(api.add_ticket(*BROKEN, requester_id=399, tags=["sku_c3"])))
+    # THEN PR is not alerted a second time for the same problem
+    assert [a.cause for a in alerts.sent] == ["group_complaint"]
+
+
+def updated(ticket_id: int) -> TicketEvent:
+    return TicketEvent(
+        event_id=f"updated-{ticket_id}",
+        event_type=EventType.UPDATED,
+        ticket_id=ticket_id,
+        occurred_at=FakeTicketApi().now,
+        source=EventSource.EVENT_SUBSCRIPTION,
+        zendesk_type="zen:event-type:ticket.tags_changed",
+    )

@@ -148,6 +148,19 @@ def test_trigger_with_unrendered_placeholder_names_the_field() -> None:
     assert message.startswith("ticket_id: input should be a valid integer")
 
 
+@pytest.mark.parametrize("ticket_id", [10**30, 2**63, 0])
+def test_a_ticket_id_zendesk_could_not_have_sent_is_refused_by_name(ticket_id: int) -> None:
+    # GIVEN a trigger body whose ticket id does not fit Zendesk's ids (positive, signed 64-bit)
+    body = {**_fixture("webhook_trigger_ticket_updated.json"), "ticket_id": ticket_id}
+    # WHEN parsed THEN it is refused, naming the field (the handler answers 400 with this message)
+    assert _malformed(_raw(body), invocation_id=INVOCATION).startswith("ticket_id: input should be")
+
+
+def test_the_largest_zendesk_id_is_accepted() -> None:
+    body = {**_fixture("webhook_trigger_ticket_updated.json"), "ticket_id": 2**63 - 1}
+    assert parse_webhook(_raw(body), invocation_id=INVOCATION).ticket_id == 2**63 - 1
+
+
 def test_trigger_with_unknown_event_is_refused() -> None:
     body = {**_fixture("webhook_trigger_ticket_updated.json"), "event": "ticket.deleted"}
     message = _malformed(_raw(body), invocation_id=INVOCATION)
