@@ -196,4 +196,3 @@ def remedies_section(assessed: "Sequence[AssessedCase]") -> Section:
     if not_complaints:
         lines.append(f"  no remedy (not graded as a complaint): {', '.join(not_complaints)}")
     return Section("Remedies (a main option and a cheaper alternative; the customer chooses)", tuple(lines))
-

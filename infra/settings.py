@@ -205,9 +205,7 @@ class SocialAccessSettings(BaseModel):
     @model_validator(mode="after")
     def _credentials_when_live(self) -> Self:
         if self.social_connector_source is None and not self.social_secret_name:
-            raise ValueError(
-                "set SOCIAL_SECRET_NAME (the platforms' credentials) or SOCIAL_CONNECTOR_SOURCE"
-            )
+            raise ValueError("set SOCIAL_SECRET_NAME (the platforms' credentials) or SOCIAL_CONNECTOR_SOURCE")
         return self
 
     @classmethod

@@ -123,8 +123,6 @@ class Hit:
     trailing: int
 
 
-
-
 class PiiRecogniser:
     """Finds what the rules describe; built once per policy (its layouts are worked out here)."""
 

@@ -332,9 +332,7 @@ class ZendeskSandbox:
         if drawn.status == 429:
             raise too_many_requests(drawn.retry_after or 1, "Injected throttling burst")
         if drawn.status is not None:
-            raise ApiError(
-                drawn.status, {"error": "ServerError", "description": "Injected failure"}, {}
-            )
+            raise ApiError(drawn.status, {"error": "ServerError", "description": "Injected failure"}, {})
         return drawn.delay
 
     def _match(self, method: str, path: str) -> tuple[_Route, tuple[str, ...]]:
