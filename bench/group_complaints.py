@@ -80,13 +80,13 @@ def background(count: int, rng: random.Random) -> list[str]:
     return rng.sample(pool, count)
 
 
-def arrivals(count: int, rng: random.Random) -> list[Arrival]:
+def arrivals(count: int, rng: random.Random, injected: Path) -> list[Arrival]:
     span = timedelta(hours=HOURS)
     out = [
         Arrival(START + span * rng.random(), f"bg-{n}", n, text, None)
         for n, text in enumerate(background(count, rng))
     ]
-    rows = [json.loads(line) for line in INJECTED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in injected.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_group[row["group"]].append(row)
@@ -104,11 +104,11 @@ def _pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else 0.0
 
 
-def run(count: int, seed: int) -> int:
+def run(count: int, seed: int, injected: Path) -> int:
     import boto3
     from moto import mock_aws
 
-    from functions.triage.group_complaints import tell_the_others
+    from functions.triage.group_complaints import join_problem, tell_the_others
     from infra.complaints import TABLE_SCHEMA
     from infra.problem_clusters import ProblemClusters
     from policies.grading import Grader
@@ -116,10 +116,9 @@ def run(count: int, seed: int) -> int:
     from policies.problems import ProblemReader
 
     rng = random.Random(seed)
-    stream = arrivals(count, rng)
+    stream = arrivals(count, rng, injected)
     policy = load_policy()
     group = policy.alerting.group_complaint
-    window = timedelta(hours=group.window_hours)
     grader = Grader.from_policy(policy)
     reader = ProblemReader(policy.problems, policy.concepts, policy.grading, group.product_tag_prefixes)
     queue = CountingQueue()
@@ -148,19 +147,18 @@ def run(count: int, seed: int) -> int:
                 continue
             complaints += 1
             began = time.perf_counter()
-            problem = reader.problem_of(arrival.text, (), grading.subtype)
+            candidates = reader.problems_of(arrival.text, (), grading.subtype, fired=grading.signals)
             read_ms.append((time.perf_counter() - began) * 1000)
-            if problem is None:
+            if not candidates:
                 continue
             began = time.perf_counter()
-            state = clusters.join(
-                problem.key,
+            state, problem = join_problem(
+                clusters,
+                candidates,
+                group,
                 customer=arrival.customer,
                 ticket_id=arrival.ticket,
                 at=arrival.at,
-                window=window,
-                min_customers=group.min_customers,
-                quote=problem.quote,
             )
             if state.needs_fan_out:
                 tell_the_others(queue, state, arrival.ticket, arrival.at)
@@ -252,8 +250,14 @@ def main() -> None:
     )
     parser.add_argument("--background", type=int, default=3000, help="real complaint texts in the stream")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument(
+        "--injected",
+        type=Path,
+        default=INJECTED,
+        help=f"the true groups (default {INJECTED.relative_to(ROOT)})",
+    )
     args = parser.parse_args()
-    raise SystemExit(run(args.background, args.seed))
+    raise SystemExit(run(args.background, args.seed, args.injected))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
                                                 grouped (bool), fanned_out (bool), version
 
 The key is `product|failure` (policies/problems.py): one item per problem, so joining costs one read
-and one conditional write whatever the number of open complaints. An agent can take a ticket out
+and one conditional write whatever the number of open complaints (plus one read per other failure
+the text shows, to join the problem others already reported). An agent can take a ticket out
 (`leave`): the cluster is re-counted, and one that falls below the threshold is not alerted again.
 
 A join reads the item, forgets members older than the window, adds this ticket, and writes it
@@ -113,6 +114,13 @@ class ProblemClusters:
                 quotes=tuple((int(m["ticket"]), str(m.get("quote", ""))) for m in members),
             )
         raise ClusterBusy(f"problem {key!r} kept changing while joining")
+
+    def customers(self, key: str, *, at: datetime, window: timedelta) -> int:
+        """How many distinct customers reported this problem within the window (0 if none)."""
+        item = self._table.get_item(Key=_key(key), ConsistentRead=True).get("Item")
+        if not item:
+            return 0
+        return len({m["customer"] for m in json.loads(item["members"]) if _recent(m, at, window)})
 
     def mark_fanned_out(self, key: str) -> None:
         self._table.update_item(

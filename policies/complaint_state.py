@@ -93,6 +93,9 @@ class ComplaintRecord(BaseModel):
     reason_rules: list[str] = Field(default_factory=list, description="every rule that graded it, in order")
     alerted: list[str] = Field(default_factory=list, description="critical causes already alerted")
     problem: str | None = Field(default=None, description="R-GRADE-1b: the problem key it was counted under")
+    signals: list[str] = Field(
+        default_factory=list, description="grading.yaml signals its text showed at intake"
+    )
     obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
     version: int = 0
 

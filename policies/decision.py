@@ -33,6 +33,7 @@ class Grading:
     reasons: tuple[Reason, ...]
     keyword_tags: tuple[str, ...]
     policy_version: str
+    signals: tuple[str, ...] = ()  # grading.yaml signals that stood in the text (context checked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -263,4 +263,5 @@ class Grader:
             reasons=tuple(reasons),
             keyword_tags=tuple(dict.fromkeys(tags)),
             policy_version=self._version,
+            signals=tuple(dict.fromkeys(signal.name for signal, _ in reading.fired)),
         )

@@ -7,7 +7,7 @@ the customers have in common.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Self
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policies.routing import Step
 from policies.rule_ids import RuleId
-from policies.text import Normalised, normalise
+from policies.text import normalise
 
 if TYPE_CHECKING:
     from policies.concepts import ConceptLexicon
@@ -30,24 +30,37 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class PairedEvidence(_Strict):
+    """Words that show a failure only beside others: a shard of glass is a foreign object in food,
+    a swelling is a skin reaction on a body."""
+
+    concepts: list[str] = Field(min_length=1)
+    with_: list[str] = Field(alias="with", min_length=1)
+
+
 class FailureKind(_Strict):
-    """One specific way a product fails, by concepts (concepts.yaml) or a signal's cues (grading.yaml)."""
+    """One specific way a product fails, by concepts (concepts.yaml), a signal's cues (grading.yaml),
+    or concepts that count only beside others (`paired`)."""
 
     kind: str = Field(pattern=r"^[a-z_]+$")
     title: Step
     concepts: list[str] = Field(default_factory=list)
     signals: list[str] = Field(default_factory=list)
+    paired: list[PairedEvidence] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _has_words(self) -> Self:
-        if not self.concepts and not self.signals:
-            raise ValueError(f"failure {self.kind!r} names no concepts and no signals")
+        if not self.concepts and not self.signals and not self.paired:
+            raise ValueError(f"failure {self.kind!r} names no concepts, signals or paired concepts")
         return self
 
 
 class ProductNames(_Strict):
     zh: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
+    generic: bool = Field(
+        default=False, description="a part or a place (a battery, a hotel): any other product named wins"
+    )
 
     @model_validator(mode="after")
     def _has_names(self) -> Self:
@@ -79,7 +92,11 @@ class ProblemPolicy(_Strict):
         return f"{shown}: {titles.get(failure, failure)}"
 
     def concept_names(self) -> set[str]:
-        return {name for failure in self.failures for name in failure.concepts}
+        names = {name for failure in self.failures for name in failure.concepts}
+        for failure in self.failures:
+            for pair in failure.paired:
+                names.update(pair.concepts, pair.with_)
+        return names
 
     def signal_names(self) -> set[str]:
         return {name for failure in self.failures for name in failure.signals}
@@ -111,8 +128,9 @@ def split_key(key: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class _FailureMatcher:
-    kind: str
+class _Words:
+    """Phrases and their look-alike senses: a phrase inside a look-alike does not count."""
+
     phrases: PhraseSet
     other_senses: PhraseSet | None
 
@@ -122,6 +140,26 @@ class _FailureMatcher:
             return None
         blocked = self.other_senses.spans(text) if self.other_senses is not None else []
         return next((s for s in found if not any(b0 <= s[0] and s[1] <= b1 for b0, b1 in blocked)), None)
+
+
+@dataclass(frozen=True)
+class _FailureMatcher:
+    kind: str
+    alone: _Words
+    paired: tuple[tuple[_Words, _Words], ...]
+    signals: frozenset[str] = frozenset()
+
+    def first(self, text: str, fired: Collection[str] | None = None) -> tuple[int, int] | None:
+        if self.signals and fired is not None and not self.signals.intersection(fired):
+            return None  # the grader read the signal's words in another sense (doubt, a question, ...)
+        span = self.alone.first(text)
+        if span is not None:
+            return span
+        for words, companions in self.paired:
+            span = words.first(text)
+            if span is not None and companions.first(text) is not None:
+                return span
+        return None
 
 
 class ProblemReader:
@@ -137,56 +175,81 @@ class ProblemReader:
         # The automaton library is loaded only where problems are read.
         from policies.cue_reading import PhraseSet
 
+        def words(names: list[str], extra: Sequence[str] = (), extra_senses: Sequence[str] = ()) -> _Words:
+            phrases = [p for name in names for p in concepts.phrases(name)] + list(extra)
+            senses = [p for name in names for p in concepts.other_senses(name)] + list(extra_senses)
+            return _Words(PhraseSet(phrases), PhraseSet(senses) if senses else None)
+
         signals = {s.name: s for s in grading.signals}
         self._failures: list[_FailureMatcher] = []
         for failure in policy.failures:
-            phrases = [p for name in failure.concepts for p in concepts.phrases(name)]
-            senses = [p for name in failure.concepts for p in concepts.other_senses(name)]
+            cues: list[str] = []
+            senses: list[str] = []
             for name in failure.signals:
                 # Combinations (`a & b`) need the grader's context reading; the plain cues suffice here.
-                cues = [c for c in signals[name].cues.zh + signals[name].cues.en if "&" not in c]
-                phrases += [p for cue in cues for p in _expanded(concepts, cue)]
+                plain = [c for c in signals[name].cues.zh + signals[name].cues.en if "&" not in c]
+                cues += [p for cue in plain for p in _expanded(concepts, cue)]
                 senses += signals[name].not_in.all()
-            self._failures.append(
-                _FailureMatcher(failure.kind, PhraseSet(phrases), PhraseSet(senses) if senses else None)
-            )
+            paired = tuple((words(pair.concepts), words(pair.with_)) for pair in failure.paired)
+            alone = words(failure.concepts, cues, senses)
+            self._failures.append(_FailureMatcher(failure.kind, alone, paired, frozenset(failure.signals)))
         self._products = [
-            (product, PhraseSet([*names.zh, *names.en])) for product, names in policy.products.items()
+            (product, names.generic, PhraseSet([*names.zh, *names.en]))
+            for product, names in policy.products.items()
         ]
         self._tag_prefixes = tuple(product_tag_prefixes)
 
-    def problem_of(self, text: str, tags: Iterable[str] = (), subtype: str | None = None) -> Problem | None:
-        """The product (a product tag first, else the longest product name in the text) and the first
-        failure the text shows. A product tag is precise enough to pair with the sub-type when no
-        failure is named; a product name from the text is not. None when nothing specific is known."""
-        norm = normalise(text)
-        failure = self._failure(norm)
-        tagged = sorted(t for t in tags if self._tag_prefixes and t.startswith(self._tag_prefixes))
-        if failure is None:
-            if tagged and subtype:
-                return Problem(
-                    product=tagged[0], failure=subtype, quote=norm.evidence(0, 0, _QUOTE_CHARS), from_tag=True
-                )
-            return None
-        kind, (start, end) = failure
-        quote = norm.evidence(start, end, _QUOTE_CHARS)
-        if tagged:
-            return Problem(product=tagged[0], failure=kind, quote=quote, from_tag=True)
-        product = self._product(norm.text)
-        return Problem(product=product, failure=kind, quote=quote) if product else None
+    def problem_of(
+        self,
+        text: str,
+        tags: Iterable[str] = (),
+        subtype: str | None = None,
+        fired: Collection[str] | None = None,
+    ) -> Problem | None:
+        """The first of `problems_of`, or None."""
+        found = self.problems_of(text, tags, subtype, fired)
+        return found[0] if found else None
 
-    def _failure(self, norm: Normalised) -> tuple[str, tuple[int, int]] | None:
-        for matcher in self._failures:
-            span = matcher.first(norm.text)
-            if span is not None:
-                return matcher.kind, span
-        return None
+    def problems_of(
+        self,
+        text: str,
+        tags: Iterable[str] = (),
+        subtype: str | None = None,
+        fired: Collection[str] | None = None,
+    ) -> list[Problem]:
+        """Every problem the text may be: its product (a product tag first, else the longest product
+        name in the text) with each failure it shows, in the policy's order. Customers describe one
+        failure by different signs (a lid that bursts, a scald), so the caller joins the one others
+        already reported. A product tag is precise enough to pair with the sub-type when no failure
+        is named; a product name from the text is not. `fired`: the signals the grader found standing
+        (context checked); a failure made of signals counts only if one of them fired. Empty when
+        nothing specific is known."""
+        norm = normalise(text)
+        failures = [(m.kind, span) for m in self._failures if (span := m.first(norm.text, fired)) is not None]
+        tagged = sorted(t for t in tags if self._tag_prefixes and t.startswith(self._tag_prefixes))
+        if not failures:
+            if tagged and subtype:
+                quote = norm.evidence(0, 0, _QUOTE_CHARS)
+                return [Problem(product=tagged[0], failure=subtype, quote=quote, from_tag=True)]
+            return []
+        product = tagged[0] if tagged else self._product(norm.text)
+        if product is None:
+            return []
+        return [
+            Problem(
+                product=product,
+                failure=kind,
+                quote=norm.evidence(start, end, _QUOTE_CHARS),
+                from_tag=bool(tagged),
+            )
+            for kind, (start, end) in failures
+        ]
 
     def _product(self, text: str) -> str | None:
-        best: tuple[int, int, str] | None = None  # (-length, start, product)
-        for product, names in self._products:
+        best: tuple[bool, int, int, str] | None = None  # (generic, -length, start, product)
+        for product, generic, names in self._products:
             for start, end in names.spans(text):
-                candidate = (-(end - start), start, product)
+                candidate = (generic, -(end - start), start, product)
                 if best is None or candidate < best:
                     best = candidate
-        return best[2] if best else None
+        return best[3] if best else None

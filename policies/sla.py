@@ -1,5 +1,6 @@
 """Schema of sla.yaml: which deadline applies to which complaint, and how long it runs (R-SLA, R-ROUTE)."""
 
+from datetime import datetime, timedelta
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
@@ -61,9 +62,20 @@ class PlanIterations(Strict):
     max_iterations: PositiveInt
 
 
+class ClockSkew(Strict):
+    rule: RuleId
+    seconds: float = Field(ge=0)
+
+    def believed(self, claimed: datetime, received: datetime) -> datetime:
+        """When the customer wrote, as far as it can be believed: a time beyond the allowed skew
+        after `received` is a clock error, and the clock starts at `received` instead."""
+        return received if claimed - received > timedelta(seconds=self.seconds) else claimed
+
+
 class SlaPolicy(Strict):
     """sla.yaml: for each deadline kind, an ordered list of rules; the first that matches applies."""
 
     deadlines: dict[DeadlineKind, list[DeadlineRule]]
     warning: WarningPolicy
     plan_iterations: PlanIterations
+    clock_skew: ClockSkew

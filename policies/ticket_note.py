@@ -33,6 +33,7 @@ class NoteLabels(BaseModel):
     contact_sent: str
     contact_routes: dict[SocialRoute, str]
     social_post: str
+    time_not_believed: str = Field(description="placeholders: {claimed} {received}")
     surge_red: str
     surge_yellow: str
     surge_line: str = Field(description="placeholders: {category} {this_week} {last_week} {growth}")

@@ -232,6 +232,9 @@ class InMemoryProblemClusters:
         self.members.setdefault(key, {}).setdefault(ticket_id, (customer, quote))
         return self._state(key, min_customers, regroup=True)
 
+    def customers(self, key: str, *, at: Any, window: Any) -> int:
+        return len({c for c, _ in self.members.get(key, {}).values()})
+
     def leave(self, key: str, *, ticket_id: int, at: Any, window: Any, min_customers: int) -> Any:
         self.members.setdefault(key, {}).pop(ticket_id, None)
         return self._state(key, min_customers, regroup=False)

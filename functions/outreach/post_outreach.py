@@ -136,9 +136,11 @@ class PostOutreach:
         progress = self._ledger.begin(post, self._clock())
         if progress.finished:
             return PostOutcome(post.key, "already_done", progress.ticket_id)
+        claimed = post.posted_at
+        post = self._believed(post, progress.seen_at)
         thread_ticket = self._ledger.ticket_for_thread(post.thread_key) if post.thread_key else None
         if thread_ticket is not None:
-            return self._add_to_thread(post, progress, thread_ticket, redelivered)
+            return self._add_to_thread(post, progress, thread_ticket, redelivered, claimed)
         grading = self._engine.grader.grade(post.text)
         if not grading.is_complaint:
             self._archive_post(post, grading)
@@ -154,7 +156,9 @@ class PostOutreach:
             self._alert_contact_failed(post, progress.ticket_id, grading, reason)
             progress = self._ledger.record(progress.model_copy(update={"contact_alerted": True}))
         if progress.ticket_id is None:
-            progress = self._ledger.record(progress.model_copy(update={"ticket_id": self._ticket_for(post)}))
+            progress = self._ledger.record(
+                progress.model_copy(update={"ticket_id": self._ticket_for(post, claimed)})
+            )
         ticket_id = progress.ticket_id
         assert ticket_id is not None
         self._triage.handle(self._ticket_event(post, ticket_id, attempt.contact), redelivered=redelivered)
@@ -169,9 +173,20 @@ class PostOutreach:
             return PostOutcome(post.key, "not_contacted", ticket_id, detail=attempt.failure or "")
         return PostOutcome(post.key, "contacted", ticket_id, attempt.contact.route)
 
+    def _believed(self, post: SocialPost, received: datetime) -> SocialPost:
+        """A post stamped in the future (a tool's clock or time zone) starts its clock when received."""
+        believed = self._engine.policy.sla.clock_skew.believed(post.posted_at, received)
+        if believed == post.posted_at:
+            return post
+        logger.warning(
+            "post time lies in the future; counting from receipt",
+            extra={"post": post.key, "claimed": post.posted_at.isoformat(), "received": received.isoformat()},
+        )
+        return post.model_copy(update={"posted_at": believed})
+
     # ---- 1. replies in a ticket's thread ------------------------------------------
     def _add_to_thread(
-        self, post: SocialPost, progress: PostProgress, ticket_id: int, redelivered: bool
+        self, post: SocialPost, progress: PostProgress, ticket_id: int, redelivered: bool, claimed: datetime
     ) -> PostOutcome:
         event_id = f"social:{post.key}:comment"
         if not (redelivered and written_by_event(self._tickets.list_audits(ticket_id), event_id)):
@@ -179,7 +194,11 @@ class PostOutreach:
             self._tickets.update_ticket(
                 ticket_id,
                 {
-                    "comment": {"body": self._ticket_text(post), "author_id": author, "public": True},
+                    "comment": {
+                        "body": self._ticket_text(post, claimed),
+                        "author_id": author,
+                        "public": True,
+                    },
                     "metadata": event_metadata(event_id, self._policy.version),
                 },
             )
@@ -250,7 +269,7 @@ class PostOutreach:
         return due.at
 
     # ---- 4. the ticket -----------------------------------------------------------------
-    def _ticket_for(self, post: SocialPost) -> int:
+    def _ticket_for(self, post: SocialPost, claimed: datetime) -> int:
         """The post's ticket: found by external_id (an earlier attempt created it), else created."""
         found = self._tickets.find_tickets_by_external_id(post.key)
         if found:
@@ -259,7 +278,7 @@ class PostOutreach:
         catalog = self._catalog()
         payload: dict[str, Any] = {
             "subject": self._subject(post),
-            "comment": {"body": self._ticket_text(post), "author_id": author, "public": True},
+            "comment": {"body": self._ticket_text(post, claimed), "author_id": author, "public": True},
             "requester_id": author,
             "external_id": post.key,
             "tags": [SOCIAL_PUBLIC_TAG, SOCIAL_OUTREACH_TAG, f"social_{post.platform}"],
@@ -288,11 +307,19 @@ class PostOutreach:
             first_line = first_line[: SUBJECT_CHARS - 1] + "…"
         return f"{post.platform} @{post.author.handle}: {first_line}"
 
-    def _ticket_text(self, post: SocialPost) -> str:
-        """The post as the agent needs it: the words (personal numbers masked), who, when, where."""
-        marker = self._policy.ticket_note.social_post_marker
-        lines = [self._mask(post.text), "", f"{marker} {post.platform} @{post.author.handle}"]
+    def _ticket_text(self, post: SocialPost, claimed: datetime) -> str:
+        """The post as the agent needs it: the words (personal numbers masked), who, when, where;
+        and, when the post's own time could not be believed, that its clock starts at receipt."""
+        wording = self._policy.ticket_note
+        lines = [
+            self._mask(post.text),
+            "",
+            f"{wording.social_post_marker} {post.platform} @{post.author.handle}",
+        ]
         lines.append(format_due(post.posted_at))
+        if claimed != post.posted_at:
+            times = {"claimed": format_due(claimed), "received": format_due(post.posted_at)}
+            lines += [labels.time_not_believed.format(**times) for labels in wording.labels.values()]
         if post.url:
             lines.append(post.url)
         return "\n".join(lines)

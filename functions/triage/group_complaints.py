@@ -10,19 +10,68 @@ event under the same rate limits, idempotency and retries as every other event.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from functions.triage.ticket_plan import GroupFinding
 from infra.alerts import Alert
 from infra.problem_clusters import ClusterState
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from policies.alerting import GroupComplaintPolicy
 from policies.complaint_state import ComplaintRecord
 from policies.loader import Policy
+from policies.problems import Problem
 
 
 class EventQueue(Protocol):
     def enqueue(self, event: Any, raw_body: bytes) -> str: ...
+
+
+class Clusters(Protocol):
+    def customers(self, key: str, *, at: datetime, window: timedelta) -> int: ...
+
+    def join(
+        self,
+        key: str,
+        *,
+        customer: str,
+        ticket_id: int,
+        at: datetime,
+        window: timedelta,
+        min_customers: int,
+        quote: str = "",
+    ) -> ClusterState: ...
+
+
+def join_problem(
+    clusters: Clusters,
+    candidates: list[Problem],
+    group: GroupComplaintPolicy,
+    *,
+    customer: str,
+    ticket_id: int,
+    at: datetime,
+) -> tuple[ClusterState, Problem]:
+    """Count a customer under one of the problems their text may be (R-GRADE-1b).
+
+    A text showing several failures (a lid that burst, and a scald) joins the one most customers
+    already reported, so one incident described by different signs gathers in one group."""
+    window = timedelta(hours=group.window_hours)
+    problem = candidates[0]
+    if len(candidates) > 1:
+        considered = candidates[: group.failures_considered]
+        sizes = [clusters.customers(p.key, at=at, window=window) for p in considered]
+        problem = considered[max(range(len(considered)), key=lambda i: (sizes[i], -i))]
+    cluster = clusters.join(
+        problem.key,
+        customer=customer,
+        ticket_id=ticket_id,
+        at=at,
+        window=window,
+        min_customers=group.min_customers,
+        quote=problem.quote,
+    )
+    return cluster, problem
 
 
 def finding_of(cluster: ClusterState) -> GroupFinding:

@@ -161,6 +161,7 @@ class TicketPlanner:
             status=ticket.status,
             last_comment_id=first_id,
             reason_rules=list(dict.fromkeys(r.rule for r in grading.reasons)),
+            signals=list(grading.signals),
             order_no=self.policy.intake.order_number.find(ticket.tags, ticket.subject, ticket.description),
         )
         evidence.update(_evidence_by_rule(grading))
@@ -237,10 +238,11 @@ class TicketPlanner:
         change.group_name = route.group_name
 
     # ---- group complaints (R-GRADE-1b) -------------------------------------------
-    def problem_of(self, ticket: ZendeskTicket, record: ComplaintRecord) -> Problem | None:
-        """The product and failure this complaint is about, for counting customers (R-GRADE-1b)."""
+    def problems_of(self, ticket: ZendeskTicket, record: ComplaintRecord) -> list[Problem]:
+        """The problems this complaint may be (one product, each failure it shows), for counting
+        customers (R-GRADE-1b); the customer's words in each are masked."""
         if not record.is_complaint:
-            return None
+            return []
         if self._problems is None:  # built on first use: only new complaints need it
             self._problems = ProblemReader(
                 self.policy.problems,
@@ -249,8 +251,8 @@ class TicketPlanner:
                 self.policy.alerting.group_complaint.product_tag_prefixes,
             )
         text = "\n".join(part for part in (ticket.subject, ticket.description) if part)
-        problem = self._problems.problem_of(text, ticket.tags, record.subtype)
-        return None if problem is None else replace(problem, quote=self._mask(problem.quote))
+        found = self._problems.problems_of(text, ticket.tags, record.subtype, fired=record.signals)
+        return [replace(problem, quote=self._mask(problem.quote)) for problem in found]
 
     def _group(
         self,

@@ -27,6 +27,7 @@ from functions.triage.group_complaints import (
     cluster_alert,
     finding_from_event,
     finding_of,
+    join_problem,
     tell_the_others,
 )
 from functions.triage.surge_watch import SurgeWatch
@@ -142,8 +143,8 @@ class TicketTriage:
             group = finding_from_event(event)
             context = {
                 "event_id": event.event_id,
-                "occurred_at": event.occurred_at,
-                "received_at": self._posted_at(raw_ticket),
+                "occurred_at": self._believed(event),
+                "received_at": self._posted_at(raw_ticket, ticket),
                 "contact": contact_of(event),
             }
             record = self._leave_cluster(ticket, record)
@@ -188,8 +189,21 @@ class TicketTriage:
             return self._finish(event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=written)
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
 
-    def _posted_at(self, raw_ticket: dict[str, Any]) -> datetime | None:
-        """When the social post behind the ticket was written (the social flow sets the field)."""
+    def _believed(self, event: TicketEvent) -> datetime:
+        """When the event happened; a time in the future (a clock or time-zone error upstream) is
+        not believed, and the event counts from now, when it is handled."""
+        now = self._clock()
+        believed = self._policy.sla.clock_skew.believed(event.occurred_at, now)
+        if believed != event.occurred_at:
+            logger.warning(
+                "event time lies in the future; counting from now",
+                extra={"event": event.event_id, "claimed": event.occurred_at.isoformat()},
+            )
+        return believed
+
+    def _posted_at(self, raw_ticket: dict[str, Any], ticket: ZendeskTicket) -> datetime | None:
+        """When the social post behind the ticket was written (the social flow sets the field); a
+        time after the ticket was created cannot be the post's, and the ticket's own time is used."""
         value = self._catalog().value_of(raw_ticket, SOCIAL_POST_TIME_FIELD)
         if not value:
             return None
@@ -198,7 +212,9 @@ class TicketTriage:
         except ValueError:
             logger.warning("unreadable social post time on the ticket; using its creation time")
             return None
-        return posted if posted.tzinfo is not None else None
+        if posted.tzinfo is None:
+            return None
+        return self._policy.sla.clock_skew.believed(posted, ticket.created_at)
 
     def _finish(
         self,
@@ -240,18 +256,16 @@ class TicketTriage:
         """Count this new complaint's customer under its problem (R-GRADE-1b); the record keeps the key."""
         if self._clusters is None or ticket.requester_id is None:
             return None, plan
-        problem = self._planner.problem_of(ticket, plan.record)
-        if problem is None:
+        candidates = self._planner.problems_of(ticket, plan.record)
+        if not candidates:
             return None, plan
-        group = self._policy.alerting.group_complaint
-        cluster = self._clusters.join(
-            problem.key,
+        cluster, problem = join_problem(
+            self._clusters,
+            candidates,
+            self._policy.alerting.group_complaint,
             customer=str(ticket.requester_id),
             ticket_id=ticket.id,
             at=ticket.created_at,
-            window=timedelta(hours=group.window_hours),
-            min_customers=group.min_customers,
-            quote=problem.quote,
         )
         record = plan.record.model_copy(update={"problem": problem.key})
         return cluster, replace(plan, record=record)

@@ -158,6 +158,30 @@ def test_a_post_seen_50_minutes_late_has_10_minutes_left(world) -> None:
     assert alert.cause == "private_contact_failed" and "10 min left" in alert.subject
 
 
+def test_a_post_stamped_in_the_future_counts_from_when_it_was_received(world) -> None:
+    # GIVEN a listening tool whose clock is two days ahead, and a platform that is down
+    seen = World(seen_after=timedelta(minutes=10))
+    seen.platforms["weibo"].fail_sends(1)
+    future = seen.clock.now + timedelta(days=2)
+    # WHEN the outreach handles the post
+    with pytest.raises(ContactRetryLater):
+        seen.outreach.handle(post(WEDDING_DRESS, posted_at=future))
+    # THEN the private contact is due one hour after the post was received, not in two days
+    assert seen.obligation().due_at == seen.clock.now + timedelta(hours=1)
+    # AND the ticket says which time was not believed and where the clock starts
+    body = seen.only_ticket()["description"]
+    assert future.strftime("%Y-%m-%d %H:%M") in body and "time-zone" in body
+
+
+def test_a_post_within_the_allowed_clock_skew_keeps_its_time(world) -> None:
+    # GIVEN a post stamped a minute after it was received (clocks a little apart)
+    skewed = World(seen_after=timedelta(minutes=0))
+    stamped = skewed.clock.now + timedelta(minutes=1)
+    # WHEN the outreach handles it THEN its own time starts the hour
+    skewed.outreach.handle(post(WEDDING_DRESS, posted_at=stamped))
+    assert skewed.obligation().due_at == stamped + timedelta(hours=1)
+
+
 def test_closed_dms_fall_back_to_a_public_invitation_that_repeats_nothing(world) -> None:
     # GIVEN an English complaint on X by an author who does not accept DMs from the brand
     tweet = post(BROKEN_EN, platform="x", post_id="1850", author="a9")

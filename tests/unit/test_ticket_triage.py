@@ -239,6 +239,24 @@ def test_solved_opens_the_satisfaction_check(api, records, triage) -> None:
     assert field_value(api.updates[-1][1], due_field_title("satisfaction_check")) == check.due_at.isoformat()
 
 
+def test_an_event_stamped_in_the_future_counts_from_when_it_is_handled(api, records) -> None:
+    # GIVEN a triage whose clock reads a known moment, and a triaged routine complaint
+    now = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, clock=lambda: now)
+    ticket_id = api.add_ticket(*LATE_EN)
+    triage.handle(event(ticket_id))
+    # WHEN a solved event arrives stamped two days ahead (an upstream clock or time-zone error)
+    api.set_status(ticket_id, "solved")
+    solved = event(ticket_id, EventType.STATUS_CHANGED, "ev-2").model_copy(
+        update={"occurred_at": now + timedelta(days=2)}
+    )
+    triage.handle(solved)
+    # THEN the satisfaction check counts from when the event was handled, not from the future time
+    check = records.get(ticket_id).obligations["satisfaction_check"]
+    hours = ENGINE.policy.sla.deadlines["satisfaction_check"][0].after.hours
+    assert check.due_at == now + timedelta(hours=hours)
+
+
 def test_not_satisfied_after_a_reply_opens_re_handling(api, records, triage) -> None:
     # GIVEN a complaint that got a public reply
     ticket_id = api.add_ticket(*LATE_EN)
