@@ -42,6 +42,8 @@ COMPLAINT_RECALL_FLOOR = 0.98
 # three such flags is a real level 1 (out of fold). A missed safety case costs far more.
 MODEL_LEVEL_1_PRECISION_FLOOR = 1 / 3
 MODEL_LEVEL_1_MIN_FLAGS = 3
+# Level-2 thresholds whose cross-validated F1 is this close to the best count as tied.
+LEVEL_2_F1_TOLERANCE = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,14 +254,15 @@ def choose_thresholds(oof: OutOfFold, decisive: "DecisiveCues | None" = None) ->
         if (flags & (levels == 1)).sum() / flags.sum() >= MODEL_LEVEL_1_PRECISION_FLOOR:
             level_1 = t
             break
-    best_f1, level_2 = -1.0, max(THRESHOLD_GRID)
+    f1_at: dict[float, float] = {}
     for t in THRESHOLD_GRID:
         graded_1 = (rules == 1) | (p1 >= level_1)
         predicted = ~graded_1 & ((rules == 2) | (p2 >= t))
         precision, recall = _precision_recall(predicted, levels == 2)
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best_f1:
-            best_f1, level_2 = f1, t
+        f1_at[t] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    # Near-ties go to the higher threshold: a level 2 the model alone gives costs a supervisor's look.
+    best_f1 = max(f1_at.values())
+    level_2 = max(t for t, f1 in f1_at.items() if f1 >= best_f1 - LEVEL_2_F1_TOLERANCE)
     # Ties go to the smaller model share: the rules' cues are the explainable part.
     weight = max(CATEGORY_WEIGHTS, key=lambda w: (round(category_accuracy(oof, w, decisive), 4), -w))
     return Thresholds(complaint, level_1, level_2, weight)

@@ -228,6 +228,7 @@ def test_first_matching_rule_wins(calendar: WorkingCalendar) -> None:
             },
             "warning": {"rule": "R-SLA-6", "before": {"hours": 1}, "short_window_share": 0.75},
             "plan_iterations": {"rule": "R-SLA-5", "max_iterations": 2},
+            "clock_skew": {"rule": "R-SLA-9", "seconds": 300},
         }
     )
     clock = DeadlineClock(policy, calendar)
