@@ -18,6 +18,7 @@ from cli.failure import CliFailure
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "cli.grade",
     "cli.evaluate",
+    "cli.intake_eval",
     "cli.train",
     "cli.demo",
     "cli.local",

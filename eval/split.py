@@ -12,6 +12,6 @@ SALT = "complaint-triage frozen split 2026-12-03:"
 FROZEN_SHARE = 0.30
 
 
-def split_of(source_id: str) -> str:
-    digest = hashlib.sha256((SALT + source_id).encode("utf-8")).digest()
-    return "frozen" if digest[0] < round(FROZEN_SHARE * 256) else "tune"
+def split_of(source_id: str, salt: str = SALT, frozen_share: float = FROZEN_SHARE) -> str:
+    digest = hashlib.sha256((salt + source_id).encode("utf-8")).digest()
+    return "frozen" if digest[0] < round(frozen_share * 256) else "tune"

@@ -71,6 +71,21 @@ class ContactMade(BaseModel):
     text: str
 
 
+class IntakeRecord(BaseModel):
+    """What the customer wants and has shown (R-INTAKE-1..3, R-GRADE-6), as the plugin last read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    demands: list[str] = Field(default_factory=list)
+    product: str | None = None
+    amount_paid: float | None = None
+    amount_claimed: float | None = None
+    attached: dict[str, int] = Field(default_factory=dict, description="evidence kind → attachments")
+    mentioned: list[str] = Field(default_factory=list, description="evidence kinds named, not attached")
+    responsible: str | None = None
+    missing: list[str] = Field(default_factory=list, description="what the SOP still needs from them")
+
+
 class ComplaintRecord(BaseModel):
     """The complaint behind one Zendesk ticket, as the plugin last left it."""
 
@@ -96,6 +111,7 @@ class ComplaintRecord(BaseModel):
     signals: list[str] = Field(
         default_factory=list, description="grading.yaml signals its text showed at intake"
     )
+    intake: IntakeRecord | None = None
     obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
     version: int = 0
 

@@ -8,7 +8,7 @@ places that matched.
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -84,6 +84,30 @@ class PhraseSet:
                 continue
             out.append((start, end))
         return out
+
+
+@dataclass(frozen=True)
+class SensedPhrases:
+    """Phrases and their look-alike senses: a phrase found inside a look-alike does not count."""
+
+    phrases: PhraseSet
+    other_senses: PhraseSet | None = None
+
+    @classmethod
+    def of(cls, phrases: Sequence[str], other_senses: Sequence[str] = ()) -> "SensedPhrases":
+        return cls(PhraseSet(list(phrases)), PhraseSet(list(other_senses)) if other_senses else None)
+
+    def all(self, text: str) -> list[tuple[int, int]]:
+        """Every place a phrase stands in its own sense, in text order."""
+        found = sorted(self.phrases.spans(text))
+        if not found or self.other_senses is None:
+            return found
+        blocked = self.other_senses.spans(text)
+        return [s for s in found if not any(b0 <= s[0] and s[1] <= b1 for b0, b1 in blocked)]
+
+    def first(self, text: str) -> tuple[int, int] | None:
+        found = self.all(text)
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,5 @@ class RemedyOffer:
     main: Remedy
     alternative: Remedy
     extras_for_high_value: Remedy | None = None
+    answers: str | None = None  # the customer's demand the main option meets (R-REMEDY-4), if any
+    legal_floor: Remedy | None = None  # R-REMEDY-5, shown when a statutory right is at stake

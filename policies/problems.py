@@ -19,7 +19,7 @@ from policies.text import normalise
 
 if TYPE_CHECKING:
     from policies.concepts import ConceptLexicon
-    from policies.cue_reading import PhraseSet
+    from policies.cue_reading import SensedPhrases
     from policies.grading_policy import GradingPolicy
 
 _KEY_SEPARATOR = "|"
@@ -128,25 +128,10 @@ def split_key(key: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class _Words:
-    """Phrases and their look-alike senses: a phrase inside a look-alike does not count."""
-
-    phrases: PhraseSet
-    other_senses: PhraseSet | None
-
-    def first(self, text: str) -> tuple[int, int] | None:
-        found = sorted(self.phrases.spans(text))
-        if not found:
-            return None
-        blocked = self.other_senses.spans(text) if self.other_senses is not None else []
-        return next((s for s in found if not any(b0 <= s[0] and s[1] <= b1 for b0, b1 in blocked)), None)
-
-
-@dataclass(frozen=True)
 class _FailureMatcher:
     kind: str
-    alone: _Words
-    paired: tuple[tuple[_Words, _Words], ...]
+    alone: SensedPhrases
+    paired: tuple[tuple[SensedPhrases, SensedPhrases], ...]
     signals: frozenset[str] = frozenset()
 
     def first(self, text: str, fired: Collection[str] | None = None) -> tuple[int, int] | None:
@@ -173,12 +158,14 @@ class ProblemReader:
         product_tag_prefixes: Iterable[str],
     ) -> None:
         # The automaton library is loaded only where problems are read.
-        from policies.cue_reading import PhraseSet
+        from policies.cue_reading import PhraseSet, SensedPhrases
 
-        def words(names: list[str], extra: Sequence[str] = (), extra_senses: Sequence[str] = ()) -> _Words:
+        def words(
+            names: list[str], extra: Sequence[str] = (), extra_senses: Sequence[str] = ()
+        ) -> SensedPhrases:
             phrases = [p for name in names for p in concepts.phrases(name)] + list(extra)
             senses = [p for name in names for p in concepts.other_senses(name)] + list(extra_senses)
-            return _Words(PhraseSet(phrases), PhraseSet(senses) if senses else None)
+            return SensedPhrases.of(phrases, senses)
 
         signals = {s.name: s for s in grading.signals}
         self._failures: list[_FailureMatcher] = []
@@ -245,11 +232,25 @@ class ProblemReader:
             for kind, (start, end) in failures
         ]
 
+    def product_named(self, text: str) -> tuple[str, str] | None:
+        """The product a text names (its id, and the words as the customer wrote them), or None."""
+        norm = normalise(text)
+        found = self._product_span(norm.text)
+        if found is None:
+            return None
+        product, start, end = found
+        source = norm.original if len(norm.original) == len(norm.text) else norm.text
+        return product, source[start:end]
+
     def _product(self, text: str) -> str | None:
-        best: tuple[bool, int, int, str] | None = None  # (generic, -length, start, product)
+        found = self._product_span(text)
+        return found[0] if found else None
+
+    def _product_span(self, text: str) -> tuple[str, int, int] | None:
+        best: tuple[bool, int, int, str, int] | None = None  # (generic, -length, start, product, end)
         for product, generic, names in self._products:
             for start, end in names.spans(text):
-                candidate = (generic, -(end - start), start, product)
+                candidate = (generic, -(end - start), start, product, end)
                 if best is None or candidate < best:
                     best = candidate
-        return best[3] if best else None
+        return (best[3], best[2], best[4]) if best else None

@@ -21,6 +21,21 @@ class NoteLabels(BaseModel):
     main: str
     alternative: str
     high_value: str
+    answers_demand: str
+    legal_floor: str
+    intake: str
+    demands: str
+    no_demand: str
+    product: str
+    amount_paid: str
+    amount_claimed: str
+    evidence_attached: str
+    evidence_promised: str
+    responsible: str
+    missing: str
+    evidence_now: str
+    nothing_missing: str
+    asks: dict[Literal["photo", "video", "screenshot", "document", "order_number"], str]
     compliance: str
     policy: str
     raised: str

@@ -56,7 +56,16 @@ class FakeTicketApi:
         self.add_comment(ticket_id, description, author_id=REQUESTER_ID)
         return ticket_id
 
-    def add_comment(self, ticket_id: int, body: str, *, author_id: int, public: bool = True) -> None:
+    def add_comment(
+        self,
+        ticket_id: int,
+        body: str,
+        *,
+        author_id: int,
+        public: bool = True,
+        attachments: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    ) -> None:
+        """A comment; `attachments` as (file name, content type), shaped as Zendesk lists them."""
         self.tick()
         self.comments[ticket_id].append(
             {
@@ -65,6 +74,16 @@ class FakeTicketApi:
                 "public": public,
                 "body": body,
                 "created_at": _iso(self.now),
+                "attachments": [
+                    {
+                        "id": next(self._ids),
+                        "file_name": name,
+                        "content_type": kind,
+                        "inline": False,
+                        "size": 1,
+                    }
+                    for name, kind in attachments
+                ],
             }
         )
         self.tickets[ticket_id]["updated_at"] = _iso(self.now)

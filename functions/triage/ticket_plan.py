@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,11 +24,12 @@ from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.note_plan import NoteItem
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
-from policies.complaint_state import ComplaintRecord, ContactMade, Obligation
+from policies.complaint_state import ComplaintRecord, ContactMade, IntakeRecord, Obligation
 from policies.deadlines import Due
 from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
-from policies.problems import Problem, ProblemPolicy, ProblemReader
+from policies.intake_reading import IntakeReading, missing_items
+from policies.problems import Problem, ProblemPolicy
 from policies.routing import PRIORITIES, Route
 from policies.taxonomy import DeadlineKind
 
@@ -84,7 +85,6 @@ class TicketPlanner:
         self.engine = engine
         self.policy = engine.policy
         self._mask = mask
-        self._problems: ProblemReader | None = None
 
     def plan(
         self,
@@ -143,6 +143,7 @@ class TicketPlanner:
             received_at=received_at,
             channel=ticket.channel,
             customer_tier=tier,
+            read_intake=True,
         )
         grading = assessment.grading
         # The description is the first comment: later comments are what is new.
@@ -173,12 +174,19 @@ class TicketPlanner:
             return record
         for obligation in self._intake_obligations(ticket, grading, event_id, received_at):
             record = record.with_obligation(obligation)
+        if assessment.intake is not None:
+            attached = self._attached(comments[:1], ticket)
+            record = record.model_copy(
+                update={"intake": self._intake_record(assessment.intake, attached, record)}
+            )
+            self._set_intake_fields(record, change)
         route = routing.route_for(grading, tier=tier)
         self._apply_grade(ticket, grading, route, change)
         change.due.update({o.kind: o.due_at for o in record.open_obligations()})
         note += [
             _headline(record),
             notes.Why(grading.reasons),
+            *([notes.Intake(record.intake)] if record.intake is not None else []),
             notes.DueList(tuple(record.open_obligations())),
             notes.Steps(tuple(route.steps)),
             notes.Remedies(assessment.remedies),
@@ -243,15 +251,8 @@ class TicketPlanner:
         customers (R-GRADE-1b); the customer's words in each are masked."""
         if not record.is_complaint:
             return []
-        if self._problems is None:  # built on first use: only new complaints need it
-            self._problems = ProblemReader(
-                self.policy.problems,
-                self.policy.concepts,
-                self.policy.grading,
-                self.policy.alerting.group_complaint.product_tag_prefixes,
-            )
         text = "\n".join(part for part in (ticket.subject, ticket.description) if part)
-        found = self._problems.problems_of(text, ticket.tags, record.subtype, fired=record.signals)
+        found = self.engine.problems.problems_of(text, ticket.tags, record.subtype, fired=record.signals)
         return [replace(problem, quote=self._mask(problem.quote)) for problem in found]
 
     def _group(
@@ -316,6 +317,7 @@ class TicketPlanner:
             found = self.policy.intake.order_number.find((), comment.text)
             if found:
                 record = record.model_copy(update={"order_no": found})
+        record = self._more_intake(ticket, comment, record, change, note)
         grading = self.engine.grader.grade(comment.text)
         if grading.is_complaint and (not record.is_complaint or grading.level < record.level):
             evidence.update(_evidence_by_rule(grading))
@@ -368,7 +370,8 @@ class TicketPlanner:
         self._apply_grade(ticket, grading, route, change)
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(raised.emotion)]
         change.remove_tags += [tag for tag in _grade_tags(record) if tag not in _grade_tags(raised)]
-        offer = self.policy.remedies.offer_for(grading.category, record.tier)
+        demands = record.intake.demands if record.intake else ()
+        offer = self.policy.remedies.offer_for(grading.category, record.tier, demands, grading.subtype)
         if previous_level:
             note.append(notes.Raised(previous_level, grading.level))
         note += [
@@ -379,6 +382,90 @@ class TicketPlanner:
             notes.Remedies(offer),
         ]
         return raised
+
+    # ---- intake: demands, evidence, what is missing (R-INTAKE-1..3, R-GRADE-6) ---------
+    def _attached(self, comments: list[ZendeskComment], ticket: ZendeskTicket) -> dict[str, int]:
+        """Evidence the requester attached to these comments, counted by kind (inline images excluded)."""
+        counts: dict[str, int] = {}
+        for comment in comments:
+            if ticket.requester_id is not None and comment.author_id not in (None, ticket.requester_id):
+                continue
+            for attachment in comment.attachments:
+                if not attachment.inline:
+                    kind = self.policy.intake.evidence.kind_of_attachment(attachment.content_type)
+                    counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
+    def _intake_record(
+        self, reading: IntakeReading, attached: dict[str, int], record: ComplaintRecord
+    ) -> IntakeRecord:
+        demands = list(reading.demand_kinds)
+        return IntakeRecord(
+            demands=demands,
+            product=reading.product,
+            amount_paid=reading.amount_paid,
+            amount_claimed=reading.amount_claimed,
+            attached=attached,
+            mentioned=sorted(reading.evidence_mentioned),
+            responsible=reading.responsible.party,
+            missing=self._missing(record, demands, attached, reading.evidence_mentioned),
+        )
+
+    def _missing(
+        self, record: ComplaintRecord, demands: list[str], attached: dict[str, int], mentioned: Iterable[str]
+    ) -> list[str]:
+        found = missing_items(
+            self.policy.intake,
+            subtype=record.subtype,
+            demands=demands,  # type: ignore[arg-type]
+            attached=set(attached),  # type: ignore[arg-type]
+            mentioned=set(mentioned),  # type: ignore[arg-type]
+            order_number=record.order_no,
+        )
+        return [m.item for m in found]
+
+    def _more_intake(
+        self,
+        ticket: ZendeskTicket,
+        comment: ZendeskComment,
+        record: ComplaintRecord,
+        change: TicketChange,
+        note: list[NoteItem],
+    ) -> ComplaintRecord:
+        """A later message may bring evidence, a new demand or the order number: what is missing is
+        counted again, and the note says what came in and what is still needed."""
+        if record.intake is None:
+            return record
+        intake = record.intake
+        added = self._attached([comment], ticket)
+        reading = self.engine.intake.read(comment.text, record.category)
+        attached = dict(intake.attached)
+        for kind, count in added.items():
+            attached[kind] = attached.get(kind, 0) + count
+        demands = list(dict.fromkeys([*intake.demands, *reading.demand_kinds]))
+        mentioned = sorted({*intake.mentioned, *reading.evidence_mentioned})
+        updated = intake.model_copy(
+            update={
+                "demands": demands,
+                "attached": attached,
+                "mentioned": mentioned,
+                "missing": self._missing(record, demands, attached, mentioned),
+            }
+        )
+        if updated == intake:
+            return record
+        record = record.model_copy(update={"intake": updated})
+        if added:
+            note.append(notes.EvidenceAdded(updated))
+        if demands != intake.demands:
+            self._set_intake_fields(record, change)
+        return record
+
+    def _set_intake_fields(self, record: ComplaintRecord, change: TicketChange) -> None:
+        intake = record.intake
+        if intake is not None:
+            change.demand = intake.demands[0] if intake.demands else None
+            change.responsible = intake.responsible
 
     def _public_reply(
         self, comment: ZendeskComment, record: ComplaintRecord, note: list[NoteItem]
@@ -437,7 +524,7 @@ class TicketPlanner:
         return met
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
-        return NoteWriter(self.policy.ticket_note, self.policy.compliance, record.language, self._mask)
+        return NoteWriter.for_policy(self.policy, record.language, self._mask)
 
 
 def _evidence_by_rule(grading: Grading) -> dict[str, str]:

@@ -185,7 +185,7 @@ class DeadlineWatch:
         pending = [o for o in record.obligations.values() if not o.on_ticket]
         if not pending:
             return
-        writer = NoteWriter(self._policy.ticket_note, self._policy.compliance, record.language)
+        writer = NoteWriter.for_policy(self._policy, record.language)
         changes: dict[str, Any] = {
             "additional_tags": [
                 (BREACH_TAG if o.state == "breached" else WARNING_TAG).format(o.kind) for o in pending

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from integrations.zendesk import note_plan as notes
-from policies.complaint_state import ContactMade, Obligation
+from policies.complaint_state import ContactMade, IntakeRecord, Obligation
 from policies.compliance import CompliancePolicy, ReplyFinding
 from policies.decision import Reason, RemedyOffer
+from policies.intake import IntakePolicy
+from policies.loader import Policy
 from policies.routing import NextStep
 from policies.taxonomy import Language
 from policies.ticket_note import NoteLabels, TicketNotePolicy
@@ -32,11 +34,20 @@ class NoteWriter:
         compliance: CompliancePolicy,
         language: Language,
         mask: Callable[[str], str] = lambda text: text,
+        intake: IntakePolicy | None = None,
     ) -> None:
         self.labels: NoteLabels = wording.labels[language]
         self._compliance = compliance
+        self._intake = intake
         self._language = language
         self._mask = mask  # R-COMP-4: quoted customer words never show ID-card or bank-card numbers
+
+    @classmethod
+    def for_policy(
+        cls, policy: Policy, language: Language, mask: Callable[[str], str] = lambda text: text
+    ) -> NoteWriter:
+        """The writer every note of the plugin is worded by, from the loaded policy."""
+        return cls(policy.ticket_note, policy.compliance, language, mask, policy.intake)
 
     def headline(self, grade: notes.Headline) -> str:
         level = self.labels.level_names[grade.level]  # type: ignore[index]
@@ -68,9 +79,62 @@ class NoteWriter:
             f"- {self.labels.main}: {getattr(offer.main, lang)}",
             f"- {self.labels.alternative}: {getattr(offer.alternative, lang)}",
         ]
+        if offer.answers is not None:
+            lines[1] += f" ({self.labels.answers_demand}: {self._demand_title(offer.answers)})"
         if offer.extras_for_high_value is not None:
             lines.append(f"- {self.labels.high_value}: {getattr(offer.extras_for_high_value, lang)}")
+        if offer.legal_floor is not None:
+            lines.append(f"- {self.labels.legal_floor}: {getattr(offer.legal_floor, lang)}")
         return lines
+
+    def intake(self, intake: IntakeRecord) -> list[str]:
+        """What the customer wants and has shown, and the sentences to ask for what is missing."""
+        labels = self.labels
+        demands = ", ".join(self._demand_title(d) for d in intake.demands) or labels.no_demand
+        lines = [f"{labels.intake}:", f"- {labels.demands}: {demands}"]
+        if intake.product:
+            lines.append(f"- {labels.product}: {self._mask(intake.product)}")
+        if intake.amount_paid is not None:
+            lines.append(f"- {labels.amount_paid}: {intake.amount_paid:g}")
+        if intake.amount_claimed is not None:
+            lines.append(f"- {labels.amount_claimed}: {intake.amount_claimed:g}")
+        lines += self._evidence_lines(intake)
+        if intake.responsible:
+            lines.append(f"- {labels.responsible}: {self._party_title(intake.responsible)}")
+        return lines + self._missing_lines(intake)
+
+    def evidence_added(self, intake: IntakeRecord) -> list[str]:
+        return [f"{self.labels.evidence_now}:", *self._evidence_lines(intake), *self._missing_lines(intake)]
+
+    def _evidence_lines(self, intake: IntakeRecord) -> list[str]:
+        lines = []
+        if intake.attached:
+            kinds = ", ".join(f"{self._evidence_title(k)} × {n}" for k, n in sorted(intake.attached.items()))
+            lines.append(f"- {self.labels.evidence_attached}: {kinds}")
+        promised = [k for k in intake.mentioned if k not in intake.attached]
+        if promised:
+            lines.append(
+                f"- {self.labels.evidence_promised}: {', '.join(map(self._evidence_title, promised))}"
+            )
+        return lines
+
+    def _missing_lines(self, intake: IntakeRecord) -> list[str]:
+        if not intake.missing:
+            return [f"- {self.labels.nothing_missing}"] if intake.attached else []
+        asks = self.labels.asks
+        return [f"{self.labels.missing}:", *(f"- {asks[item]}" for item in intake.missing)]  # type: ignore[index]
+
+    def _demand_title(self, kind: str) -> str:
+        words = self._intake.demands.kinds.get(kind) if self._intake else None  # type: ignore[call-overload]
+        return getattr(words.title, self._language) if words else kind
+
+    def _evidence_title(self, kind: str) -> str:
+        words = self._intake.evidence.kinds.get(kind) if self._intake else None  # type: ignore[call-overload]
+        return getattr(words.title, self._language) if words else kind
+
+    def _party_title(self, party: str) -> str:
+        words = self._intake.responsibility.parties.get(party) if self._intake else None  # type: ignore[call-overload]
+        return getattr(words.title, self._language) if words else party
 
     def compliance_reminders(self) -> list[str]:
         lines = [f"{self.labels.compliance}:"]
@@ -144,6 +208,10 @@ def _render(item: notes.NoteItem, writer: NoteWriter) -> list[str] | str:
             return writer.contact_sent(item.contact)
         case notes.FlaggedReply():
             return writer.flagged_reply(item.findings)
+        case notes.Intake():
+            return writer.intake(item.intake)
+        case notes.EvidenceAdded():
+            return writer.evidence_added(item.intake)
         case notes.PolicyVersion():
             return writer.policy(item.version)
     raise TypeError(f"no wording for note item {item!r}")

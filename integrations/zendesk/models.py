@@ -55,6 +55,14 @@ class ZendeskTicket(BaseModel):
         return _CHANNELS.get(str(self.via.channel)) if self.via.channel is not None else None
 
 
+class ZendeskAttachment(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    content_type: str = "application/octet-stream"
+    file_name: str = ""
+    inline: bool = False  # an image pasted into the text, not a file the customer attached
+
+
 class ZendeskComment(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -64,6 +72,7 @@ class ZendeskComment(BaseModel):
     body: str = ""
     plain_body: str | None = None
     created_at: AwareDatetime
+    attachments: list[ZendeskAttachment] = Field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policies.complaint_state import ContactMade, Obligation
+from policies.complaint_state import ContactMade, IntakeRecord, Obligation
 from policies.compliance import ReplyFinding
 from policies.decision import Reason, RemedyOffer
 from policies.routing import NextStep
@@ -76,6 +76,20 @@ class FlaggedReply:
 
 
 @dataclass(frozen=True)
+class Intake:
+    """R-INTAKE-1..3, R-GRADE-6: what the customer wants, has shown, and still has to give."""
+
+    intake: IntakeRecord
+
+
+@dataclass(frozen=True)
+class EvidenceAdded:
+    """A later message brought evidence: what is attached now, and what is still missing."""
+
+    intake: IntakeRecord
+
+
+@dataclass(frozen=True)
 class PolicyVersion:
     version: str
 
@@ -92,5 +106,7 @@ NoteItem = (
     | Opened
     | ContactSent
     | FlaggedReply
+    | Intake
+    | EvidenceAdded
     | PolicyVersion
 )

@@ -15,11 +15,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from policies.intake import DemandKind, Party
 from policies.taxonomy import CATEGORIES, SUBTYPES, DeadlineKind
 
 LEVEL_FIELD = "Complaint level"
 CATEGORY_FIELD = "Complaint category"
 SUBTYPE_FIELD = "Complaint subtype"
+DEMAND_FIELD = "Complaint demand"
+RESPONSIBILITY_FIELD = "Complaint responsibility"
+DEMANDS: tuple[DemandKind, ...] = get_args(DemandKind)
+PARTIES: tuple[Party, ...] = get_args(Party)
 SLA_STATE_FIELD = "Complaint SLA state"
 # When the public post behind a social ticket was written: R-SLA-9 counts from it, not from the
 # ticket's creation (a post can be found many minutes after it went up).
@@ -43,6 +48,14 @@ def category_value(category: str) -> str:
 
 def subtype_value(subtype: str) -> str:
     return f"complaint_subtype_{subtype}"
+
+
+def demand_value(demand: str) -> str:
+    return f"complaint_demand_{demand}"
+
+
+def responsibility_value(party: str) -> str:
+    return f"complaint_responsible_{party}"
 
 
 def _dropdown(title: str, description: str, options: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -72,6 +85,16 @@ def plugin_field_definitions() -> list[dict[str, Any]]:
             SUBTYPE_FIELD,
             "Set by complaint triage (R-GRADE-4).",
             [(s.replace("_", " ").capitalize(), subtype_value(s)) for s in SUBTYPES],
+        ),
+        _dropdown(
+            DEMAND_FIELD,
+            "Set by complaint triage: what the customer asks for first (R-INTAKE-3).",
+            [(d.replace("_", " ").capitalize(), demand_value(d)) for d in DEMANDS],
+        ),
+        _dropdown(
+            RESPONSIBILITY_FIELD,
+            "Suggested by complaint triage, confirmed by the agent (R-GRADE-6).",
+            [(p.replace("_", " ").capitalize(), responsibility_value(p)) for p in PARTIES],
         ),
     ]
     fields += [

@@ -15,12 +15,16 @@ from typing import Any
 
 from integrations.zendesk.ticket_fields import (
     CATEGORY_FIELD,
+    DEMAND_FIELD,
     LEVEL_FIELD,
+    RESPONSIBILITY_FIELD,
     SUBTYPE_FIELD,
     FieldCatalog,
     category_value,
+    demand_value,
     due_field_title,
     level_value,
+    responsibility_value,
     subtype_value,
 )
 
@@ -35,6 +39,8 @@ class TicketChange:
     level: int | None = None
     category: str | None = None
     subtype: str | None = None
+    demand: str | None = None  # the customer's first demand (R-INTAKE-3), for views and reports
+    responsible: str | None = None  # R-GRADE-6, suggested
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
     due: dict[str, datetime] = field(default_factory=dict)
@@ -47,6 +53,8 @@ class TicketChange:
             or self.level
             or self.category
             or self.subtype
+            or self.demand
+            or self.responsible
             or self.add_tags
             or self.remove_tags
             or self.due
@@ -82,6 +90,8 @@ def update_payload(
         (LEVEL_FIELD, level_value(change.level) if change.level else None),
         (CATEGORY_FIELD, category_value(change.category) if change.category else None),
         (SUBTYPE_FIELD, subtype_value(change.subtype) if change.subtype else None),
+        (DEMAND_FIELD, demand_value(change.demand) if change.demand else None),
+        (RESPONSIBILITY_FIELD, responsibility_value(change.responsible) if change.responsible else None),
     ):
         if value is not None:
             set_field(title, value)

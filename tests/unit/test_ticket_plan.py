@@ -12,6 +12,7 @@ from integrations.zendesk.note_plan import (
     ComplianceReminders,
     DueList,
     Headline,
+    Intake,
     PolicyVersion,
     Remedies,
     Steps,
@@ -38,12 +39,12 @@ def test_a_new_complaint_is_planned_as_note_items_then_worded_from_them() -> Non
     plan = _plan("充电器冒烟", "充电器插上就冒烟了，插座都烧黑了")
     # WHEN planned THEN the note is decided as plain items, in the order the agent reads them
     kinds = [type(item) for item in plan.note]
-    assert kinds == [Headline, Why, DueList, Steps, Remedies, ComplianceReminders, PolicyVersion]
+    assert kinds == [Headline, Why, Intake, DueList, Steps, Remedies, ComplianceReminders, PolicyVersion]
     headline, why = plan.note[0], plan.note[1]
     assert isinstance(headline, Headline) and headline.level == 1 and headline.is_complaint
     assert isinstance(why, Why) and any(r.rule == "R-GRADE-1a" for r in why.reasons)
     # AND the ticket's note is exactly those items worded in the ticket's language
-    writer = NoteWriter(ENGINE.policy.ticket_note, ENGINE.policy.compliance, "zh")
+    writer = NoteWriter.for_policy(ENGINE.policy, "zh")
     assert plan.change.note == render_note(plan.note, writer)
 
 
