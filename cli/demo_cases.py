@@ -20,6 +20,7 @@ class DemoCase(TypedDict, total=False):
     received_at: str
     channel: Channel
     customer_tier: str
+    attachments: list[tuple[str, str]]  # files the customer attached: (file name, content type)
     note: str  # what the case shows, for people reading this file
 
 
@@ -35,7 +36,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
     },
     {
         "id": "smartwatch",
-        "note": "§9 smart-watch screen flicker; refund + 10x compensation",
+        "note": "§9 smart-watch screen flicker; refund + 10x compensation; a photo of the screen attached",
+        "attachments": [("screen.jpg", "image/jpeg")],
         "text": "上个月买的智能手表，屏幕一直闪烁，连时间都看不清。我要求全额退款，另外按价格10倍赔偿我，"
         "不然这事没完！",
         "received_at": "2026-06-19T14:30:00+08:00",  # Dragon Boat Festival (a public holiday)
@@ -107,8 +109,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
     },
     {
         "id": "mattress-model",
-        "note": "level 1 only the learned reader sees: symptoms and a hospital, but no fumes or food named "
-        "(no rule's combination applies); tagged complaint_level_1_model for a supervisor's look",
+        "note": "level 1 with no fumes or food named: acute symptoms and a hospital after using a product "
+        "(R-GRADE-1a, symptoms_needing_care)",
         "text": "新买的床垫放在卧室一晚，全家人头晕、呼吸困难，早上去了医院。",
         "received_at": "2026-11-16T07:40:00+08:00",
         "channel": "web",

@@ -63,10 +63,12 @@ def _create(client: ZendeskClient, case: DemoCase) -> int:
     if case.get("customer_tier") == "high_value":
         tags.append("vip")
     subject = case.get("subject") or case["text"][:_SUBJECT_CHARS]
+    # What the customer attached (a photo of the defect), uploaded as a mail client would.
+    uploads = [client.upload(name, b"demo attachment", kind) for name, kind in case.get("attachments", ())]
     ticket = client.create_ticket(
         {
             "subject": subject,
-            "comment": {"body": case["text"]},
+            "comment": {"body": case["text"], **({"uploads": uploads} if uploads else {})},
             "requester": {"name": case["id"], "email": f"{case['id']}@customers.example"},
             "tags": tags,
         }

@@ -175,7 +175,7 @@ class TicketPlanner:
         for obligation in self._intake_obligations(ticket, grading, event_id, received_at):
             record = record.with_obligation(obligation)
         if assessment.intake is not None:
-            attached = self._attached(comments[:1], ticket)
+            attached = self._attached(comments[:1], ticket, first=True)
             record = record.model_copy(
                 update={"intake": self._intake_record(assessment.intake, attached, record)}
             )
@@ -384,11 +384,15 @@ class TicketPlanner:
         return raised
 
     # ---- intake: demands, evidence, what is missing (R-INTAKE-1..3, R-GRADE-6) ---------
-    def _attached(self, comments: list[ZendeskComment], ticket: ZendeskTicket) -> dict[str, int]:
-        """Evidence the requester attached to these comments, counted by kind (inline images excluded)."""
+    def _attached(
+        self, comments: list[ZendeskComment], ticket: ZendeskTicket, *, first: bool = False
+    ) -> dict[str, int]:
+        """Evidence the requester attached to these comments, counted by kind (inline images
+        excluded). The first comment is the complaint itself, whoever typed it in (an agent taking
+        a call, an integration); later ones count only when the requester wrote them."""
         counts: dict[str, int] = {}
         for comment in comments:
-            if ticket.requester_id is not None and comment.author_id not in (None, ticket.requester_id):
+            if not first and ticket.requester_id is not None and comment.author_id != ticket.requester_id:
                 continue
             for attachment in comment.attachments:
                 if not attachment.inline:
@@ -455,7 +459,10 @@ class TicketPlanner:
         if updated == intake:
             return record
         record = record.model_copy(update={"intake": updated})
-        if added:
+        shown = next((n for n, item in enumerate(note) if isinstance(item, notes.Intake)), None)
+        if shown is not None:  # the same event's intake block: it shows the ticket as it is now
+            note[shown] = notes.Intake(updated)
+        elif added:
             note.append(notes.EvidenceAdded(updated))
         if demands != intake.demands:
             self._set_intake_fields(record, change)

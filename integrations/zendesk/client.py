@@ -144,6 +144,18 @@ class ZendeskClient:
         )
         return body["ticket"]
 
+    def upload(self, file_name: str, content: bytes, content_type: str) -> str:
+        """Upload a file (POST /api/v2/uploads); the token attaches it to a comment (`uploads`)."""
+        body = self._call(
+            "POST",
+            "/api/v2/uploads.json",
+            params={"filename": file_name},
+            data=content,
+            content_type=content_type,
+            idempotent=False,
+        )
+        return str(body["upload"]["token"])
+
     def find_tickets_by_external_id(self, external_id: str) -> list[dict[str, Any]]:
         return self._collect("/api/v2/tickets.json", "tickets", params={"external_id": external_id})
 
@@ -270,6 +282,8 @@ class ZendeskClient:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         idempotent: bool = True,
+        data: bytes | None = None,
+        content_type: str | None = None,
     ) -> dict[str, Any]:
         url = self._base_url + path
         shown = path.split("?", 1)[0]
@@ -277,14 +291,18 @@ class ZendeskClient:
         while True:
             attempt += 1
             try:
+                headers = {"Accept": "application/json"}
+                if content_type is not None:
+                    headers["Content-Type"] = content_type
                 response = self._session.request(
                     method,
                     url,
                     json=json,
+                    data=data,
                     params=params,
                     auth=self._auth,
                     timeout=self._timeout,
-                    headers={"Accept": "application/json"},
+                    headers=headers,
                 )
             except requests.RequestException as exc:
                 retry = _retryable_exception(exc, idempotent)

@@ -76,6 +76,8 @@ class _Call:
     body: Any
     actor_id: int
     client: str
+    raw: bytes = b""
+    content_type: str = ""
 
     def object(self, key: str) -> Mapping[str, Any]:
         """The `{key: {...}}` envelope's inner object, or Zendesk's 400 when it is missing."""
@@ -94,6 +96,7 @@ class _Route:
     pattern: re.Pattern[str]
     handler: Handler
     ticket_update: bool = False
+    binary_body: bool = False  # the body is a file (uploads), not JSON
 
 
 @dataclass
@@ -279,7 +282,10 @@ class ZendeskSandbox:
                 delay = self._random_fault(header)
                 route, params = self._match(method, path)
                 extra = self._admit(route, params, actor_id)
-                call = _Call(params, query, _parse_json(raw_body), actor_id, header.get("user-agent") or "")
+                body_json = None if route.binary_body else _parse_json(raw_body)
+                client_name = header.get("user-agent") or ""
+                content_type = header.get("content-type") or "application/binary"
+                call = _Call(params, query, body_json, actor_id, client_name, raw_body, content_type)
                 status, body, events = route.handler(call)
             except ApiError as err:
                 status, body = err.status, err.body
@@ -384,6 +390,13 @@ class ZendeskSandbox:
             status, user = d.create_or_update_user(c.object("user"))
             return ok({"user": user}, status)
 
+        def upload(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            """POST /api/v2/uploads?filename=…: the file is the body; the token attaches it to a comment."""
+            filename = c.query.get("filename")
+            if not filename:
+                raise missing_parameter("filename")
+            return ok({"upload": t.upload(filename, c.content_type, len(c.raw))}, 201)
+
         def webhook_delete(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
             w.delete(c.params[0])
             return 204, None, []
@@ -485,6 +498,7 @@ class ZendeskSandbox:
         ]
         routes = [_Route(method, _path(template), handler) for method, template, handler in table]
         routes.append(_Route("PUT", _path("/api/v2/tickets/{id}"), ticket_update, ticket_update=True))
+        routes.append(_Route("POST", _path("/api/v2/uploads"), upload, binary_body=True))
         return routes
 
 

@@ -8,7 +8,9 @@ What the plugin relies on, and what this module reproduces:
 - `additional_tags` / `remove_tags` edit the tag list, plain `tags` replaces it;
 - drop-down (tagger) fields add their option's tag, and unknown option values
   are silently ignored, as Zendesk does;
-- a closed ticket cannot be updated (422).
+- a closed ticket cannot be updated (422);
+- a file uploaded to /api/v2/uploads is attached to the comment whose `uploads` names its token,
+  once; a token no upload issued is refused (422).
 Each write also returns the ticket events that webhooks subscribe to.
 """
 
@@ -82,6 +84,34 @@ class TicketBook:
         self.comments: dict[int, list[Json]] = {}
         self.audits: dict[int, list[Json]] = {}
         self.ignored_values: list[IgnoredValue] = []
+        self._uploads: dict[str, Json] = {}  # token → the attachment it will become
+
+    def upload(self, file_name: str, content_type: str, size: int) -> Json:
+        """A file uploaded and waiting for a comment; the answer of POST /api/v2/uploads."""
+        token = uuid.uuid4().hex[:15]
+        attachment_id = next(self._event_ids)
+        attachment = {
+            "id": attachment_id,
+            "file_name": file_name,
+            "content_url": f"https://sandbox.zendesk.local/attachments/token/{token}/?name={file_name}",
+            "content_type": content_type,
+            "size": size,
+            "inline": False,
+            "deleted": False,
+        }
+        self._uploads[token] = attachment
+        return {"token": token, "expires_at": None, "attachment": attachment, "attachments": [attachment]}
+
+    def _attachments(self, comment: Any) -> list[Json]:
+        tokens = comment.get("uploads") if isinstance(comment, Mapping) else None
+        if not tokens:
+            return []
+        if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+            raise field_error("uploads", "Uploads: must be a list of upload tokens", "InvalidValue")
+        unknown = [t for t in tokens if t not in self._uploads]
+        if unknown:
+            raise field_error("uploads", f"Uploads: unknown token {unknown[0]}", "InvalidValue")
+        return [self._uploads.pop(t) for t in tokens]
 
     # ---- reads -----------------------------------------------------------
     def show(self, ticket_id: int) -> Json:
@@ -143,7 +173,9 @@ class TicketBook:
             "created_at": stamp,
             "updated_at": stamp,
         }
-        first_event, first_comment = self._comment_event(stamp, body, public, author_id)
+        first_event, first_comment = self._comment_event(
+            stamp, body, public, author_id, self._attachments(comment)
+        )
         write = _Write(audit_events=[first_event])
         for name in ("subject", "requester_id", "status", "priority", "type", "group_id", "tags"):
             if ticket[name] not in (None, []):
@@ -196,7 +228,8 @@ class TicketBook:
         write = _Write()
         new_comment: Json | None = None
         if body:
-            event, new_comment = self._comment_event(stamp, body, _public_flag(comment), author_id)
+            attached = self._attachments(comment)
+            event, new_comment = self._comment_event(stamp, body, _public_flag(comment), author_id, attached)
             write.audit_events.append(event)
             write.kinds.append((EVENT_COMMENT_ADDED, {"comment": self._comment_summary(new_comment)}))
         for name in (
@@ -291,7 +324,14 @@ class TicketBook:
     def _event(self, kind: str, **values: Any) -> Json:
         return {"id": next(self._event_ids), "type": kind, **copy.deepcopy(values)}
 
-    def _comment_event(self, stamp: str, body: str, public: bool, author_id: int) -> tuple[Json, Json]:
+    def _comment_event(
+        self,
+        stamp: str,
+        body: str,
+        public: bool,
+        author_id: int,
+        attachments: list[Json] = (),  # type: ignore[assignment]
+    ) -> tuple[Json, Json]:
         """The audit's Comment event and the comment record it creates (same id, as in Zendesk)."""
         event = self._event(
             "Comment",
@@ -300,7 +340,7 @@ class TicketBook:
             plain_body=body,
             public=public,
             author_id=author_id,
-            attachments=[],
+            attachments=list(attachments),
         )
         comment = {
             "id": event["id"],
@@ -310,7 +350,7 @@ class TicketBook:
             "html_body": event["html_body"],
             "plain_body": body,
             "public": public,
-            "attachments": [],
+            "attachments": copy.deepcopy(list(attachments)),
             "audit_id": None,
             "via": {"channel": "api"},
             "created_at": stamp,

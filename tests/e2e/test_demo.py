@@ -101,16 +101,16 @@ def test_figurative_traps_stay_routine(demo_output: str) -> None:
     assert grading["heater-leak"][1] == "1"
 
 
-def test_a_level_1_only_the_learned_reader_sees_is_shown_with_its_evidence(demo_output: str) -> None:
-    # GIVEN the mattress case: symptoms and a hospital visit, no fumes or food named, so no rule's
-    # combination applies
+def test_harm_with_no_cause_named_is_level_1_with_the_customers_words(demo_output: str) -> None:
+    # GIVEN the mattress case: acute symptoms and a hospital visit, no fumes or food named
     grading = table_rows(demo_output, "Grading")
     row = grading["mattress-model"]
-    # THEN the learned reader raised it to level 1, citing R-GRADE-1 with the customer's words
+    # THEN it is level 1 for R-GRADE-1a, quoting the customer
     assert row[1] == "1"
-    assert "[learned reader] R-GRADE-1: 新买的床垫" in row[-1]
-    # AND its ticket carries the tag that sends a supervisor to look
-    assert "complaint_level_1_model" in ticket_block(demo_output, "mattress-model")
+    assert "R-GRADE-1a: 新买的床垫" in row[-1]
+    # AND its ticket is urgent and tagged as a personal-safety case
+    block = ticket_block(demo_output, "mattress-model")
+    assert "priority: urgent" in block and "人身安全" in block
 
 
 def test_pr_compliance_and_team_leads_receive_their_alerts(demo_output: str) -> None:

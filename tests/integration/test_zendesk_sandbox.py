@@ -752,3 +752,27 @@ def test_event_subscriptions_require_post_and_json(client: ZendeskClient) -> Non
         )
     # THEN the webhooks API refuses it with 400
     assert refused.value.status == 400
+
+
+# ---- attachments ------------------------------------------------------------------
+
+
+def test_an_upload_attaches_to_the_comment_that_names_its_token_once(client: ZendeskClient) -> None:
+    # GIVEN a photo and a PDF uploaded (POST /api/v2/uploads), as a customer's mail client would
+    photo = client.upload("crack.jpg", b"\xff\xd8\xff\xe0jpeg-bytes", "image/jpeg")
+    receipt = client.upload("receipt.pdf", b"%PDF-1.4", "application/pdf")
+    # WHEN a ticket is created with a comment naming both tokens
+    ticket = client.create_ticket(
+        {"subject": "Cracked", "comment": {"body": "See the photo", "uploads": [photo, receipt]}}
+    )
+    # THEN the comment carries both attachments, with their names, types and sizes
+    [comment] = client.list_comments(ticket["id"])
+    assert [(a["file_name"], a["content_type"], a["size"]) for a in comment["attachments"]] == [
+        ("crack.jpg", "image/jpeg", 14),
+        ("receipt.pdf", "application/pdf", 8),
+    ]
+    # AND a token is used once: naming it again is refused and writes nothing
+    with pytest.raises(ZendeskError) as refused:
+        client.update_ticket(ticket["id"], {"comment": {"body": "again", "uploads": [photo]}})
+    assert refused.value.status == 422
+    assert len(client.list_comments(ticket["id"])) == 1
