@@ -27,7 +27,9 @@ class GroupComplaintPolicy(BaseModel):
     window_hours: float = Field(gt=0)
     product_tag_prefixes: list[str] = Field(default_factory=list)
     not_in_group_tag: str = Field(pattern=r"^[a-z0-9_]+$")
-    failures_considered: int = Field(ge=1, le=5, description="failures of one text weighed (one read each)")
+    candidates_considered: int = Field(
+        ge=1, le=5, description="problems one text may be, weighed (one read each)"
+    )
     title: Step
 
 

@@ -59,7 +59,7 @@ def join_problem(
     window = timedelta(hours=group.window_hours)
     problem = candidates[0]
     if len(candidates) > 1:
-        considered = candidates[: group.failures_considered]
+        considered = candidates[: group.candidates_considered]
         sizes = [clusters.customers(p.key, at=at, window=window) for p in considered]
         problem = considered[max(range(len(considered)), key=lambda i: (sizes[i], -i))]
     cluster = clusters.join(
