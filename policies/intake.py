@@ -21,6 +21,18 @@ Party = Literal["force_majeure", "customer", "logistics", "merchant"]
 ORDER_NUMBER = "order_number"
 
 
+def _compiled_with_group(patterns: list[str], what: str) -> list[str]:
+    """Every pattern compiles and has a group 1 that captures `what`."""
+    for pattern in patterns:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+        if compiled.groups < 1:
+            raise ValueError(f"pattern {pattern!r} needs a group for {what}")
+    return patterns
+
+
 class OrderNumberPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -31,14 +43,7 @@ class OrderNumberPolicy(BaseModel):
     @field_validator("patterns")
     @classmethod
     def _each_compiles_with_one_group(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
-            if compiled.groups < 1:
-                raise ValueError(f"pattern {pattern!r} needs a group for the number")
-        return patterns
+        return _compiled_with_group(patterns, "the number")
 
     @cached_property
     def _compiled(self) -> tuple[re.Pattern[str], ...]:
@@ -131,17 +136,6 @@ class Evidence(_Strict):
         return self.other_attachments
 
 
-def _compiled_with_group(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
-        if compiled.groups < 1:
-            raise ValueError(f"pattern {pattern!r} needs a group for the amount")
-    return patterns
-
-
 class Amounts(_Strict):
     rule: RuleId
     paid: list[str] = Field(min_length=1)
@@ -150,7 +144,7 @@ class Amounts(_Strict):
     @field_validator("paid", "claimed")
     @classmethod
     def _each_compiles_with_one_group(cls, patterns: list[str]) -> list[str]:
-        return _compiled_with_group(patterns)
+        return _compiled_with_group(patterns, "the amount")
 
 
 class Responsibility(_Strict):
