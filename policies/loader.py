@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from policies.alerting import AlertingPolicy
 from policies.calendar import CalendarPolicy
+from policies.channels import ChannelsPolicy
 from policies.compliance import CompliancePolicy
 from policies.concepts import ConceptLexicon
 from policies.conversation import ConversationPolicy
@@ -57,6 +58,7 @@ class Policy:
     intake: IntakePolicy
     social: SocialPolicy
     problems: ProblemPolicy
+    channels: ChannelsPolicy
     version: str
     directory: Path
 
@@ -76,6 +78,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "intake.yaml": IntakePolicy,
     "social.yaml": SocialPolicy,
     "problems.yaml": ProblemPolicy,
+    "channels.yaml": ChannelsPolicy,
 }
 
 

@@ -1,0 +1,1 @@
+"""Chat platforms' incoming bots (DingTalk, Feishu/Lark, WeCom, Slack): cards, signing, delivery."""
