@@ -74,7 +74,7 @@ DEPLOY_BIN := $(DEPLOY_VENV)/bin
 DEPLOY_ENV := env -u AWS_PROFILE AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing SAM_CLI_TELEMETRY=0
 # Every AWS::Serverless::Function of template.yaml (Metadata BuildMethod: makefile).
-LAMBDA_FUNCTIONS := WebhookFunction TriageFunction DeadlineWatcherFunction SocialMonitorFunction OutreachFunction
+LAMBDA_FUNCTIONS := WebhookFunction TriageFunction DeadlineWatcherFunction SocialMonitorFunction OutreachFunction NotifierFunction
 # What the handlers import; cli/, tests/ and bench/ never ship.
 LAMBDA_PACKAGES := policies integrations infra functions
 # Lambda's python3.13 runs on Amazon Linux 2023 (glibc 2.34) on Graviton: any manylinux

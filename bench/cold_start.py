@@ -35,6 +35,7 @@ HANDLERS = {
     "watcher": ("DeadlineWatcherFunction", "functions.watcher.app"),
     "social_monitor": ("SocialMonitorFunction", "functions.social_monitor.app"),
     "outreach": ("OutreachFunction", "functions.outreach.app"),
+    "notifier": ("NotifierFunction", "functions.notifier.app"),
 }
 TARGETS = {"webhook": 2.0}
 OTHER_TARGET = 4.0

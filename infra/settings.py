@@ -249,3 +249,25 @@ def _describe(exc: ValidationError) -> list[str]:
         else:
             problems.append(f"environment variable {name}: {error['msg'][:1].lower()}{error['msg'][1:]}")
     return problems
+
+
+class NotifierSettings(BaseModel):
+    """The chat notifier's settings (channels.yaml says which group chats get what):
+
+    COMPLAINTS_TABLE   DynamoDB table (the alerts' chat history and escalation watch live there)
+    CHAT_SECRET_NAME   Secrets Manager secret with the bots' webhooks, signing secrets and the ack secret
+    ACK_BASE_URL       the public base URL of the HTTP API that serves /alerts/ack
+    NOTIFIER_QUEUE_URL the queue the alert topics feed (a rate-limited message is handed back to it)
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    complaints_table: str = Field(alias="COMPLAINTS_TABLE", min_length=1)
+    chat_secret_name: str = Field(alias="CHAT_SECRET_NAME", min_length=1)
+    ack_base_url: str = Field(alias="ACK_BASE_URL", min_length=1)
+    notifier_queue_url: str = Field(alias="NOTIFIER_QUEUE_URL", min_length=1)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        return _from_env(cls, environ)

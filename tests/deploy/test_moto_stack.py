@@ -33,6 +33,7 @@ UNSUPPORTED_BY_MOTO = {
     "AWS::Scheduler::Schedule": "no CloudFormation model in moto",
     "AWS::ApiGatewayV2::Api": "no CloudFormation model in moto (HTTP APIs)",
     "AWS::ApiGatewayV2::Stage": "no CloudFormation model in moto (HTTP APIs)",
+    "AWS::SQS::QueuePolicy": "no CloudFormation model in moto (the alert topics feed the notifier)",
 }
 
 

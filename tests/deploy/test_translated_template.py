@@ -97,11 +97,13 @@ def test_every_queue_redrives_to_a_fifo_dead_letter_queue(resources: dict[str, A
         redrive = queue["Properties"].get("RedrivePolicy")
         if redrive is None:
             continue
-        # GIVEN a work queue  THEN it is FIFO and parks a message in a FIFO DLQ after 20 receives
+        # GIVEN a work queue  THEN it parks a message after 20 receives in a DLQ of its kind (FIFO
+        # for the ticket and post queues; the alerts' queue is standard, as SNS standard topics need)
         target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
         dead_letter_queues.add(target)
-        assert queue["Properties"]["FifoQueue"] is True, name
-        assert queues[target]["Properties"]["FifoQueue"] is True, target
+        fifo = queue["Properties"].get("FifoQueue", False)
+        assert fifo is (name != "NotifierQueue"), name
+        assert queues[target]["Properties"].get("FifoQueue", False) is fifo, target
         assert redrive["maxReceiveCount"] == 20, name
         # AND the DLQ keeps what it holds for the longest SQS allows (14 days)
         assert queues[target]["Properties"]["MessageRetentionPeriod"] == TWO_WEEKS, target
@@ -109,7 +111,11 @@ def test_every_queue_redrives_to_a_fifo_dead_letter_queue(resources: dict[str, A
     assert set(queues) == dead_letter_queues | {
         n for n, q in queues.items() if "RedrivePolicy" in q["Properties"]
     }
-    assert dead_letter_queues == {"TicketEventsDeadLetterQueue", "SocialDeadLetterQueue"}
+    assert dead_letter_queues == {
+        "TicketEventsDeadLetterQueue",
+        "SocialDeadLetterQueue",
+        "NotifierDeadLetterQueue",
+    }
 
 
 def test_sqs_consumers_poll_only_their_queue_and_report_partial_failures(resources: dict[str, Any]) -> None:
@@ -130,7 +136,11 @@ def test_sqs_consumers_poll_only_their_queue_and_report_partial_failures(resourc
         statements = [s for _, s in role_statements(_function_role(resources, function))]
         receiving = [s for s in statements if _allows(s, "sqs:ReceiveMessage")]
         assert [s["Resource"] for s in receiving] == [{"Fn::GetAtt": [queue, "Arn"]}]
-    assert consumers == {"TicketEventsQueue": "TriageFunction", "SocialQueue": "OutreachFunction"}
+    assert consumers == {
+        "TicketEventsQueue": "TriageFunction",
+        "SocialQueue": "OutreachFunction",
+        "NotifierQueue": "NotifierFunction",
+    }
 
 
 def _names_a_stack_resource(resource: Any, logical_ids: set[str]) -> bool:
@@ -166,6 +176,7 @@ def test_every_function_has_the_managed_policy_only_through_its_own_role(resourc
         "DeadlineWatcherFunction",
         "SocialMonitorFunction",
         "OutreachFunction",
+        "NotifierFunction",
     }
     for name, function in functions.items():
         role = _function_role(resources, name)
@@ -208,7 +219,7 @@ def test_every_dead_letter_queue_alarms_on_its_first_message(resources: dict[str
         and a["ComparisonOperator"] == "GreaterThanThreshold"
         and a["Statistic"] == "Maximum"
     }
-    assert watched == {"TicketEventsDeadLetterQueue", "SocialDeadLetterQueue"}
+    assert watched == {"TicketEventsDeadLetterQueue", "SocialDeadLetterQueue", "NotifierDeadLetterQueue"}
 
 
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
@@ -260,9 +271,10 @@ def test_schedules_run_the_watcher_and_each_social_monitor_under_its_own_switch(
         n: r["Properties"]
         for n, r in resources_of_type({"Resources": resources}, "AWS::Scheduler::Schedule").items()
     }
-    watcher = schedules.pop("DeadlineWatcherFunctionEveryMinute")
-    assert watcher["ScheduleExpression"] == "rate(1 minute)"
-    assert watcher.get("State", "ENABLED") == "ENABLED"
+    for always_on in ("DeadlineWatcherFunctionEveryMinute", "NotifierFunctionEscalateEveryMinute"):
+        schedule = schedules.pop(always_on)
+        assert schedule["ScheduleExpression"] == "rate(1 minute)", always_on
+        assert schedule.get("State", "ENABLED") == "ENABLED", always_on
     by_platform = {json.loads(s["Target"]["Input"])["platform"]: s for s in schedules.values()}
     assert set(by_platform) == {"weibo", "x", "mastodon"}
     for platform, parameter in (
@@ -285,7 +297,10 @@ def test_the_http_api_routes_both_webhooks_to_the_webhook_function(resources: di
     for path in ("/zendesk/webhook", "/social/{source}"):
         integration = paths[path]["post"]["x-amazon-apigateway-integration"]
         assert "WebhookFunction.Arn" in json.dumps(integration["uri"]), path
-    assert len(resources_of_type({"Resources": resources}, "AWS::Lambda::Permission")) == 2
+    # AND the chat cards' acknowledgement links reach the notifier
+    ack = paths["/alerts/ack"]["get"]["x-amazon-apigateway-integration"]
+    assert "NotifierFunction.Arn" in json.dumps(ack["uri"])
+    assert len(resources_of_type({"Resources": resources}, "AWS::Lambda::Permission")) == 3
 
 
 def test_tables_are_on_demand_with_point_in_time_recovery_and_ttl(resources: dict[str, Any]) -> None:
@@ -305,6 +320,7 @@ def test_secrets_are_created_empty(resources: dict[str, Any]) -> None:
         "ZendeskCredentialsSecret",
         "SocialCredentialsSecret",
         "SocialSigningSecret",
+        "ChatCredentialsSecret",
     }
     for name, secret in secrets.items():
         assert not {"SecretString", "GenerateSecretString"} & set(secret["Properties"]), name

@@ -90,6 +90,7 @@ SETTINGS = {
     "DeadlineWatcherFunction": "WatcherSettings",
     "SocialMonitorFunction": "SocialMonitorSettings",
     "OutreachFunction": "OutreachSettings",
+    "NotifierFunction": "NotifierSettings",
 }
 
 

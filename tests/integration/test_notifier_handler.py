@@ -1,0 +1,135 @@
+"""The chat notifier Lambda on moto (DynamoDB, Secrets Manager) with the chat stand-ins: an SNS
+notification from the queue reaches the groups; the minute's schedule escalates; the ack link
+answers with who and when."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from functions.notifier import app
+from infra.complaints import TABLE_SCHEMA
+from local.chat.sandbox import ChatSandbox
+from local.runners import lambda_context
+from policies.engine import TriageEngine
+
+REGION = "eu-west-1"
+CHANNELS = TriageEngine.from_directory().policy.channels
+ALERT = {
+    "text": "[L1] Media involved\n记者已联系我们 / a reporter called\nhttps://acme.zendesk.com/agent/tickets/7",
+    "cause": "media_or_regulator",
+    "level": 1,
+    "ticket_id": 7,
+    "topic": "critical",
+}
+
+
+@pytest.fixture
+def notifier(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[ChatSandbox]:
+    with ChatSandbox() as chat:
+        boto3.client("dynamodb", region_name=REGION).create_table(TableName="complaints", **TABLE_SCHEMA)
+        hooks = {}
+        for channel in CHANNELS.channels:
+            signed = channel.platform in ("dingtalk", "feishu")
+            add = getattr(chat, f"add_{channel.platform}")
+            url = add(channel.name, "SECx") if signed else add(channel.name)
+            hooks[channel.name] = {"webhook_url": url, **({"secret": "SECx"} if signed else {})}
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="chat", SecretString=json.dumps({"ack_secret": "ack", "channels": hooks})
+        )
+        queue_url = boto3.client("sqs", region_name=REGION).create_queue(QueueName="alerts")["QueueUrl"]
+        for name, value in {
+            "COMPLAINTS_TABLE": "complaints",
+            "CHAT_SECRET_NAME": "chat",
+            "ACK_BASE_URL": "https://api.example/prod",
+            "NOTIFIER_QUEUE_URL": queue_url,
+            "AWS_DEFAULT_REGION": REGION,
+        }.items():
+            monkeypatch.setenv(name, value)
+        _fresh()
+        yield chat
+        _fresh()
+
+
+def _fresh() -> None:
+    """A cold start: settings, the delivery and Powertools' cached secret are read again."""
+    from aws_lambda_powertools.utilities import parameters
+
+    app.settings.cache_clear()
+    app.delivery.cache_clear()
+    parameters.clear_caches()
+
+
+def _sns_record(alert: dict[str, Any]) -> dict[str, Any]:
+    envelope = {"Type": "Notification", "MessageId": str(uuid.uuid4()), "Message": json.dumps(alert)}
+    return {
+        "messageId": str(uuid.uuid4()),
+        "receiptHandle": "handle",
+        "body": json.dumps(envelope),
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "1",
+            "SenderId": "sns",
+            "ApproximateFirstReceiveTimestamp": "1",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:alerts",
+        "awsRegion": REGION,
+    }
+
+
+def test_an_alert_from_the_topic_reaches_its_groups_and_its_link_acknowledges_it(
+    notifier: ChatSandbox,
+) -> None:
+    # WHEN the queue hands the notifier an SNS notification of a critical alert
+    result = app.lambda_handler({"Records": [_sns_record(ALERT)]}, lambda_context("notifier", region=REGION))
+    # THEN nothing failed and PR's DingTalk and Slack groups have the card
+    assert result == {"batchItemFailures": []}
+    assert [len(notifier.messages[c]) for c in ("pr_compliance", "global_pr")] == [1, 1]
+    # WHEN someone opens the card's acknowledgement link (through the HTTP API)
+    link = next(
+        m
+        for m in re.findall(r"https?://[A-Za-z0-9./?=&%_:-]+", str(notifier.messages["global_pr"][0]))
+        if "/alerts/ack" in m
+    )
+    query = {k: v[-1] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(link).query).items()}
+    page = app.lambda_handler(
+        {"requestContext": {"http": {"method": "GET"}}, "queryStringParameters": {**query, "by": "Chen"}},
+        lambda_context("notifier", region=REGION),
+    )
+    # THEN the page says who acknowledged, and a forged link is refused with 403
+    assert page["statusCode"] == 200 and "Acknowledged by Chen in global_pr" in page["body"]
+    forged = app.lambda_handler(
+        {"requestContext": {"http": {"method": "GET"}}, "queryStringParameters": {**query, "alert": "other"}},
+        lambda_context("notifier", region=REGION),
+    )
+    assert forged["statusCode"] == 403
+    # AND the minute's schedule escalates nothing: it was acknowledged
+    assert app.lambda_handler({"source": "aws.scheduler"}, lambda_context("notifier", region=REGION)) == {
+        "escalated": 0
+    }
+
+
+def test_a_refused_delivery_is_a_failed_record_for_the_queue_to_retry_or_park(notifier: ChatSandbox) -> None:
+    # GIVEN the chat secret points the Slack channel at a webhook that does not exist
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    current = json.loads(secrets.get_secret_value(SecretId="chat")["SecretString"])
+    current["channels"]["global_pr"]["webhook_url"] += "-gone"
+    secrets.put_secret_value(SecretId="chat", SecretString=json.dumps(current))
+    _fresh()
+    # WHEN a critical alert and a team leads' alert come in one batch
+    critical, leads = _sns_record(ALERT), _sns_record({**ALERT, "topic": "sla", "cause": "sla_breach"})
+    result = app.lambda_handler({"Records": [critical, leads]}, lambda_context("notifier", region=REGION))
+    # THEN only the critical one's record fails (redrive parks it after 20 tries); DingTalk got it
+    # once, and the team leads' alert went through
+    assert result == {"batchItemFailures": [{"itemIdentifier": critical["messageId"]}]}
+    assert len(notifier.messages["pr_compliance"]) == 1 and len(notifier.messages["team_leads"]) == 1
