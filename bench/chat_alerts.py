@@ -44,12 +44,7 @@ def main() -> None:
         table = boto3.resource("dynamodb", region_name="eu-west-1").create_table(
             TableName="complaints", **TABLE_SCHEMA
         )
-        hooks = {}
-        for channel in channels.channels:
-            signed = channel.platform in ("dingtalk", "feishu")
-            add = getattr(chat, f"add_{channel.platform}")
-            url = add(channel.name, "SECbench") if signed else add(channel.name)
-            hooks[channel.name] = {"webhook_url": url, **({"secret": "SECbench"} if signed else {})}
+        hooks = chat.bots_for(channels.channels, "SECbench")
         chat.lift_rate_limits()
         credentials = ChatCredentials.from_json({"ack_secret": "bench", "channels": hooks})
         delivery = AlertDelivery(

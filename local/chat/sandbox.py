@@ -24,7 +24,7 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -74,6 +74,17 @@ class ChatSandbox:
         self._bots[key] = Bot(platform, secret, per_minute)
         self._names[key] = name
         return self.url + template.format(key=key)
+
+    def bots_for(self, channels: Iterable[Any], secret: str) -> dict[str, Json]:
+        """A bot for each channel of channels.yaml (DingTalk and Feishu ones signing with `secret`),
+        as the chat secret's `channels` entry: {name: {"webhook_url", "secret"?}}."""
+        hooks: dict[str, Json] = {}
+        for channel in channels:
+            signed = channel.platform in ("dingtalk", "feishu")
+            add = getattr(self, f"add_{channel.platform}")
+            url = add(channel.name, secret) if signed else add(channel.name)
+            hooks[channel.name] = {"webhook_url": url, **({"secret": secret} if signed else {})}
+        return hooks
 
     def lift_rate_limits(self) -> None:
         """For benchmarks: measure the sender, not the platforms' per-minute limits."""

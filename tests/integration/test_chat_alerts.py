@@ -142,12 +142,7 @@ def delivery(chat: ChatSandbox, clock: Clock, mocked_aws: None) -> tuple[AlertDe
     table = boto3.resource("dynamodb", region_name="eu-west-1").create_table(
         TableName="complaints", **TABLE_SCHEMA
     )
-    hooks: dict[str, Any] = {}
-    for channel in CHANNELS.channels:
-        secret = "SEC" + channel.name if channel.platform in ("dingtalk", "feishu") else None
-        add = getattr(chat, f"add_{channel.platform}")
-        url = add(channel.name, secret) if secret else add(channel.name)
-        hooks[channel.name] = {"webhook_url": url, **({"secret": secret} if secret else {})}
+    hooks = chat.bots_for(CHANNELS.channels, "SECsigned")
     credentials = ChatCredentials.from_json({"ack_secret": "ack-secret", "channels": hooks})
     return (
         AlertDelivery(

@@ -35,12 +35,7 @@ ALERT = {
 def notifier(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[ChatSandbox]:
     with ChatSandbox() as chat:
         boto3.client("dynamodb", region_name=REGION).create_table(TableName="complaints", **TABLE_SCHEMA)
-        hooks = {}
-        for channel in CHANNELS.channels:
-            signed = channel.platform in ("dingtalk", "feishu")
-            add = getattr(chat, f"add_{channel.platform}")
-            url = add(channel.name, "SECx") if signed else add(channel.name)
-            hooks[channel.name] = {"webhook_url": url, **({"secret": "SECx"} if signed else {})}
+        hooks = chat.bots_for(CHANNELS.channels, "SECx")
         boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name="chat", SecretString=json.dumps({"ack_secret": "ack", "channels": hooks})
         )
