@@ -26,7 +26,10 @@ WATCH_AHEAD = timedelta(minutes=50)
 _WAIT_SECONDS = 30.0
 
 
-def alert_sections(product: LocalProduct, client: ZendeskClient) -> list[Section]:
+def alert_sections(
+    product: LocalProduct, client: ZendeskClient
+) -> tuple[list[Section], list[dict[str, Any]]]:
+    """The alerts' sections, and the alerts themselves (read once from the subscribed queue)."""
     from functions.watcher.app import watcher
     from policies.loader import load_policy
 
@@ -70,7 +73,7 @@ def alert_sections(product: LocalProduct, client: ZendeskClient) -> list[Section
         shown.add(cause)
         body = [f"  │ {line}" for line in _text(alert).splitlines()[1:]]
         sections.append(Section(f"Alert · {cause} · {alert.get('Subject', '')}", tuple(body)))
-    return sections
+    return sections, alerts
 
 
 def _text(alert: dict[str, Any]) -> str:

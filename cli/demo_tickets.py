@@ -26,6 +26,7 @@ _SUBJECT_CHARS = 30
 def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None) -> list[Section]:
     from cli.demo_alerts import alert_sections
     from cli.demo_archive import archive_section
+    from cli.demo_chat import chat_sections
     from cli.demo_social import social_sections
     from integrations.zendesk.client import ZendeskClient
     from local.product import LocalProduct
@@ -48,7 +49,9 @@ def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None)
             sections = [Section(TITLE, (summary,))]
             for case, ticket_id in created:
                 sections.append(_ticket_view(client, case, ticket_id, fields, groups, ticket_id in waiting))
-            sections += alert_sections(product, client)
+            shown, alerts = alert_sections(product, client)
+            sections += shown
+            sections += chat_sections(product, alerts)
             sections += social_sections(product, client)
             sections.append(archive_section(product))
     return sections

@@ -158,3 +158,12 @@ def test_public_posts_are_contacted_privately_well_inside_the_hour(demo_output: 
     ], section
     # AND the bride's reply in the thread became a comment on her ticket, not a new ticket
     assert re.search(r"reply in the Weibo thread → comment on ticket #\d+", section), section
+
+
+def test_the_safety_incident_arrives_in_chat_climbs_and_is_acknowledged(demo_output: str) -> None:
+    # GIVEN the demo's safety incident THEN PR's DingTalk group and Slack show it with an ack button
+    assert "DingTalk card (pr_compliance)" in demo_output and "[ 确认收到 ]" in demo_output
+    assert "Slack message (global_pr)" in demo_output and "[ Acknowledge ]" in demo_output
+    # AND, unacknowledged for the policy's minutes, it climbed the ladder, then was acknowledged
+    assert "nobody acknowledged within 10 min → escalated to supervisors" in demo_output
+    assert re.search(r"acknowledged from the supervisors card by PR duty officer at \d\d:\d\d UTC", demo_output)
