@@ -166,4 +166,5 @@ def test_the_safety_incident_arrives_in_chat_climbs_and_is_acknowledged(demo_out
     assert "Slack message (global_pr)" in demo_output and "[ Acknowledge ]" in demo_output
     # AND, unacknowledged for the policy's minutes, it climbed the ladder, then was acknowledged
     assert "nobody acknowledged within 10 min → escalated to supervisors" in demo_output
-    assert re.search(r"acknowledged from the supervisors card by PR duty officer at \d\d:\d\d UTC", demo_output)
+    acknowledged = r"acknowledged from the supervisors card by PR duty officer at \d\d:\d\d UTC"
+    assert re.search(acknowledged, demo_output)
