@@ -241,28 +241,23 @@ class ProblemReader:
     def product_named(self, text: str) -> tuple[str, str] | None:
         """The product a text names (its id, and the words as the customer wrote them), or None."""
         norm = normalise(text)
-        found = self._product_span(norm.text)
-        if found is None:
+        found = self._named(norm.text)
+        if not found:
             return None
-        product, start, end = found
+        product, start, end = found[0]
         source = norm.original if len(norm.original) == len(norm.text) else norm.text
         return product, source[start:end]
 
     def _products_named(self, text: str) -> list[str]:
-        """Every product the text names, the most specific first (not generic, longest, earliest)."""
-        best: dict[str, tuple[bool, int, int]] = {}
+        return [product for product, _, _ in self._named(text)]
+
+    def _named(self, text: str) -> list[tuple[str, int, int]]:
+        """Every product the text names with its best span, the most specific first (not generic,
+        longest, earliest)."""
+        best: dict[str, tuple[bool, int, int, int]] = {}  # product → (generic, -length, start, end)
         for start, end in self._product_names.spans(text):
             product, generic = self._product_of[text[start:end]]
-            rank = (generic, -(end - start), start)
+            rank = (generic, -(end - start), start, end)
             if product not in best or rank < best[product]:
                 best[product] = rank
-        return sorted(best, key=best.__getitem__)
-
-    def _product_span(self, text: str) -> tuple[str, int, int] | None:
-        best: tuple[bool, int, int, str, int] | None = None  # (generic, -length, start, product, end)
-        for start, end in self._product_names.spans(text):
-            product, generic = self._product_of[text[start:end]]
-            candidate = (generic, -(end - start), start, product, end)
-            if best is None or candidate < best:
-                best = candidate
-        return (best[3], best[2], best[4]) if best else None
+        return [(p, best[p][2], best[p][3]) for p in sorted(best, key=best.__getitem__)]
