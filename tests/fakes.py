@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from integrations.zendesk.errors import ZendeskConflict, ZendeskError, ZendeskNotFound
+from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from policies.complaint_state import ComplaintRecord
 
 AGENT_ID = 900
@@ -322,3 +323,25 @@ class InMemoryPostLedger:
     def ticket_for_thread(self, thread_key: str) -> int | None:
         progress = self.items.get(thread_key)
         return None if progress is None else progress.ticket_id
+
+
+EVENT_TIME = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+
+
+def ticket_event(
+    ticket_id: int,
+    kind: EventType = EventType.CREATED,
+    event_id: str = "ev-1",
+    *,
+    at: datetime = EVENT_TIME,
+    zendesk_type: str | None = None,
+) -> TicketEvent:
+    """A ticket event as Zendesk's event subscription delivers it (default: ticket.<kind>)."""
+    return TicketEvent(
+        event_id=event_id,
+        event_type=kind,
+        ticket_id=ticket_id,
+        occurred_at=at,
+        source=EventSource.EVENT_SUBSCRIPTION,
+        zendesk_type=zendesk_type or f"zen:event-type:ticket.{kind.value}",
+    )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from functions.triage.ticket_triage import TicketTriage
-from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from integrations.zendesk.events import EventType, TicketEvent
 from integrations.zendesk.ticket_fields import FieldCatalog
 from policies.engine import TriageEngine
 from tests.fakes import (
@@ -16,6 +16,7 @@ from tests.fakes import (
     InMemoryProblemClusters,
     RecordedAlerts,
     RecordedQueue,
+    ticket_event,
 )
 
 ENGINE = TriageEngine.from_directory()
@@ -48,14 +49,7 @@ def _triage(api, records, alerts, queue, **options) -> TicketTriage:
 
 
 def created(ticket_id: int) -> TicketEvent:
-    return TicketEvent(
-        event_id=f"created-{ticket_id}",
-        event_type=EventType.CREATED,
-        ticket_id=ticket_id,
-        occurred_at=FakeTicketApi().now,
-        source=EventSource.EVENT_SUBSCRIPTION,
-        zendesk_type="zen:event-type:ticket.created",
-    )
+    return ticket_event(ticket_id, event_id=f"created-{ticket_id}", at=FakeTicketApi().now)
 
 
 def test_the_fifth_customer_with_the_same_product_problem_raises_all_five(world) -> None:
@@ -143,11 +137,10 @@ def test_a_ticket_an_agent_takes_out_is_counted_no_more_and_no_second_alert(worl
 
 
 def updated(ticket_id: int) -> TicketEvent:
-    return TicketEvent(
-        event_id=f"updated-{ticket_id}",
-        event_type=EventType.UPDATED,
-        ticket_id=ticket_id,
-        occurred_at=FakeTicketApi().now,
-        source=EventSource.EVENT_SUBSCRIPTION,
+    return ticket_event(
+        ticket_id,
+        EventType.UPDATED,
+        f"updated-{ticket_id}",
+        at=FakeTicketApi().now,
         zendesk_type="zen:event-type:ticket.tags_changed",
     )

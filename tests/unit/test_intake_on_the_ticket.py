@@ -3,10 +3,8 @@ and what is still missing with the sentence to ask for it; a later photo clears 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from functions.triage.ticket_triage import TicketTriage
-from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from integrations.zendesk.events import EventType
 from integrations.zendesk.ticket_fields import (
     DEMAND_FIELD,
     RESPONSIBILITY_FIELD,
@@ -16,24 +14,13 @@ from integrations.zendesk.ticket_fields import (
     responsibility_value,
 )
 from policies.engine import TriageEngine
-from tests.fakes import REQUESTER_ID, FakeTicketApi, InMemoryComplaintRecords
+from tests.fakes import REQUESTER_ID, FakeTicketApi, InMemoryComplaintRecords, ticket_event
 
 ENGINE = TriageEngine.from_directory()
 WORDING = ENGINE.policy.ticket_note.labels
 CATALOG = FieldCatalog(
     field_ids={f["title"]: n for n, f in enumerate(plugin_field_definitions(), start=900)}, group_ids={}
 )
-
-
-def event(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> TicketEvent:
-    return TicketEvent(
-        event_id=event_id,
-        event_type=kind,
-        ticket_id=ticket_id,
-        occurred_at=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
-        source=EventSource.EVENT_SUBSCRIPTION,
-        zendesk_type=f"zen:event-type:ticket.{kind.value}",
-    )
 
 
 def setup() -> tuple[FakeTicketApi, InMemoryComplaintRecords, TicketTriage]:
@@ -52,7 +39,7 @@ def test_the_note_lists_the_demand_the_missing_photo_and_how_to_ask_for_it() -> 
     # GIVEN a defect complaint asking for a refund, with no photo and no order number
     ticket_id = api.add_ticket("耳机坏了", "耳机左耳没声音，质量太差，花了199元买的，申请退款")
     # WHEN it is triaged
-    triage.handle(event(ticket_id, "ev-1"))
+    triage.handle(ticket_event(ticket_id, event_id="ev-1"))
     # THEN the note names the demand, the amount, and asks for a photo and the order number
     [(_, body)] = api.updates
     note = body["comment"]["body"]
@@ -80,7 +67,7 @@ def test_attachments_are_counted_by_kind_and_satisfy_the_evidence() -> None:
     )
     api.tickets[ticket_id]["description"] = api.comments[ticket_id][0]["body"]
     # WHEN it is triaged
-    triage.handle(event(ticket_id, "ev-1"))
+    triage.handle(ticket_event(ticket_id, event_id="ev-1"))
     # THEN the photos and the document are counted by kind, and nothing is asked for
     intake = records.get(ticket_id).intake
     assert intake.attached == {"photo": 2, "document": 1}
@@ -98,13 +85,13 @@ def test_a_later_photo_clears_the_missing_photo_in_the_next_note() -> None:
         "The kettle is defective: it leaks from the base after two days. "
         "Order 98765432. I want a replacement.",
     )
-    triage.handle(event(ticket_id, "ev-1"))
+    triage.handle(ticket_event(ticket_id, event_id="ev-1"))
     assert records.get(ticket_id).intake.missing == ["photo"]
     # WHEN the customer adds a message with the photo
     api.add_comment(
         ticket_id, "Here you go.", author_id=REQUESTER_ID, attachments=[("leak.jpg", "image/jpeg")]
     )
-    triage.handle(event(ticket_id, "ev-2", EventType.COMMENT_ADDED))
+    triage.handle(ticket_event(ticket_id, EventType.COMMENT_ADDED, "ev-2"))
     # THEN the next note says the evidence came in and nothing is missing any more
     note = api.updates[-1][1]["comment"]["body"]
     en = WORDING["en"]

@@ -8,10 +8,17 @@ import pytest
 
 from functions.triage.ticket_triage import ConflictPersisted, TicketTriage
 from integrations.zendesk.errors import ZendeskConflict, ZendeskRateLimited
-from integrations.zendesk.events import EventSource, EventType, TicketEvent
+from integrations.zendesk.events import EventType
 from integrations.zendesk.ticket_fields import FieldCatalog, due_field_title, plugin_field_definitions
 from policies.engine import TriageEngine
-from tests.fakes import AGENT_ID, REQUESTER_ID, FakeTicketApi, InMemoryComplaintRecords, RecordedAlerts
+from tests.fakes import (
+    AGENT_ID,
+    REQUESTER_ID,
+    FakeTicketApi,
+    InMemoryComplaintRecords,
+    RecordedAlerts,
+    ticket_event,
+)
 
 ENGINE = TriageEngine.from_directory()
 ROUTING = ENGINE.policy.routing
@@ -43,15 +50,7 @@ def triage(api: FakeTicketApi, records: InMemoryComplaintRecords) -> TicketTriag
     return TicketTriage(ENGINE, api, records, lambda: CATALOG)
 
 
-def event(ticket_id: int, kind: EventType = EventType.CREATED, event_id: str = "ev-1") -> TicketEvent:
-    return TicketEvent(
-        event_id=event_id,
-        event_type=kind,
-        ticket_id=ticket_id,
-        occurred_at=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
-        source=EventSource.EVENT_SUBSCRIPTION,
-        zendesk_type=f"zen:event-type:ticket.{kind.value}",
-    )
+event = ticket_event
 
 
 def field_value(body: dict, title: str) -> object:
