@@ -128,3 +128,22 @@ def test_a_refused_delivery_is_a_failed_record_for_the_queue_to_retry_or_park(no
     # once, and the team leads' alert went through
     assert result == {"batchItemFailures": [{"itemIdentifier": critical["messageId"]}]}
     assert len(notifier.messages["pr_compliance"]) == 1 and len(notifier.messages["team_leads"]) == 1
+
+
+def test_a_malformed_message_fails_alone_and_the_good_one_is_delivered(notifier: ChatSandbox) -> None:
+    # GIVEN a batch with a body that is not JSON beside a good alert
+    broken = {**_sns_record(ALERT), "body": "{not json"}
+    good = _sns_record(ALERT)
+    # WHEN the notifier handles it THEN only the broken record fails (the queue parks it after its
+    # redrive count), and the good alert reached PR's groups
+    result = app.lambda_handler({"Records": [broken, good]}, lambda_context("notifier", region=REGION))
+    assert result == {"batchItemFailures": [{"itemIdentifier": broken["messageId"]}]}
+    assert [len(notifier.messages[c]) for c in ("pr_compliance", "global_pr")] == [1, 1]
+
+
+def test_an_ack_request_without_a_link_is_refused_by_name(notifier: ChatSandbox) -> None:
+    page = app.lambda_handler(
+        {"requestContext": {"http": {"method": "GET"}}, "queryStringParameters": None},
+        lambda_context("notifier", region=REGION),
+    )
+    assert page["statusCode"] == 403 and "lacks alert, channel, expires, sig" in page["body"]

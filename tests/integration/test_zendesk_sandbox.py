@@ -776,3 +776,9 @@ def test_an_upload_attaches_to_the_comment_that_names_its_token_once(client: Zen
         client.update_ticket(ticket["id"], {"comment": {"body": "again", "uploads": [photo]}})
     assert refused.value.status == 422
     assert len(client.list_comments(ticket["id"])) == 1
+
+
+def test_an_upload_without_a_file_name_is_refused_by_name(client: ZendeskClient) -> None:
+    with pytest.raises(ZendeskError) as refused:
+        client.upload("", b"bytes", "image/png")
+    assert refused.value.status == 400 and "filename" in str(refused.value)

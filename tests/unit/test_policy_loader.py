@@ -48,6 +48,12 @@ _FIRST_LEVEL_2 = next(n for n, s in enumerate(load_policy().grading.signals) if 
         ("remedies.yaml", "  product:\n", "  gadgets:\n", "by_category.gadgets"),
         ("sla.yaml", "deadlines:", "deadline:", "deadline"),
         ("compliance.yaml", "forbidden:", "forbidden: [", "not valid YAML"),
+        # the files this stop added: a failure naming no concept, a ladder naming no channel, an
+        # amount pattern without its group, a remedy answering a demand that does not exist
+        ("problems.yaml", "concepts: [electric_shock]", "concepts: [electric_shocks]", "electric_shocks"),
+        ("channels.yaml", "ladder: [supervisors, compliance_head]", "ladder: [supervisors, ceo]", "ceo"),
+        ("intake.yaml", "([0-9]+(?:\\.[0-9]{1,2})?)\\s*(?:元|块)'", "[0-9]+\\s*(?:元|块)'", "needs a group"),
+        ("remedies.yaml", "main_answers: [exchange, repair]", "main_answers: [swap]", "main_answers"),
     ],
 )
 def test_a_broken_policy_names_file_path_and_problem(
