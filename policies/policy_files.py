@@ -30,10 +30,15 @@ def _format_location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
+# libyaml's safe loader when PyYAML was built with it (its wheels are, Lambda's included): the
+# policy files are parsed at every cold start, and the pure-Python loader takes seconds on them.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_policy_file(path: Path, model: type[M], raw: bytes) -> M:
     """Parse one policy file's bytes into its model, or raise PolicyError naming file and path."""
     try:
-        data: Any = yaml.safe_load(raw)
+        data: Any = yaml.load(raw, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
