@@ -32,7 +32,7 @@ def _format_location(loc: tuple[int | str, ...]) -> str:
 
 # libyaml's safe loader when PyYAML was built with it (its wheels are, Lambda's included): the
 # policy files are parsed at every cold start, and the pure-Python loader takes seconds on them.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_policy_file(path: Path, model: type[M], raw: bytes) -> M:
