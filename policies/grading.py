@@ -69,14 +69,15 @@ def blended_category(
     (`weight` is the model's share); a clear majority of strong cues (`decisive`) decides alone.
     Ties go to the category listed first in the policy."""
     total = sum(rule_scores.values())
+    rank = {category: -index for index, category in enumerate(order)}
     if decisive is not None and total:
-        top = max(order, key=lambda c: (rule_scores.get(c, 0.0), -order.index(c)))
+        top = max(order, key=lambda c: (rule_scores.get(c, 0.0), rank[c]))
         if rule_scores.get(top, 0.0) >= decisive.min_score and rule_scores[top] / total >= decisive.min_share:
             return top
 
     def blended(category: str) -> tuple[float, int]:
         rule_share = rule_scores.get(category, 0.0) / total if total else 0.0
-        return weight * model.get(category, 0.0) + (1 - weight) * rule_share, -order.index(category)
+        return weight * model.get(category, 0.0) + (1 - weight) * rule_share, rank[category]
 
     return max(order, key=blended)
 

@@ -302,15 +302,13 @@ class Scores:
 
 @dataclass(frozen=True, slots=True)
 class Matched:
-    """The features of a text the model has weights for; n-gram names are built only when an
-    explanation asks (most texts are decided without one)."""
+    """The features of a text the model may have weights for: its other features as they are, and
+    its n-grams as row numbers of the model's table. Names are looked up only when an explanation
+    asks (most texts are decided without one)."""
 
     others: set[str]
     prefix: str
-    grams: set[str]
-
-    def names(self) -> set[str]:
-        return self.others | {f"{self.prefix}:{g}" for g in self.grams}
+    rows: set[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,15 +361,19 @@ class GradingModel:
             for slot, weight in moves:
                 row[slot] = weight
             self._table[feature] = tuple(row)
-        self._grams = {
-            prefix: {f[2:]: m for f, m in self._table.items() if f.startswith(prefix + ":")}
-            for prefix in ("z", "w")
+        # n-gram rows by prefix: the bare n-grams (list) and their rows (same order), found by number.
+        self._gram_names: dict[str, list[str]] = {
+            prefix: [f[2:] for f in self._table if f.startswith(prefix + ":")] for prefix in ("z", "w")
         }
+        self._gram_rows = {
+            prefix: [self._table[f"{prefix}:{gram}"] for gram in grams]
+            for prefix, grams in self._gram_names.items()
+        }
+        self._english_index = {g: i for i, g in enumerate(self._gram_names["w"])}
         # Chinese bigrams are found by one automaton pass over the text (in C): only the few the
         # model knows come back to Python, instead of every bigram being built and looked up.
-        self._chinese_grams = list(self._grams["z"])
-        self._chinese_moves = [self._grams["z"][gram] for gram in self._chinese_grams]
-        self._chinese = ahocorasick_rs.AhoCorasick(self._chinese_grams) if self._chinese_grams else None
+        chinese = self._gram_names["z"]
+        self._chinese = ahocorasick_rs.AhoCorasick(chinese) if chinese else None
 
     @classmethod
     def load(cls, path: Path) -> "GradingModel":
@@ -415,24 +417,22 @@ class GradingModel:
     def score_text(self, norm: Normalised, others: set[str]) -> tuple[Scores, Matched]:
         """The scores of a text from its n-grams and its other features (the same numbers as
         `scores` of every feature), and the features an explanation may name."""
-        get = self._table.get
         if norm.is_chinese:
-            matches = (
+            prefix = "z"
+            found = (
                 self._chinese.find_matches_as_indexes(_chinese_text(norm), overlapping=True)
                 if self._chinese is not None
                 else ()
             )
-            indexes = set(map(_FIRST, matches))
-            rows = list(map(self._chinese_moves.__getitem__, indexes))
-            grams: set[str] = set(map(self._chinese_grams.__getitem__, indexes))
-            prefix = "z"
+            indexes = set(map(_FIRST, found))
         else:
-            get_gram = self._grams["w"].get
-            grams = {g for g in _english_grams(norm) if g in self._grams["w"]}
-            rows = [get_gram(g) for g in grams]  # type: ignore[misc]
             prefix = "w"
+            index = self._english_index
+            indexes = {i for g in _english_grams(norm) if (i := index.get(g)) is not None}
+        rows = list(map(self._gram_rows[prefix].__getitem__, indexes))
+        get = self._table.get
         rows += [m for f in others if (m := get(f)) is not None]
-        return self._scores(self._moved(rows)), Matched(others & self._table.keys(), prefix, grams)
+        return self._scores(self._moved(rows)), Matched(others, prefix, indexes)
 
     def _moved(self, rows: list[tuple[float, ...]]) -> list[float]:
         return list(map(sum, zip(self._bias, *rows, strict=True)))
@@ -459,14 +459,20 @@ class GradingModel:
             if head == "category"
             else _BINARY_HEADS.index(head)
         )
+
+        def key(pair: tuple[str, float]) -> tuple[float, str]:
+            return -pair[1], pair[0]
+
         if isinstance(present, Matched):
-            grams = self._grams[present.prefix]
-            weighted = [(f"{present.prefix}:{g}", w) for g in present.grams if (w := grams[g][slot]) > 0]
+            # The strongest n-grams are chosen by number; only those few get their feature names.
+            names, rows = self._gram_names[present.prefix], self._gram_rows[present.prefix]
+            pushed = [(names[i], w) for i in present.rows if (w := rows[i][slot]) > 0]
+            weighted = [(f"{present.prefix}:{g}", w) for g, w in heapq.nsmallest(limit, pushed, key=key)]
             others = present.others
         else:
             weighted, others = [], present
         weighted += [
             (f, w) for f in others if (row := self._table.get(f)) is not None and (w := row[slot]) > 0
         ]
-        top = heapq.nsmallest(limit, weighted, key=lambda pair: (-pair[1], pair[0]))
+        top = heapq.nsmallest(limit, weighted, key=key)
         return [Explanation(f, w) for f, w in top]
