@@ -86,6 +86,23 @@ class IntakeRecord(BaseModel):
     missing: list[str] = Field(default_factory=list, description="what the SOP still needs from them")
 
 
+GradeField = Literal["level", "category", "subtype"]
+
+
+class Correction(BaseModel):
+    """An agent changed the plugin's grade on the ticket (issue 14): the agent's value wins from
+    then on, and the change is a labelled example of what the grader got wrong."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: GradeField
+    before: str = Field(description="the plugin's value the agent replaced")
+    after: str = Field(description="the agent's value")
+    by: int | None = Field(default=None, description="the Zendesk user who changed it (audit author)")
+    at: AwareDatetime
+    noticed_by: str = Field(description="the event that found the change")
+
+
 class ComplaintRecord(BaseModel):
     """The complaint behind one Zendesk ticket, as the plugin last left it."""
 
@@ -109,11 +126,22 @@ class ComplaintRecord(BaseModel):
     alerted: list[str] = Field(default_factory=list, description="critical causes already alerted")
     problem: str | None = Field(default=None, description="R-GRADE-1b: the problem key it was counted under")
     signals: list[str] = Field(
-        default_factory=list, description="grading.yaml signals its text showed at intake"
+        default_factory=list,
+        description="grading.yaml signals its texts showed: at intake, then in messages that raised it",
     )
     intake: IntakeRecord | None = None
+    corrections: list[Correction] = Field(default_factory=list, description="agents' changes, oldest first")
     obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
     version: int = 0
+
+    @property
+    def corrected(self) -> frozenset[str]:
+        """The grade fields an agent has set: the plugin never writes them back."""
+        return frozenset(c.field for c in self.corrections)
+
+    def grade_value(self, field: GradeField) -> str:
+        """The grade field as text, as a correction compares it."""
+        return str(getattr(self, field))
 
     def open_obligations(self) -> list[Obligation]:
         return [o for o in self.obligations.values() if o.is_open]

@@ -39,6 +39,11 @@ class NoteLabels(BaseModel):
     compliance: str
     policy: str
     raised: str
+    corrected: str
+    grade_fields: dict[Literal["level", "category", "subtype"], str]
+    correction_kept: str
+    deadline_cancelled: str
+    raised_over_correction: str
     not_a_complaint: str
     deadline_met: str
     deadline_opened: str

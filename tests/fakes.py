@@ -94,6 +94,33 @@ class FakeTicketApi:
         self.tickets[ticket_id]["status"] = status
         self.tickets[ticket_id]["updated_at"] = _iso(self.now)
 
+    def agent_sets_field(
+        self, ticket_id: int, field_id: int, value: str, *, author_id: int = AGENT_ID
+    ) -> None:
+        """An agent picks another option of a drop-down in the Zendesk agent workspace."""
+        self.tick()
+        ticket = self.tickets[ticket_id]
+        previous = next((f["value"] for f in ticket["custom_fields"] if f["id"] == field_id), None)
+        others = [f for f in ticket["custom_fields"] if f["id"] != field_id]
+        ticket["custom_fields"] = [*others, {"id": field_id, "value": value}]
+        ticket["updated_at"] = _iso(self.now)
+        self.audits[ticket_id].append(
+            {
+                "id": next(self._ids),
+                "author_id": author_id,
+                "created_at": _iso(self.now),
+                "metadata": {"custom": {}},
+                "events": [
+                    {
+                        "type": "Change",
+                        "field_name": str(field_id),
+                        "value": value,
+                        "previous_value": previous,
+                    }
+                ],
+            }
+        )
+
     def tick(self, minutes: int = 1) -> None:
         self.now += timedelta(minutes=minutes)
 

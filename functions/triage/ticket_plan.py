@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,7 +24,7 @@ from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.note_plan import NoteItem
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
-from policies.complaint_state import ComplaintRecord, ContactMade, IntakeRecord, Obligation
+from policies.complaint_state import ComplaintRecord, ContactMade, Correction, IntakeRecord, Obligation
 from policies.deadlines import Due
 from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
@@ -38,6 +38,9 @@ EMOTION_TAG = "complaint_emotion_{}"
 TIER_TAG = "complaint_tier_{}"
 _GROUP_TAG_CHARS = 60
 _MEMBER_QUOTE_CHARS = 40
+# Obligations opened by what happened after intake (a comment, a status change) are not the
+# grade's: a correction of the grade leaves them alone.
+_LATER_OBLIGATION_SOURCES = ("comment:", "status:")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Plan:
     record_changed: bool
     evidence: dict[str, str]  # rule → the customer's words, from the gradings this event applied
     note: tuple[NoteItem, ...] = ()  # what the internal note says, decided before it is worded
+    corrections: tuple[Correction, ...] = ()  # agents' grade changes this event found (issue 14)
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,11 @@ class TicketPlanner:
         group: GroupFinding | None = None,
         received_at: datetime | None = None,
         contact: ContactMade | None = None,
+        corrections: Sequence[Correction] = (),
     ) -> Plan:
         """`received_at`: when the complaint was made, if before the ticket (a social post's time);
-        `contact`: the first private contact the outreach made (R-SLA-9), to record and show."""
+        `contact`: the first private contact the outreach made (R-SLA-9), to record and show;
+        `corrections`: agents' changes of the grade drop-downs the record does not know yet."""
         change = TicketChange()
         note: list[NoteItem] = []
         evidence: dict[str, str] = {}
@@ -107,6 +113,8 @@ class TicketPlanner:
         if record is None:
             received = received_at or ticket.created_at
             record = self._intake(ticket, comments, event_id, received, change, note, evidence)
+        if corrections:
+            record = self._corrected(ticket, record, corrections, change, note)
         if group is not None:
             record = self._group(ticket, record, group, occurred_at, event_id, change, note, evidence)
         for comment in comments:
@@ -121,7 +129,12 @@ class TicketPlanner:
             note.append(notes.PolicyVersion(self.policy.version))
             change.note = render_note(note, self._writer(record))
         return Plan(
-            record=record, change=change, record_changed=record != before, evidence=evidence, note=tuple(note)
+            record=record,
+            change=change,
+            record_changed=record != before,
+            evidence=evidence,
+            note=tuple(note),
+            corrections=tuple(corrections),
         )
 
     # ---- intake ------------------------------------------------------------
@@ -245,6 +258,48 @@ class TicketPlanner:
             change.priority = route.priority
         change.group_name = route.group_name
 
+    # ---- agents' corrections (issue 14) ------------------------------------------------
+    def _corrected(
+        self,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        corrections: Sequence[Correction],
+        change: TicketChange,
+        note: list[NoteItem],
+    ) -> ComplaintRecord:
+        """The agent's grade wins: the record takes it, and the plugin never writes its own back.
+        Deadlines the corrected grade carries are opened or brought forward from the moment of the
+        correction, as a raise by a new message would; those it does not carry are cancelled; none
+        is extended (a correction never moves a promise made to the customer later)."""
+        at = corrections[-1].at
+        update = {c.field: int(c.after) if c.field == "level" else c.after for c in corrections}
+        corrected = record.model_copy(update={**update, "corrections": [*record.corrections, *corrections]})
+        carried = dict(self._intake_dues(ticket, corrected, at))
+        cancelled: list[Obligation] = []
+        for kind, obligation in corrected.obligations.items():
+            if kind in carried or not obligation.is_open:
+                continue
+            if obligation.opened_by.startswith(_LATER_OBLIGATION_SOURCES):
+                continue
+            closed = obligation.model_copy(
+                update={"state": "cancelled", "closed_at": at, "closed_by": "correction"}
+            )
+            corrected = corrected.with_obligation(closed)
+            cancelled.append(closed)
+        opened: list[Obligation] = []
+        for kind, due in carried.items():
+            existing = corrected.obligations.get(kind)
+            if existing is not None and (not existing.is_open or existing.due_at <= due.at):
+                continue
+            obligation = self._obligation(
+                kind, due.rule, due.at, at, f"correction:{corrections[-1].noticed_by}"
+            )
+            corrected = corrected.with_obligation(obligation)
+            change.due[kind] = due.at
+            opened.append(obligation)
+        note.append(notes.Corrected(tuple(corrections), tuple(cancelled), tuple(opened)))
+        return corrected
+
     # ---- group complaints (R-GRADE-1b) -------------------------------------------
     def problems_of(self, ticket: ZendeskTicket, record: ComplaintRecord) -> list[Problem]:
         """The problems this complaint may be (one product, each failure it shows), for counting
@@ -320,9 +375,14 @@ class TicketPlanner:
         record = self._more_intake(ticket, comment, record, change, note)
         grading = self.engine.grader.grade(comment.text)
         if grading.is_complaint and (not record.is_complaint or grading.level < record.level):
-            evidence.update(_evidence_by_rule(grading))
-            opened_by = f"comment:{comment.id}"
-            return self._raise(ticket, comment.created_at, opened_by, record, grading, change, note)
+            # An agent set the level: only a signal the complaint did not show before raises it.
+            new_signals = tuple(s for s in grading.signals if s not in record.signals)
+            if "level" not in record.corrected or new_signals:
+                evidence.update(_evidence_by_rule(grading))
+                opened_by = f"comment:{comment.id}"
+                if "level" in record.corrected:
+                    note.append(notes.RaisedOverCorrection(new_signals))
+                return self._raise(ticket, comment.created_at, opened_by, record, grading, change, note)
         verdict = self.policy.conversation.not_satisfied
         if record.first_public_reply_at is not None and verdict.match(comment.text):
             due = self._due("re_handle", ticket, record, comment.created_at)
@@ -348,11 +408,14 @@ class TicketPlanner:
     ) -> ComplaintRecord:
         previous_level = record.level if record.is_complaint else None
         route = self.policy.routing.route_for(grading, tier=record.tier)
+        if {"category", "subtype"} & record.corrected:  # the agent's type stands
+            grading = replace(grading, category=record.category, subtype=record.subtype)  # type: ignore[arg-type]
         raised = record.model_copy(
             update={
                 "level": grading.level,
                 "category": grading.category,
                 "subtype": grading.subtype,
+                "signals": list(dict.fromkeys([*record.signals, *grading.signals])),
                 "emotion": "high" if "high" in (record.emotion, grading.emotion) else "normal",
                 "is_complaint": True,
                 "reason_rules": list(

@@ -35,12 +35,18 @@ from functions.triage.ticket_plan import Plan, TicketPlanner
 from infra.alerts import Alert
 from infra.archive import ArchiveEntry, alert_entry
 from infra.problem_clusters import ClusterState, ProblemClusters
+from integrations.zendesk.corrections import (
+    corrections_found,
+    grade_field_titled,
+    grade_of_option,
+    grade_on_ticket,
+)
 from integrations.zendesk.errors import ZendeskConflict, ZendeskNotFound
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, ZendeskTicket, parse_comments
-from integrations.zendesk.ticket_fields import SOCIAL_POST_TIME_FIELD, FieldCatalog
+from integrations.zendesk.ticket_fields import GRADE_FIELDS, SOCIAL_POST_TIME_FIELD, FieldCatalog
 from integrations.zendesk.ticket_update import update_payload, written_by_event
-from policies.complaint_state import ComplaintRecord, ContactMade
+from policies.complaint_state import ComplaintRecord, ContactMade, Correction
 from policies.engine import TriageEngine
 
 logger = logging.getLogger(__name__)
@@ -128,7 +134,7 @@ class TicketTriage:
     def handle(self, event: TicketEvent, *, redelivered: bool = False) -> Outcome:
         ticket_id = event.ticket_id
         record = self._records.get(ticket_id)
-        if record is not None and event.event_type in _NOTHING_TO_DO:
+        if record is not None and (event.event_type in _NOTHING_TO_DO or _our_own_grade(event, record)):
             return Outcome(ticket_id, "skipped", f"{event.zendesk_type} changes nothing tracked")
         check_audits = redelivered
         for _ in range(self._max_conflicts + 1):
@@ -148,11 +154,16 @@ class TicketTriage:
                 "contact": contact_of(event),
             }
             record = self._leave_cluster(ticket, record)
-            plan = self._planner.plan(ticket, comments, record, group=group, **context)
+            corrections = self._corrections(raw_ticket, record, event)
+            plan = self._planner.plan(
+                ticket, comments, record, group=group, corrections=corrections, **context
+            )
             cluster, plan = self._join_cluster(ticket, plan) if record is None else (None, plan)
             if cluster is not None and cluster.grouped:
                 problem = plan.record.problem
-                plan = self._planner.plan(ticket, comments, record, group=finding_of(cluster), **context)
+                plan = self._planner.plan(
+                    ticket, comments, record, group=finding_of(cluster), corrections=corrections, **context
+                )
                 plan = replace(plan, record=plan.record.model_copy(update={"problem": problem}))
             # Zendesk refuses writes to closed tickets: the state is still recorded.
             if plan.change.is_empty() or ticket.status == "closed":
@@ -188,6 +199,22 @@ class TicketTriage:
             written = {"request": payload.body, "response": _response_summary(answer)}
             return self._finish(event, ticket, plan, cluster, Outcome(ticket_id, "written"), written=written)
         raise ConflictPersisted(f"ticket {ticket_id} changed {self._max_conflicts + 1} times while triaging")
+
+    def _corrections(
+        self, raw_ticket: dict[str, Any], record: ComplaintRecord | None, event: TicketEvent
+    ) -> list[Correction]:
+        """Agents' changes of the grade drop-downs the record does not know yet (issue 14)."""
+        if record is None:
+            return []
+        catalog = self._catalog()
+        return corrections_found(
+            record,
+            grade_on_ticket(raw_ticket, catalog),
+            catalog,
+            lambda: self._tickets.list_audits(record.ticket_id),
+            noticed_by=event.event_id,
+            now=self._clock(),
+        )
 
     def _believed(self, event: TicketEvent) -> datetime:
         """When the event happened; a time in the future (a clock or time-zone error upstream) is
@@ -249,8 +276,31 @@ class TicketTriage:
                     },
                 )
             )
+            for correction in plan.corrections:
+                self._archive.put(self._correction_entry(event, ticket, plan, correction))
         self._records.save(self._alerted(event, plan, cluster))
         return outcome
+
+    def _correction_entry(
+        self, event: TicketEvent, ticket: ZendeskTicket, plan: Plan, correction: Correction
+    ) -> ArchiveEntry:
+        """An agent's correction as a labelled example: what the plugin said, what the agent said,
+        and the customer's words it was about (personal numbers sealed by the archive)."""
+        return ArchiveEntry(
+            ticket_id=ticket.id,
+            category=plan.record.category,
+            order_no=plan.record.order_no,
+            event="correction",
+            event_id=f"{event.event_id}:correction:{correction.field}",
+            occurred_at=correction.at,
+            policy_version=self._policy_version,
+            correlation_id=event.event_id,
+            body={
+                "correction": correction.model_dump(mode="json"),
+                "grade": {name: plan.record.grade_value(name) for name in GRADE_FIELDS},
+                "text": {"subject": ticket.subject, "description": ticket.description},
+            },
+        )
 
     def _join_cluster(self, ticket: ZendeskTicket, plan: Plan) -> tuple[ClusterState | None, Plan]:
         """Count this new complaint's customer under its problem (R-GRADE-1b); the record keeps the key."""
@@ -339,6 +389,16 @@ def _awaits_outreach(ticket: ZendeskTicket, event: TicketEvent) -> bool:
     """A ticket the social outreach created and has not triaged yet: Zendesk's events for it are
     left to the outreach, whose intake reads every comment anyway (two intakes would race)."""
     return SOCIAL_OUTREACH_TAG in ticket.tags and event.source != EventSource.PLUGIN
+
+
+def _our_own_grade(event: TicketEvent, record: ComplaintRecord) -> bool:
+    """A grade drop-down changed to the value the record holds: the plugin's own write, echoed."""
+    if event.event_type is not EventType.FIELD_CHANGED:
+        return False
+    name = grade_field_titled(event.changed_field_title)
+    if name is None:
+        return True  # not a grade field: nothing tracked (the webhook drops these before queueing)
+    return grade_of_option(name, event.detail.get("current")) == record.grade_value(name)
 
 
 def contact_of(event: TicketEvent) -> ContactMade | None:

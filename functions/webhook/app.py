@@ -7,8 +7,9 @@ HTTP API (payload format 2.0) → this handler → SQS FIFO → functions/triage
     400  not a webhook we accept (the message says what is wrong)
     503  the signing secret or the queue is unavailable: Zendesk retries (Retry-After)
     202  {"accepted": "<event id>"}: the event is on the queue
-    200  {"ignored": "<event id>", "reason": ...}: an internal-note comment event, which the triage
-         would read and drop (the plugin's own notes among them), so it is not queued at all
+    200  {"ignored": "<event id>", "reason": ...}: an internal-note comment event, or a change of a
+         custom field other than the grade's (the plugin's own due-time fields among them), which
+         the triage would read and drop, so it is not queued at all
 
 Logs carry ids only (event, ticket, webhook, invocation) and the event type:
 never the signing secret, never the body (it holds customers' personal data).
@@ -117,9 +118,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         event_type=ticket_event.event_type.value,
         source=ticket_event.source.value,
     )
-    if ticket_event.is_internal_note:
-        logger.debug("internal-note event ignored")
-        return response(200, {"ignored": ticket_event.event_id, "reason": "internal note"})
+    ignored = ticket_event.ignored_reason
+    if ignored is not None:
+        logger.debug("event ignored", extra={"reason": ignored})
+        return response(200, {"ignored": ticket_event.event_id, "reason": ignored})
     try:
         queue().enqueue(ticket_event, raw)
     except MessageTooLarge as exc:

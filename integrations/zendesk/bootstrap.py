@@ -35,6 +35,8 @@ WEBHOOK_SUBSCRIPTIONS = (
     "zen:event-type:ticket.created",
     "zen:event-type:ticket.comment_added",
     "zen:event-type:ticket.status_changed",
+    # An agent changing the plugin's level, category or subtype: a correction (issue 14).
+    "zen:event-type:ticket.custom_field_changed",
 )
 NOTHING_TO_DO = "nothing to do: the account is set up"
 SLA_UNAVAILABLE = "SLA policies not available on this account; the plugin's own deadlines still apply"
@@ -92,6 +94,9 @@ class BootstrapPlan:
     webhook: dict[str, Any] | None
     existing_webhook_id: str | None
     sla: SlaPolicyPlan | None = None  # None: SLA policies were not asked for
+    # Events an existing webhook does not subscribe to yet (a newer plugin listens to more).
+    subscriptions_to_add: tuple[str, ...] = ()
+    existing_subscriptions: tuple[str, ...] = ()
 
     def changes(self) -> list[str]:
         lines = [f"create field {f['title']!r} ({f['type']})" for f in self.fields]
@@ -99,6 +104,9 @@ class BootstrapPlan:
         if self.webhook is not None:
             events = ", ".join(WEBHOOK_SUBSCRIPTIONS)
             lines.append(f"create webhook {WEBHOOK_NAME!r} -> {self.webhook['endpoint']} ({events})")
+        if self.subscriptions_to_add:
+            added = ", ".join(self.subscriptions_to_add)
+            lines.append(f"update webhook {WEBHOOK_NAME!r}: subscribe to {added}")
         return lines + ([] if self.sla is None else self.sla.changes())
 
     def notes(self) -> list[str]:
@@ -137,6 +145,10 @@ def plan_bootstrap(
         },
         existing_webhook_id=None if hook is None else str(hook["id"]),
         sla=None if policy is None else plan_sla_policies(client, policy),
+        subscriptions_to_add=()
+        if hook is None
+        else tuple(s for s in WEBHOOK_SUBSCRIPTIONS if s not in (hook.get("subscriptions") or [])),
+        existing_subscriptions=() if hook is None else tuple(hook.get("subscriptions") or []),
     )
 
 
@@ -219,6 +231,9 @@ def bootstrap_zendesk(
     if plan.webhook is not None:
         webhook_id = str(client.create_webhook(plan.webhook)["id"])
     assert webhook_id is not None  # found or just created
+    if plan.subscriptions_to_add and plan.existing_webhook_id is not None:
+        subscriptions = [*plan.existing_subscriptions, *plan.subscriptions_to_add]
+        client.patch_webhook(plan.existing_webhook_id, {"subscriptions": subscriptions})
     if plan.sla is not None:
         _apply_sla_policies(client, plan.sla)
     changes = plan.changes()

@@ -227,6 +227,15 @@ class ZendeskClient:
         body = self._call("POST", "/api/v2/webhooks", json={"webhook": dict(webhook)}, idempotent=False)
         return body["webhook"]
 
+    def patch_webhook(self, webhook_id: str, changes: Mapping[str, Any]) -> None:
+        """JSON merge patch of a webhook (e.g. its subscriptions); Zendesk answers 204 No Content."""
+        self._call(
+            "PATCH",
+            f"/api/v2/webhooks/{webhook_id}",
+            json={"webhook": dict(changes)},
+            content_type="application/merge-patch+json",
+        )
+
     def list_webhooks(self) -> list[dict[str, Any]]:
         return self._collect("/api/v2/webhooks", "webhooks")
 

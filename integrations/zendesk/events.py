@@ -41,7 +41,10 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from integrations.zendesk.ticket_fields import GRADE_FIELDS
+
 TICKET_EVENT_PREFIX = "zen:event-type:ticket."
+GRADE_FIELD_TITLES = frozenset(GRADE_FIELDS.values())
 _Model = TypeVar("_Model", bound=BaseModel)
 # Zendesk ids are positive and fit a signed 64-bit integer; anything larger is not a ticket of theirs.
 ZendeskId = Annotated[int, Field(gt=0, le=2**63 - 1)]
@@ -56,6 +59,7 @@ class EventType(StrEnum):
     COMMENT_ADDED = "comment_added"
     STATUS_CHANGED = "status_changed"
     PRIORITY_CHANGED = "priority_changed"
+    FIELD_CHANGED = "field_changed"  # a custom field changed: an agent may have corrected the grade
     UPDATED = "updated"  # trigger deliveries: something changed, read the ticket to see what
     OTHER = "other"  # any other zen:event-type:ticket.* event
     GROUP_COMPLAINT = "group_complaint"  # the plugin's own: this ticket joined a group complaint
@@ -85,6 +89,23 @@ class TicketEvent(BaseModel):
     source: EventSource
     zendesk_type: str
     detail: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def ignored_reason(self) -> str | None:
+        """Why the triage need not see this event at all, or None: an internal note, or a change of
+        a custom field other than the grade the plugin writes (its own due-time fields among them)."""
+        if self.is_internal_note:
+            return "internal note"
+        if self.event_type is EventType.FIELD_CHANGED and self.changed_field_title not in GRADE_FIELD_TITLES:
+            return "a field other than the grade"
+        return None
+
+    @property
+    def changed_field_title(self) -> str | None:
+        """The title of the custom field a `custom_field_changed` event is about."""
+        field = self.detail.get("custom_field")
+        title = field.get("title") if isinstance(field, dict) else None
+        return title if isinstance(title, str) else None
 
     @property
     def is_internal_note(self) -> bool:
@@ -138,6 +159,7 @@ _SUBSCRIPTION_TYPES = {
     "zen:event-type:ticket.comment_added": EventType.COMMENT_ADDED,
     "zen:event-type:ticket.status_changed": EventType.STATUS_CHANGED,
     "zen:event-type:ticket.priority_changed": EventType.PRIORITY_CHANGED,
+    "zen:event-type:ticket.custom_field_changed": EventType.FIELD_CHANGED,
 }
 _TRIGGER_EVENTS = {"ticket.created": EventType.CREATED, "ticket.updated": EventType.UPDATED}
 

@@ -147,6 +147,27 @@ class NoteWriter:
         names = self.labels.level_names
         return [f"{self.labels.raised}: {names[previous_level]} → {names[level]}"]  # type: ignore[index]
 
+    def corrected(self, item: notes.Corrected) -> list[str]:
+        """An agent's grade change, kept: from → to, by whom, and the deadlines it moved."""
+        lines = [f"{self.labels.corrected}:"]
+        for correction in item.corrections:
+            before, after = correction.before, correction.after
+            if correction.field == "level":
+                names = self.labels.level_names
+                before, after = names[int(before)], names[int(after)]  # type: ignore[index]
+            by = f" (#{correction.by})" if correction.by is not None else ""
+            lines.append(f"- {self.labels.grade_fields[correction.field]}: {before} → {after}{by}")
+        lines += [
+            f"- {self.labels.deadline_cancelled}: {self.labels.kinds[o.kind]} ({o.rule})"
+            for o in item.cancelled
+        ]
+        lines += [f"- {line}" for o in item.opened for line in self.opened(o)]
+        lines.append(self.labels.correction_kept)
+        return lines
+
+    def raised_over_correction(self, signals: Sequence[str]) -> list[str]:
+        return [f"{self.labels.raised_over_correction}: {', '.join(signals)}"]
+
     def met(self, obligation: Obligation) -> list[str]:
         return [f"{self.labels.deadline_met}: {self.labels.kinds[obligation.kind]} ({obligation.rule})"]
 
@@ -212,6 +233,10 @@ def _render(item: notes.NoteItem, writer: NoteWriter) -> list[str] | str:
             return writer.intake(item.intake)
         case notes.EvidenceAdded():
             return writer.evidence_added(item.intake)
+        case notes.Corrected():
+            return writer.corrected(item)
+        case notes.RaisedOverCorrection():
+            return writer.raised_over_correction(item.signals)
         case notes.PolicyVersion():
             return writer.policy(item.version)
     raise TypeError(f"no wording for note item {item!r}")

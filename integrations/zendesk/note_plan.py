@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policies.complaint_state import ContactMade, IntakeRecord, Obligation
+from policies.complaint_state import ContactMade, Correction, IntakeRecord, Obligation
 from policies.compliance import ReplyFinding
 from policies.decision import Reason, RemedyOffer
 from policies.routing import NextStep
@@ -90,6 +90,23 @@ class EvidenceAdded:
 
 
 @dataclass(frozen=True)
+class Corrected:
+    """An agent changed the grade (issue 14): the plugin keeps the agent's value, and says which
+    deadlines that cancelled or opened."""
+
+    corrections: tuple[Correction, ...]
+    cancelled: tuple[Obligation, ...] = ()
+    opened: tuple[Obligation, ...] = ()
+
+
+@dataclass(frozen=True)
+class RaisedOverCorrection:
+    """A later message raised a level an agent had set: the new signals it showed are why."""
+
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PolicyVersion:
     version: str
 
@@ -108,5 +125,7 @@ NoteItem = (
     | FlaggedReply
     | Intake
     | EvidenceAdded
+    | Corrected
+    | RaisedOverCorrection
     | PolicyVersion
 )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from policies.complaint_state import GradeField
 from policies.intake import DemandKind, Party
 from policies.taxonomy import CATEGORIES, SUBTYPES, DeadlineKind
 
@@ -32,6 +33,12 @@ SOCIAL_POST_TIME_FIELD = "Social post time"
 DUE_FIELD_PREFIX = "Complaint due: "
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = get_args(DeadlineKind)
 LEVELS = (1, 2, 3)
+# The drop-downs that hold the plugin's grade: an agent changing one corrects it (issue 14).
+GRADE_FIELDS: dict[GradeField, str] = {
+    "level": LEVEL_FIELD,
+    "category": CATEGORY_FIELD,
+    "subtype": SUBTYPE_FIELD,
+}
 
 
 def due_field_title(kind: str) -> str:

@@ -305,7 +305,9 @@ class ZendeskSandbox:
         return status, body, extra
 
     def _authenticate(self, header: str | None) -> int:
-        """API-token basic auth only: `{email}/token:{token}`."""
+        """API-token basic auth only: `{email}/token:{token}`. As in Zendesk, the account's token
+        acts as whichever agent or admin the e-mail names (the admin's, or an agent's created
+        through the users API), and that user is the author of what the request changes."""
         if not header or not header.startswith("Basic "):
             raise unauthorized()
         try:
@@ -313,13 +315,17 @@ class ZendeskSandbox:
         except (binascii.Error, UnicodeDecodeError):
             raise unauthorized() from None
         user, _, token = decoded.partition(":")
-        expected_user = f"{self.settings.email}/token"
-        if not (
-            hmac.compare_digest(user.lower().encode(), expected_user.lower().encode())
-            and hmac.compare_digest(token.encode(), self.settings.api_token.encode())
+        email, _, kind = user.rpartition("/")
+        if kind.lower() != "token" or not hmac.compare_digest(
+            token.encode(), self.settings.api_token.encode()
         ):
             raise unauthorized()
-        return self._directory.admin_id
+        if hmac.compare_digest(email.lower().encode(), self.settings.email.lower().encode()):
+            return self._directory.admin_id
+        found = self._directory.find_user_by_email(email)
+        if found is None or found["role"] not in ("agent", "admin") or not found["active"]:
+            raise unauthorized()
+        return int(found["id"])
 
     def _inject_failure(self) -> None:
         if not self._failures:
@@ -401,6 +407,10 @@ class ZendeskSandbox:
             w.delete(c.params[0])
             return 204, None, []
 
+        def webhook_patch(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
+            w.patch(c.params[0], c.body)
+            return 204, None, []
+
         def sla_policy_delete(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
             s.delete(c.id())
             return 204, None, []
@@ -477,6 +487,7 @@ class ZendeskSandbox:
             ("POST", "/api/v2/webhooks", lambda c: ok({"webhook": w.create(c.body)}, 201)),
             ("GET", "/api/v2/webhooks/{key}", lambda c: ok({"webhook": w.show(c.params[0])})),
             ("DELETE", "/api/v2/webhooks/{key}", webhook_delete),
+            ("PATCH", "/api/v2/webhooks/{key}", webhook_patch),
             (
                 "GET",
                 "/api/v2/webhooks/{key}/signing_secret",

@@ -40,6 +40,7 @@ EVENT_CREATED = "zen:event-type:ticket.created"
 EVENT_COMMENT_ADDED = "zen:event-type:ticket.comment_added"
 EVENT_STATUS_CHANGED = "zen:event-type:ticket.status_changed"
 EVENT_PRIORITY_CHANGED = "zen:event-type:ticket.priority_changed"
+EVENT_CUSTOM_FIELD_CHANGED = "zen:event-type:ticket.custom_field_changed"
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,11 @@ class TicketBook:
             if old != new:
                 write.audit_events.append(
                     self._event("Change", field_name=str(field_id), value=new, previous_value=old)
+                )
+                definition = self._directory.ticket_fields[field_id]
+                field = {"id": field_id, "title": definition["title"], "field_type": definition["type"]}
+                write.kinds.append(
+                    (EVENT_CUSTOM_FIELD_CHANGED, {"current": new, "previous": old, "custom_field": field})
                 )
         if after["status"] != ticket["status"]:
             write.kinds.append(

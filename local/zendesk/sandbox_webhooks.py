@@ -61,33 +61,7 @@ class WebhookRegistry:
         hook = data.get("webhook") if isinstance(data, Mapping) else None
         if not isinstance(hook, Mapping):
             raise webhook_invalid("webhook is required", "/webhook")
-        for name in ("name", "endpoint", "http_method", "request_format", "status"):
-            if not str(hook.get(name) or "").strip():
-                raise webhook_invalid(f"{name} is required", f"/webhook/{name}")
-        if not str(hook["endpoint"]).startswith(("http://", "https://")):
-            raise webhook_invalid("endpoint must be an http(s) URL", "/webhook/endpoint")
-        if hook["http_method"] not in _HTTP_METHODS:
-            raise webhook_invalid("http_method is not valid", "/webhook/http_method")
-        if hook["request_format"] not in _FORMATS:
-            raise webhook_invalid("request_format is not valid", "/webhook/request_format")
-        if hook["status"] not in ("active", "inactive"):
-            raise webhook_invalid("status must be active or inactive", "/webhook/status")
-        subscriptions = hook.get("subscriptions") or []
-        if not isinstance(subscriptions, list) or not all(isinstance(s, str) for s in subscriptions):
-            raise webhook_invalid("subscriptions must be a list of strings", "/webhook/subscriptions")
-        events = [s for s in subscriptions if s.startswith("zen:event-type:")]
-        if events and "conditional_ticket_events" in subscriptions:
-            raise webhook_invalid(
-                "a webhook cannot both subscribe to events and connect to triggers", "/webhook/subscriptions"
-            )
-        if events and (hook["http_method"] != "POST" or hook["request_format"] != "json"):
-            raise webhook_invalid(
-                "event subscriptions need http_method POST and request_format json", "/webhook/http_method"
-            )
-        auth = hook.get("authentication")
-        if auth is not None and (not isinstance(auth, Mapping) or auth.get("type") not in _AUTH_TYPES):
-            raise webhook_invalid("authentication type is not valid", "/webhook/authentication/type")
-
+        subscriptions, auth = _validated(hook)
         webhook_id = "01" + uuid.uuid4().hex[:24].upper()
         now = iso_seconds(self._clock())
         self._webhooks[webhook_id] = {
@@ -106,6 +80,23 @@ class WebhookRegistry:
         }
         self._secrets[webhook_id] = secrets.token_urlsafe(32)
         return self.show(webhook_id)
+
+    def patch(self, webhook_id: str, data: Any) -> None:
+        """JSON merge patch of a webhook (PATCH /api/v2/webhooks/{id}); Zendesk answers 204."""
+        current = self._webhooks.get(webhook_id)
+        if current is None:
+            raise not_found()
+        changes = data.get("webhook") if isinstance(data, Mapping) else None
+        if not isinstance(changes, Mapping):
+            raise webhook_invalid("webhook is required", "/webhook")
+        merged = {
+            **current,
+            **{k: v for k, v in changes.items() if k not in ("id", "created_at", "created_by")},
+        }
+        subscriptions, _ = _validated(merged)
+        merged["subscriptions"] = subscriptions
+        merged["updated_at"] = iso_seconds(self._clock())
+        self._webhooks[webhook_id] = merged
 
     def show(self, webhook_id: str) -> Json:
         if webhook_id not in self._webhooks:
@@ -176,6 +167,37 @@ class _Job:
     event_type: str
     invocation_id: str
     attempt: int = 1
+
+
+def _validated(hook: Mapping[str, Any]) -> tuple[list[str], Any]:
+    """Zendesk's checks of a webhook definition: its subscriptions and authentication, once valid."""
+    for name in ("name", "endpoint", "http_method", "request_format", "status"):
+        if not str(hook.get(name) or "").strip():
+            raise webhook_invalid(f"{name} is required", f"/webhook/{name}")
+    if not str(hook["endpoint"]).startswith(("http://", "https://")):
+        raise webhook_invalid("endpoint must be an http(s) URL", "/webhook/endpoint")
+    if hook["http_method"] not in _HTTP_METHODS:
+        raise webhook_invalid("http_method is not valid", "/webhook/http_method")
+    if hook["request_format"] not in _FORMATS:
+        raise webhook_invalid("request_format is not valid", "/webhook/request_format")
+    if hook["status"] not in ("active", "inactive"):
+        raise webhook_invalid("status must be active or inactive", "/webhook/status")
+    subscriptions = hook.get("subscriptions") or []
+    if not isinstance(subscriptions, list) or not all(isinstance(s, str) for s in subscriptions):
+        raise webhook_invalid("subscriptions must be a list of strings", "/webhook/subscriptions")
+    events = [s for s in subscriptions if s.startswith("zen:event-type:")]
+    if events and "conditional_ticket_events" in subscriptions:
+        raise webhook_invalid(
+            "a webhook cannot both subscribe to events and connect to triggers", "/webhook/subscriptions"
+        )
+    if events and (hook["http_method"] != "POST" or hook["request_format"] != "json"):
+        raise webhook_invalid(
+            "event subscriptions need http_method POST and request_format json", "/webhook/http_method"
+        )
+    auth = hook.get("authentication")
+    if auth is not None and (not isinstance(auth, Mapping) or auth.get("type") not in _AUTH_TYPES):
+        raise webhook_invalid("authentication type is not valid", "/webhook/authentication/type")
+    return list(subscriptions), auth
 
 
 def event_payload(event: TicketEvent, account_id: int, now: float) -> Json:
