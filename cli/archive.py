@@ -21,6 +21,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from cli.dates import day
 from cli.failure import EXIT_BAD_RECORDS, EXIT_OK, CliFailure
 
 
@@ -43,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         sub.add_argument("--type", dest="category", help="complaint type (category), e.g. product")
     find.add_argument("--ticket", type=int)
     find.add_argument("--order", help="order number")
-    find.add_argument("--from", dest="since", type=_day, help="YYYY-MM-DD (UTC)")
-    find.add_argument("--to", dest="until", type=_day, help="YYYY-MM-DD (UTC, inclusive)")
+    find.add_argument("--from", dest="since", type=day, help="YYYY-MM-DD (UTC)")
+    find.add_argument("--to", dest="until", type=day, help="YYYY-MM-DD (UTC, inclusive)")
     find.add_argument("--decrypt", action="store_true", help="open the sealed section (compliance role only)")
     parser.set_defaults(run=run)
 
@@ -114,10 +115,3 @@ def _open(kms: Any, key: str, protected: dict[str, str], open_protected: Any) ->
         return open_protected(kms, key, protected)
     except ClientError as exc:
         return f"sealed ({exc.response.get('Error', {}).get('Code', 'denied')})"
-
-
-def _day(text: str) -> datetime:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None

@@ -6,10 +6,12 @@ rather than by the three examples that motivated it.
 """
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
-from cli.failure import EXIT_BAD_RECORDS, EXIT_OK
+from cli.dates import day
+from cli.failure import EXIT_BAD_RECORDS, EXIT_OK, CliFailure
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -28,18 +30,38 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "with id, text, optional subject, and the expected level (1-3), category and subtype; other fields "
         "are ignored. Lines without expectations are reported on stderr and left out (exit status 1).",
     )
-    parser.add_argument("file", metavar="FILE", help="labelled JSON Lines file ('-' for stdin)")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="labelled JSON Lines file ('-' for stdin); not with --corrections",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument(
         "--split",
         metavar="NAME",
         help="only the lines whose `split` field is NAME (eval/labelled.jsonl: `frozen`, never tuned on)",
     )
+    production = parser.add_argument_group(
+        "grading in production (--corrections)",
+        "Score the plugin's grades against the grades agents left on the tickets, from the audit "
+        "archive: an agent's change of level, category or subtype is a correction, an unchanged "
+        "grade counts as confirmed.",
+    )
+    production.add_argument("--corrections", action="store_true", help="score against agents' corrections")
+    production.add_argument("--from", dest="since", type=day, help="first day, YYYY-MM-DD (UTC)")
+    production.add_argument("--to", dest="until", type=day, help="last day, YYYY-MM-DD (UTC, inclusive)")
+    production.add_argument("--bucket", default=os.environ.get("ARCHIVE_BUCKET"), help="the archive bucket")
+    production.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate args.file and print the report; 1 if any line was rejected."""
+    """Evaluate args.file (or the archive's corrections) and print the report; 1 if any line was rejected."""
+    if args.corrections:
+        return run_corrections(args)
+    if args.file is None:
+        raise CliFailure("give a labelled FILE, or --corrections --from DAY --to DAY")
     from cli.eval_report import render_json, render_text
     from cli.line_io import open_input
     from cli.metrics import evaluate
@@ -53,6 +75,38 @@ def run(args: argparse.Namespace) -> int:
     render = render_json if args.json else render_text
     sys.stdout.write(render(evaluation, engine.policy_version, rejected))
     return EXIT_BAD_RECORDS if rejected else EXIT_OK
+
+
+def run_corrections(args: argparse.Namespace) -> int:
+    """Per-level precision and recall of the plugin's grades as agents corrected them."""
+    if args.file is not None:
+        raise CliFailure("--corrections reads the archive: give no FILE")
+    if args.since is None or args.until is None:
+        raise CliFailure("--corrections needs --from and --to")
+    if not args.bucket:
+        raise CliFailure("give --bucket or set ARCHIVE_BUCKET")
+    import boto3
+
+    from cli.corrections_eval import corrected_grades, read_window
+    from cli.eval_report import render_json, render_text
+    from cli.metrics import evaluate
+    from infra.archive import ArchiveReader
+    from policies.taxonomy import CATEGORIES
+
+    until = args.until.replace(hour=23, minute=59, second=59, microsecond=999999)
+    reader = ArchiveReader(boto3.client("s3", endpoint_url=args.endpoint_url), args.bucket)
+    graded = corrected_grades(read_window(reader, args.since, until))
+    evaluation = evaluate(graded.outcomes, categories=CATEGORIES)
+    window = f"{args.since:%Y-%m-%d} to {args.until:%Y-%m-%d}"
+    if not args.json:
+        print(
+            f"Grading as agents corrected it, {window}: {len(graded.outcomes)} complaint(s), "
+            f"{graded.corrected} corrected by an agent (an unchanged grade counts as confirmed)\n"
+        )
+        sys.stdout.write(render_text(evaluation, "as triaged", 0))
+        return EXIT_OK
+    sys.stdout.write(render_json(evaluation, "as triaged", 0))
+    return EXIT_OK
 
 
 def _report_to_stderr(line_number: int, problem: str) -> None:
