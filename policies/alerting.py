@@ -17,6 +17,9 @@ class CriticalCause(BaseModel):
     rule: RuleId
     reasons: list[RuleId] = Field(min_length=1)
     title: Step
+    topic: Literal["critical", "sla"] = Field(
+        default="critical", description="critical: PR and compliance; sla: supervisors and team leads"
+    )
 
 
 class GroupComplaintPolicy(BaseModel):

@@ -87,6 +87,9 @@ class IntakeRecord(BaseModel):
 
 
 GradeField = Literal["level", "category", "subtype"]
+# R-LOOP-1's steps, as the review measures them: accepted → first response → plan proposed →
+# solved → confirmed (a good rating, or the ticket closed).
+Stage = Literal["accepted", "first_response", "plan_proposed", "solved", "confirmed"]
 
 
 class Correction(BaseModel):
@@ -131,6 +134,15 @@ class ComplaintRecord(BaseModel):
     )
     intake: IntakeRecord | None = None
     corrections: list[Correction] = Field(default_factory=list, description="agents' changes, oldest first")
+    stages: dict[Stage, AwareDatetime] = Field(
+        default_factory=dict, description="when each R-LOOP-1 step first happened"
+    )
+    plans_proposed: int = Field(default=0, description="plans an agent marked as proposed (R-LOOP-1)")
+    plan_rejections: int = Field(default=0, description="plans the customer rejected (R-SLA-5)")
+    satisfaction: str | None = Field(default=None, description="Zendesk's satisfaction score, last read")
+    escalations: list[str] = Field(
+        default_factory=list, description="lifecycle rules that escalated it (R-SLA-5 legal risk, R-SLA-8)"
+    )
     obligations: dict[DeadlineKind, Obligation] = Field(default_factory=dict)
     version: int = 0
 
@@ -142,6 +154,12 @@ class ComplaintRecord(BaseModel):
     def grade_value(self, field: GradeField) -> str:
         """The grade field as text, as a correction compares it."""
         return str(getattr(self, field))
+
+    def at_stage(self, stage: Stage, at: datetime) -> ComplaintRecord:
+        """The record with `stage` reached at `at`, unless it was reached before."""
+        if stage in self.stages:
+            return self
+        return self.model_copy(update={"stages": {**self.stages, stage: at}})
 
     def open_obligations(self) -> list[Obligation]:
         return [o for o in self.obligations.values() if o.is_open]

@@ -1,4 +1,5 @@
-"""Schema of conversation.yaml: what a requester's later message means (R-SLA-7)."""
+"""Schema of conversation.yaml: what a requester's later message means (R-SLA-7); phrase rules
+are also used by lifecycle.yaml (R-SLA-5)."""
 
 from functools import cached_property
 

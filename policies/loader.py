@@ -19,6 +19,7 @@ from policies.conversation import ConversationPolicy
 from policies.grading_model import GradingModel, ModelError
 from policies.grading_policy import GradingPolicy
 from policies.intake import IntakePolicy
+from policies.lifecycle import LifecyclePolicy
 from policies.pii import PiiPolicy
 from policies.policy_files import (
     DEFAULT_POLICY_DIR,
@@ -59,6 +60,7 @@ class Policy:
     social: SocialPolicy
     problems: ProblemPolicy
     channels: ChannelsPolicy
+    lifecycle: LifecyclePolicy
     version: str
     directory: Path
 
@@ -79,6 +81,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "social.yaml": SocialPolicy,
     "problems.yaml": ProblemPolicy,
     "channels.yaml": ChannelsPolicy,
+    "lifecycle.yaml": LifecyclePolicy,
 }
 
 

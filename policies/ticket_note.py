@@ -44,6 +44,10 @@ class NoteLabels(BaseModel):
     correction_kept: str
     deadline_cancelled: str
     raised_over_correction: str
+    plan_rejected: str = Field(description="placeholders: {rejections} {limit}")
+    legal_risk: str
+    rated: str
+    scores: dict[str, str]
     not_a_complaint: str
     deadline_met: str
     deadline_opened: str

@@ -121,6 +121,23 @@ class FakeTicketApi:
             }
         )
 
+    def agent_adds_tag(self, ticket_id: int, tag: str) -> None:
+        """An agent applies a macro that adds `tag`."""
+        self.tick()
+        ticket = self.tickets[ticket_id]
+        ticket["tags"] = sorted({*ticket["tags"], tag})
+        ticket["updated_at"] = _iso(self.now)
+
+    def customer_rates(self, ticket_id: int, score: str, comment: str = "") -> None:
+        """The requester answers Zendesk's satisfaction survey."""
+        self.tick()
+        self.tickets[ticket_id]["satisfaction_rating"] = {
+            "id": next(self._ids),
+            "score": score,
+            "comment": comment,
+        }
+        self.tickets[ticket_id]["updated_at"] = _iso(self.now)
+
     def tick(self, minutes: int = 1) -> None:
         self.now += timedelta(minutes=minutes)
 

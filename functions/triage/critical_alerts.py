@@ -27,9 +27,8 @@ def critical_alerts(
     mask: Callable[[str], str],
 ) -> list[tuple[str, Alert]]:
     """(cause, alert) for every critical cause of this complaint not alerted yet."""
-    pending = [
-        c for c in policy.alerting.critical_causes(record.reason_rules) if c.cause not in record.alerted
-    ]
+    fired = [*record.reason_rules, *record.escalations]
+    pending = [c for c in policy.alerting.critical_causes(fired) if c.cause not in record.alerted]
     return [(cause.cause, _alert(policy, record, cause, evidence, ticket_url, mask)) for cause in pending]
 
 
@@ -43,7 +42,10 @@ def _alert(
 ) -> Alert:
     zh, en = policy.ticket_note.labels["zh"], policy.ticket_note.labels["en"]
     level = record.level
-    reason = next((rule for rule in cause.reasons if rule in record.reason_rules), cause.reasons[0])
+    reason = next(
+        (rule for rule in cause.reasons if rule in (*record.reason_rules, *record.escalations)),
+        cause.reasons[0],
+    )
     quote = mask(evidence.get(reason, ""))[:_EVIDENCE_CHARS]
     route = policy.routing.levels[level]  # type: ignore[index]
     extra = policy.routing.by_reason.get(reason)
@@ -61,7 +63,7 @@ def _alert(
         lines.append(f"- {step.zh} / {step.en}")
     lines.append(ticket_url)
     return Alert(
-        topic="critical",
+        topic=cause.topic,
         cause=cause.cause,
         ticket_id=record.ticket_id,
         level=level,

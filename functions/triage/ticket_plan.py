@@ -122,6 +122,9 @@ class TicketPlanner:
                 continue
             record = self._comment(ticket, comment, record, change, note, evidence)
             record = record.model_copy(update={"last_comment_id": comment.id})
+        if record.is_complaint:
+            record = self._lifecycle(ticket, record, occurred_at, event_id, change, note, evidence)
+            record = self._satisfaction(ticket, record, occurred_at, note, evidence)
         record = self._status(ticket, record, occurred_at, change, note)
         if contact is not None:
             record = self._contacted(record, contact, note)
@@ -177,6 +180,7 @@ class TicketPlanner:
             reason_rules=list(dict.fromkeys(r.rule for r in grading.reasons)),
             signals=list(grading.signals),
             order_no=self.policy.intake.order_number.find(ticket.tags, ticket.subject, ticket.description),
+            stages={"accepted": received_at},
         )
         evidence.update(_evidence_by_rule(grading))
         change.add_tags += [*grading.keyword_tags, EMOTION_TAG.format(grading.emotion)]
@@ -383,6 +387,12 @@ class TicketPlanner:
                 if "level" in record.corrected:
                     note.append(notes.RaisedOverCorrection(new_signals))
                 return self._raise(ticket, comment.created_at, opened_by, record, grading, change, note)
+        rejection = self.policy.lifecycle.plan_rejected.match(comment.text) if record.plans_proposed else None
+        if rejection is not None:
+            evidence[self.policy.lifecycle.plan_rejected.rule] = comment.text
+            return self._plan_rejected(
+                ticket, record, comment.created_at, f"comment:{comment.id}", change, note
+            )
         verdict = self.policy.conversation.not_satisfied
         if record.first_public_reply_at is not None and verdict.match(comment.text):
             due = self._due("re_handle", ticket, record, comment.created_at)
@@ -543,6 +553,7 @@ class TicketPlanner:
         by = f"comment:{comment.id}"
         if record.first_public_reply_at is None:
             record = record.model_copy(update={"first_public_reply_at": comment.created_at})
+        record = record.at_stage("first_response", comment.created_at)
         for kind in ("first_response", "re_handle"):
             met = record.meet(kind, comment.created_at, by)  # type: ignore[arg-type]
             if met is not record:
@@ -566,6 +577,10 @@ class TicketPlanner:
             return record
         newly_solved = ticket.status in SOLVED_STATUSES and record.status not in SOLVED_STATUSES
         record = record.model_copy(update={"status": ticket.status})
+        if ticket.status in SOLVED_STATUSES:
+            record = record.at_stage("solved", occurred_at)
+        if ticket.status == "closed":
+            record = record.at_stage("confirmed", occurred_at)
         if not newly_solved or not record.is_complaint:
             return record
         for obligation in record.open_obligations():
@@ -579,6 +594,109 @@ class TicketPlanner:
             record = record.with_obligation(obligation)
             change.due["satisfaction_check"] = due.at
             note.append(notes.Opened(obligation))
+        return record
+
+    # ---- the lifecycle after intake (R-LOOP-1, R-SLA-4/5/8) ----------------------------
+    def _lifecycle(
+        self,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        at: datetime,
+        event_id: str,
+        change: TicketChange,
+        note: list[NoteItem],
+        evidence: dict[str, str],
+    ) -> ComplaintRecord:
+        """The steps agents marked with a macro's action tag; each tag is removed once read, so the
+        macro can be applied again (a second plan, a second request)."""
+        lifecycle = self.policy.lifecycle
+        for action in lifecycle.actions_in(ticket.tags):
+            change.remove_tags.append(lifecycle.actions[action].tag)
+            by = f"tag:{lifecycle.actions[action].tag}"
+            if action == "plan_proposed":
+                record = record.model_copy(update={"plans_proposed": record.plans_proposed + 1})
+                record = record.at_stage("plan_proposed", at)
+                for kind in ("re_investigate", "re_handle"):  # a new plan answers both
+                    met = record.meet(kind, at, by)  # type: ignore[arg-type]
+                    if met is not record:
+                        note.append(notes.Met(met.obligations[kind]))  # type: ignore[index]
+                        record = met
+            elif action == "plan_rejected":
+                evidence.setdefault(lifecycle.plan_rejected.rule, lifecycle.actions[action].macro.en)
+                record = self._plan_rejected(ticket, record, at, by, change, note)
+            elif action == "cross_dept_request":
+                record = self._open_once("cross_dept", ticket, record, at, event_id, change, note)
+            else:  # cross_dept_answered
+                met = record.meet("cross_dept", at, by)
+                if met is not record:
+                    note.append(notes.Met(met.obligations["cross_dept"]))
+                    record = met
+        return record
+
+    def _plan_rejected(
+        self,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        at: datetime,
+        by: str,
+        change: TicketChange,
+        note: list[NoteItem],
+    ) -> ComplaintRecord:
+        """R-SLA-5: re-investigate within the hour; after the policy's iterations, compliance
+        assesses the legal risk (alerted once, as a critical cause)."""
+        record = record.model_copy(update={"plan_rejections": record.plan_rejections + 1})
+        record = self._open_once("re_investigate", ticket, record, at, by, change, note)
+        iterations = self.policy.sla.plan_iterations
+        note.append(notes.PlanRejected(record.plan_rejections, iterations.max_iterations))
+        if record.plan_rejections >= iterations.max_iterations and iterations.rule not in record.escalations:
+            record = record.model_copy(update={"escalations": [*record.escalations, iterations.rule]})
+        return record
+
+    def _open_once(
+        self,
+        kind: DeadlineKind,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        at: datetime,
+        opened_by: str,
+        change: TicketChange,
+        note: list[NoteItem],
+    ) -> ComplaintRecord:
+        """Open `kind` counted from `at`, unless it is open already (a repeat does not move it)."""
+        existing = record.obligations.get(kind)
+        due = self._due(kind, ticket, record, at)
+        if due is None or (existing is not None and existing.is_open):
+            return record
+        obligation = self._obligation(kind, due.rule, due.at, at, opened_by)
+        change.due[kind] = due.at
+        note.append(notes.Opened(obligation))
+        return record.with_obligation(obligation)
+
+    def _satisfaction(
+        self,
+        ticket: ZendeskTicket,
+        record: ComplaintRecord,
+        at: datetime,
+        note: list[NoteItem],
+        evidence: dict[str, str],
+    ) -> ComplaintRecord:
+        """R-SLA-8: a rating meets the satisfaction follow-up; a good one confirms the solution
+        (R-LOOP-1), an unhappy one goes to a supervisor."""
+        policy = self.policy.lifecycle.satisfaction
+        rating = ticket.satisfaction_rating
+        if rating is None or rating.score not in policy.rated_scores or rating.score == record.satisfaction:
+            return record
+        record = record.model_copy(update={"satisfaction": rating.score})
+        met = record.meet("satisfaction_check", at, f"rating:{rating.score}")
+        if met is not record:
+            note.append(notes.Met(met.obligations["satisfaction_check"]))
+            record = met
+        note.append(notes.Rated(rating.score, rating.comment or ""))
+        if rating.score not in policy.unhappy_scores:
+            return record.at_stage("confirmed", at)
+        evidence[policy.rule] = rating.comment or rating.score
+        if policy.rule not in record.escalations:
+            record = record.model_copy(update={"escalations": [*record.escalations, policy.rule]})
         return record
 
     # ---- social outreach (R-SLA-9) -------------------------------------------------

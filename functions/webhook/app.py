@@ -7,9 +7,10 @@ HTTP API (payload format 2.0) → this handler → SQS FIFO → functions/triage
     400  not a webhook we accept (the message says what is wrong)
     503  the signing secret or the queue is unavailable: Zendesk retries (Retry-After)
     202  {"accepted": "<event id>"}: the event is on the queue
-    200  {"ignored": "<event id>", "reason": ...}: an internal-note comment event, or a change of a
-         custom field other than the grade's (the plugin's own due-time fields among them), which
-         the triage would read and drop, so it is not queued at all
+    200  {"ignored": "<event id>", "reason": ...}: an internal-note comment event, a change of a
+         custom field other than the grade's (the plugin's own due-time fields among them), or a
+         tags change that adds no lifecycle action tag: the triage would read and drop them, so
+         they are not queued at all
 
 Logs carry ids only (event, ticket, webhook, invocation) and the event type:
 never the signing secret, never the body (it holds customers' personal data).
@@ -56,6 +57,14 @@ def settings() -> WebhookSettings:
 def queue() -> TicketEventQueue:
     """Built on the first event and kept for the life of the execution environment."""
     return TicketEventQueue(boto3.client("sqs"), settings().queue_url)
+
+
+@cache
+def action_tags() -> frozenset[str]:
+    """The lifecycle macros' tags (lifecycle.yaml): a tags change that adds none is not queued."""
+    from policies.lifecycle import load_lifecycle_policy
+
+    return frozenset(spec.tag for spec in load_lifecycle_policy().actions.values())
 
 
 def signing_secret(config: WebhookSettings) -> str:
@@ -118,7 +127,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         event_type=ticket_event.event_type.value,
         source=ticket_event.source.value,
     )
-    ignored = ticket_event.ignored_reason
+    ignored = ticket_event.ignored_reason(action_tags())
     if ignored is not None:
         logger.debug("event ignored", extra={"reason": ignored})
         return response(200, {"ignored": ticket_event.event_id, "reason": ignored})

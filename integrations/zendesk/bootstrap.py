@@ -28,6 +28,7 @@ from integrations.zendesk.sla_policies import (
     working_day_minutes,
 )
 from integrations.zendesk.ticket_fields import FieldCatalog, plugin_field_definitions
+from policies.lifecycle import LifecyclePolicy, load_lifecycle_policy
 from policies.loader import Policy
 
 WEBHOOK_NAME = "Complaint triage"
@@ -37,6 +38,8 @@ WEBHOOK_SUBSCRIPTIONS = (
     "zen:event-type:ticket.status_changed",
     # An agent changing the plugin's level, category or subtype: a correction (issue 14).
     "zen:event-type:ticket.custom_field_changed",
+    # An agent's lifecycle macro adding its action tag (lifecycle.yaml).
+    "zen:event-type:ticket.tags_changed",
 )
 NOTHING_TO_DO = "nothing to do: the account is set up"
 SLA_UNAVAILABLE = "SLA policies not available on this account; the plugin's own deadlines still apply"
@@ -97,10 +100,12 @@ class BootstrapPlan:
     # Events an existing webhook does not subscribe to yet (a newer plugin listens to more).
     subscriptions_to_add: tuple[str, ...] = ()
     existing_subscriptions: tuple[str, ...] = ()
+    macros: tuple[dict[str, Any], ...] = ()  # the lifecycle macros the account lacks (lifecycle.yaml)
 
     def changes(self) -> list[str]:
         lines = [f"create field {f['title']!r} ({f['type']})" for f in self.fields]
         lines += [f"create group {name!r}" for name in self.groups]
+        lines += [f"create macro {m['title']!r}" for m in self.macros]
         if self.webhook is not None:
             events = ", ".join(WEBHOOK_SUBSCRIPTIONS)
             lines.append(f"create webhook {WEBHOOK_NAME!r} -> {self.webhook['endpoint']} ({events})")
@@ -149,7 +154,27 @@ def plan_bootstrap(
         if hook is None
         else tuple(s for s in WEBHOOK_SUBSCRIPTIONS if s not in (hook.get("subscriptions") or [])),
         existing_subscriptions=() if hook is None else tuple(hook.get("subscriptions") or []),
+        macros=_missing_macros(client, policy),
     )
+
+
+def lifecycle_macros(lifecycle: LifecyclePolicy) -> list[dict[str, Any]]:
+    """One macro per lifecycle action: it adds the action's tag (Zendesk's `current_tags` action
+    adds tags), titled in both languages the product speaks."""
+    return [
+        {
+            "title": f"{spec.macro.en} / {spec.macro.zh}",
+            "description": f"{spec.rule}: marks this step for complaint triage (which removes the tag).",
+            "actions": [{"field": "current_tags", "value": spec.tag}],
+        }
+        for spec in lifecycle.actions.values()
+    ]
+
+
+def _missing_macros(client: ZendeskClient, policy: Policy | None) -> tuple[dict[str, Any], ...]:
+    lifecycle = policy.lifecycle if policy is not None else load_lifecycle_policy()
+    existing = {m.get("title") for m in client.list_macros()}
+    return tuple(m for m in lifecycle_macros(lifecycle) if m["title"] not in existing)
 
 
 def plan_sla_policies(client: ZendeskClient, policy: Policy) -> SlaPolicyPlan:
@@ -227,6 +252,8 @@ def bootstrap_zendesk(
         client.create_ticket_field(definition)
     for name in plan.groups:
         client.create_group({"name": name})
+    for macro in plan.macros:
+        client.create_macro(macro)
     webhook_id = plan.existing_webhook_id
     if plan.webhook is not None:
         webhook_id = str(client.create_webhook(plan.webhook)["id"])

@@ -184,6 +184,14 @@ class ZendeskClient:
     def list_groups(self) -> list[dict[str, Any]]:
         return self._collect("/api/v2/groups.json", "groups")
 
+    def list_macros(self) -> list[dict[str, Any]]:
+        return self._collect("/api/v2/macros.json", "macros")
+
+    def create_macro(self, macro: Mapping[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/api/v2/macros.json", json={"macro": dict(macro)}, idempotent=False)[
+            "macro"
+        ]
+
     def create_group(self, group: Mapping[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/api/v2/groups.json", json={"group": dict(group)}, idempotent=False)[
             "group"

@@ -60,6 +60,7 @@ class EventType(StrEnum):
     STATUS_CHANGED = "status_changed"
     PRIORITY_CHANGED = "priority_changed"
     FIELD_CHANGED = "field_changed"  # a custom field changed: an agent may have corrected the grade
+    TAGS_CHANGED = "tags_changed"  # tags changed: an agent's macro may have marked a lifecycle step
     UPDATED = "updated"  # trigger deliveries: something changed, read the ticket to see what
     OTHER = "other"  # any other zen:event-type:ticket.* event
     GROUP_COMPLAINT = "group_complaint"  # the plugin's own: this ticket joined a group complaint
@@ -90,14 +91,28 @@ class TicketEvent(BaseModel):
     zendesk_type: str
     detail: dict[str, Any] = Field(default_factory=dict)
 
-    @property
-    def ignored_reason(self) -> str | None:
-        """Why the triage need not see this event at all, or None: an internal note, or a change of
-        a custom field other than the grade the plugin writes (its own due-time fields among them)."""
+    def ignored_reason(self, action_tags: frozenset[str] = frozenset()) -> str | None:
+        """Why the triage need not see this event at all, or None: an internal note; a change of a
+        custom field other than the grade the plugin writes (its own due-time fields among them);
+        tags changed without any of `action_tags` added (the plugin's own tags among them)."""
         if self.is_internal_note:
             return "internal note"
         if self.event_type is EventType.FIELD_CHANGED and self.changed_field_title not in GRADE_FIELD_TITLES:
             return "a field other than the grade"
+        added = self.tags_added
+        if self.event_type is EventType.TAGS_CHANGED and added is not None and not added & action_tags:
+            return "no lifecycle action tag added"
+        return None
+
+    @property
+    def tags_added(self) -> frozenset[str] | None:
+        """The tags a `tags_changed` event added (None when the payload does not say)."""
+        added = self.detail.get("tags_added")
+        if isinstance(added, list):
+            return frozenset(map(str, added))
+        current, previous = self.detail.get("current"), self.detail.get("previous")
+        if isinstance(current, list) and isinstance(previous, list):
+            return frozenset(map(str, current)) - frozenset(map(str, previous))
         return None
 
     @property
@@ -160,6 +175,7 @@ _SUBSCRIPTION_TYPES = {
     "zen:event-type:ticket.status_changed": EventType.STATUS_CHANGED,
     "zen:event-type:ticket.priority_changed": EventType.PRIORITY_CHANGED,
     "zen:event-type:ticket.custom_field_changed": EventType.FIELD_CHANGED,
+    "zen:event-type:ticket.tags_changed": EventType.TAGS_CHANGED,
 }
 _TRIGGER_EVENTS = {"ticket.created": EventType.CREATED, "ticket.updated": EventType.UPDATED}
 

@@ -165,6 +165,14 @@ class NoteWriter:
         lines.append(self.labels.correction_kept)
         return lines
 
+    def plan_rejected(self, item: notes.PlanRejected) -> list[str]:
+        line = self.labels.plan_rejected.format(rejections=item.rejections, limit=item.limit)
+        return [line] + ([self.labels.legal_risk] if item.rejections >= item.limit else [])
+
+    def rated(self, item: notes.Rated) -> list[str]:
+        comment = f": “{self._mask(item.comment)}”" if item.comment else ""
+        return [f"{self.labels.rated} {self.labels.scores.get(item.score, item.score)}{comment}"]
+
     def raised_over_correction(self, signals: Sequence[str]) -> list[str]:
         return [f"{self.labels.raised_over_correction}: {', '.join(signals)}"]
 
@@ -237,6 +245,10 @@ def _render(item: notes.NoteItem, writer: NoteWriter) -> list[str] | str:
             return writer.corrected(item)
         case notes.RaisedOverCorrection():
             return writer.raised_over_correction(item.signals)
+        case notes.PlanRejected():
+            return writer.plan_rejected(item)
+        case notes.Rated():
+            return writer.rated(item)
         case notes.PolicyVersion():
             return writer.policy(item.version)
     raise TypeError(f"no wording for note item {item!r}")

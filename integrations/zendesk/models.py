@@ -33,6 +33,15 @@ class _Via(BaseModel):
     channel: str | int | None = None
 
 
+class SatisfactionRating(BaseModel):
+    """The ticket's CSAT as Zendesk returns it: score offered, unoffered, good or bad."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    score: str = "unoffered"
+    comment: str | None = None
+
+
 class ZendeskTicket(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -47,6 +56,7 @@ class ZendeskTicket(BaseModel):
     updated_at: str = Field(min_length=1, description="kept verbatim: it is the safe_update stamp")
     tags: list[str] = Field(default_factory=list)
     via: _Via = Field(default_factory=_Via)
+    satisfaction_rating: SatisfactionRating | None = None
 
     @property
     def channel(self) -> Channel | None:

@@ -107,6 +107,22 @@ class RaisedOverCorrection:
 
 
 @dataclass(frozen=True)
+class PlanRejected:
+    """R-SLA-5: the customer rejected a plan; `rejections` of at most `limit` before compliance."""
+
+    rejections: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Rated:
+    """R-SLA-8: the customer rated the ticket in Zendesk."""
+
+    score: str
+    comment: str
+
+
+@dataclass(frozen=True)
 class PolicyVersion:
     version: str
 
@@ -127,5 +143,7 @@ NoteItem = (
     | EvidenceAdded
     | Corrected
     | RaisedOverCorrection
+    | PlanRejected
+    | Rated
     | PolicyVersion
 )

@@ -446,6 +446,8 @@ class ZendeskSandbox:
             ("POST", "/api/v2/users", lambda c: ok({"user": d.create_user(c.object("user"))}, 201)),
             ("GET", "/api/v2/users/{id}", lambda c: ok({"user": d.user(c.id())})),
             ("GET", "/api/v2/groups", lambda c: ok(_page("groups", [dict(g) for g in d.groups.values()]))),
+            ("GET", "/api/v2/macros", lambda c: ok(_page("macros", [dict(m) for m in d.macros.values()]))),
+            ("POST", "/api/v2/macros", lambda c: ok({"macro": d.create_macro(c.object("macro"))}, 201)),
             ("POST", "/api/v2/groups", lambda c: ok({"group": d.create_group(c.object("group"))}, 201)),
             (
                 "GET",

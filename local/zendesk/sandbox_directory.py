@@ -49,6 +49,7 @@ class Directory:
         self.base_url = ""
         self.users: dict[int, Json] = {}
         self.groups: dict[int, Json] = {}
+        self.macros: dict[int, Json] = {}
         self.ticket_fields: dict[int, Json] = {}
         self.schedules: dict[int, Json] = {}
         self.holidays: dict[int, dict[int, Json]] = {}
@@ -141,6 +142,32 @@ class Directory:
             field["url"] = f"{self.base_url}/api/v2/ticket_fields/{field['id']}.json"
 
     # ---- groups ----------------------------------------------------------
+    def create_macro(self, data: Mapping[str, Any]) -> Json:
+        """POST /api/v2/macros: a title and at least one action, each a field and a value."""
+        title = str(data.get("title") or "").strip()
+        if not title:
+            raise field_error("title", "Title: cannot be blank", "BlankValue")
+        actions = data.get("actions")
+        if not isinstance(actions, list) or not actions:
+            raise field_error("actions", "Actions: cannot be blank", "BlankValue")
+        for action in actions:
+            if not isinstance(action, Mapping) or not str(action.get("field") or "") or "value" not in action:
+                raise field_error("actions", "Actions: each needs a field and a value", "InvalidValue")
+        macro_id, now = self.next_id(), self._now()
+        macro = {
+            "id": macro_id,
+            "url": f"{self.base_url}/api/v2/macros/{macro_id}.json",
+            "title": title,
+            "active": bool(data.get("active", True)),
+            "actions": [dict(a) for a in actions],
+            "description": data.get("description"),
+            "restriction": data.get("restriction"),
+            "created_at": now,
+            "updated_at": now,
+        }
+        self.macros[macro_id] = macro
+        return copy.deepcopy(macro)
+
     def create_group(self, data: Mapping[str, Any]) -> Json:
         name = str(data.get("name") or "").strip()
         if not name:

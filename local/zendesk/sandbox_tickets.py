@@ -41,6 +41,7 @@ EVENT_COMMENT_ADDED = "zen:event-type:ticket.comment_added"
 EVENT_STATUS_CHANGED = "zen:event-type:ticket.status_changed"
 EVENT_PRIORITY_CHANGED = "zen:event-type:ticket.priority_changed"
 EVENT_CUSTOM_FIELD_CHANGED = "zen:event-type:ticket.custom_field_changed"
+EVENT_TAGS_CHANGED = "zen:event-type:ticket.tags_changed"
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,10 @@ class TicketBook:
                 write.kinds.append(
                     (EVENT_CUSTOM_FIELD_CHANGED, {"current": new, "previous": old, "custom_field": field})
                 )
+        if after["tags"] != ticket["tags"]:
+            added = sorted(set(after["tags"]) - set(ticket["tags"]))
+            removed = sorted(set(ticket["tags"]) - set(after["tags"]))
+            write.kinds.append((EVENT_TAGS_CHANGED, {"tags_added": added, "tags_removed": removed}))
         if after["status"] != ticket["status"]:
             write.kinds.append(
                 (

@@ -236,5 +236,5 @@ def test_a_custom_field_changed_event_is_parsed_and_only_grade_fields_reach_the_
     other = parse_webhook(envelope("Order notes"))
     # THEN both are field changes; only the grade's is for the triage
     assert grade.event_type is other.event_type is EventType.FIELD_CHANGED
-    assert grade.ignored_reason is None and grade.changed_field_title == LEVEL_FIELD
-    assert other.ignored_reason == "a field other than the grade"
+    assert grade.ignored_reason() is None and grade.changed_field_title == LEVEL_FIELD
+    assert other.ignored_reason() == "a field other than the grade"

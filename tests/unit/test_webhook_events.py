@@ -79,11 +79,11 @@ def test_priority_changed_and_other_ticket_events_are_accepted() -> None:
     # GIVEN the created payload relabelled as a priority change, and as a ticket event we do not model
     body = _fixture("webhook_ticket_created.json")
     priority = parse_webhook(_raw({**body, "type": "zen:event-type:ticket.priority_changed"}))
-    tags = parse_webhook(_raw({**body, "type": "zen:event-type:ticket.tags_changed"}))
+    subject = parse_webhook(_raw({**body, "type": "zen:event-type:ticket.subject_changed"}))
     # THEN the first is priority_changed, the second "other" with Zendesk's own type kept
     assert priority.event_type is EventType.PRIORITY_CHANGED
-    assert tags.event_type is EventType.OTHER
-    assert tags.zendesk_type == "zen:event-type:ticket.tags_changed"
+    assert subject.event_type is EventType.OTHER
+    assert subject.zendesk_type == "zen:event-type:ticket.subject_changed"
 
 
 def test_event_subscription_ignores_the_invocation_id() -> None:
