@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from integrations.zendesk.bootstrap import WEBHOOK_SUBSCRIPTIONS, bootstrap_zendesk
+from integrations.zendesk.bootstrap import (
+    WEBHOOK_NAME,
+    WEBHOOK_SUBSCRIPTIONS,
+    bootstrap_zendesk,
+    lifecycle_macros,
+)
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.ticket_fields import plugin_field_definitions
 from local.zendesk.sandbox import ZendeskSandbox
+from policies.lifecycle import load_lifecycle_policy
 
 GROUPS = ["Complaints - A", "Complaints - B"]
 
@@ -16,8 +22,9 @@ def test_bootstrap_creates_everything_once_and_returns_the_signing_secret() -> N
         # GIVEN an empty account WHEN bootstrapped twice
         first = bootstrap_zendesk(client, webhook_url="https://example.test/hook", group_names=GROUPS)
         second = bootstrap_zendesk(client, webhook_url="https://example.test/hook", group_names=GROUPS)
-        # THEN the first run created every field, group and the webhook, and the second nothing
-        assert len(first.created) == len(plugin_field_definitions()) + len(GROUPS) + 1
+        # THEN the first run created every field, group, lifecycle macro and the webhook, the second nothing
+        macros = lifecycle_macros(load_lifecycle_policy())
+        assert len(first.created) == len(plugin_field_definitions()) + len(GROUPS) + len(macros) + 1
         assert second.created == ()
         assert first.catalog.missing_fields() == [] and set(GROUPS) <= set(first.catalog.group_ids)
         assert first.catalog == second.catalog and first.webhook_id == second.webhook_id
@@ -62,3 +69,32 @@ def test_triage_zendesk_bootstrap_plans_creates_and_stores_the_secret(
         replanned = capsys.readouterr().out.splitlines()
         assert replanned[0] == "nothing to do: the account is set up"
         assert all(line.startswith("leave ") for line in replanned[1:])
+
+
+def test_an_older_webhook_is_subscribed_to_the_new_events_and_the_macros_add_their_tags() -> None:
+    with ZendeskSandbox() as sandbox:
+        client = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
+        url = "https://example.test/hook"
+        # GIVEN the webhook an earlier version created, subscribed to three ticket events only
+        older = list(WEBHOOK_SUBSCRIPTIONS[:3])
+        client.create_webhook(
+            {
+                "name": WEBHOOK_NAME,
+                "endpoint": url,
+                "http_method": "POST",
+                "request_format": "json",
+                "status": "active",
+                "subscriptions": older,
+            }
+        )
+        # WHEN the bootstrap runs
+        result = bootstrap_zendesk(client, webhook_url=url, group_names=GROUPS)
+        # THEN the same webhook now subscribes to every event the triage consumes, and says so
+        (hook,) = client.list_webhooks()
+        assert hook["id"] == result.webhook_id and hook["subscriptions"] == list(WEBHOOK_SUBSCRIPTIONS)
+        assert any("subscribe to" in line and "ticket.tags_changed" in line for line in result.updated)
+        # AND each lifecycle macro adds exactly its action tag
+        by_title = {m["title"]: m for m in client.list_macros()}
+        for spec in load_lifecycle_policy().actions.values():
+            (macro,) = [m for title, m in by_title.items() if title.startswith(spec.macro.en)]
+            assert macro["actions"] == [{"field": "current_tags", "value": spec.tag}]
