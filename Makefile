@@ -15,7 +15,17 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# The review report's charts (issue 14): Vega, Vega-Lite and vega-embed from the npm registry, as
+# pinned by web/package-lock.json; their minified bundles are inlined into each report page.
+REPORT_ASSETS := functions/reporter/assets
+$(REPORT_ASSETS)/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(REPORT_ASSETS)
+	cp web/node_modules/vega/build/vega.min.js web/node_modules/vega-lite/build/vega-lite.min.js \
+		web/node_modules/vega-embed/build/vega-embed.min.js $(REPORT_ASSETS)/
+	touch $@
+
+install: $(BIN)/.installed $(REPORT_ASSETS)/.installed
 
 demo: install
 	$(BIN)/triage demo

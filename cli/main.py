@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "cli.local",
     "cli.replay_dlq",
     "cli.archive",
+    "cli.report",
     "cli.zendesk",
 )
 

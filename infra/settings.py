@@ -271,3 +271,29 @@ class NotifierSettings(BaseModel):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
         """Read the settings; blank variables count as unset. Raises `SettingsError`."""
         return _from_env(cls, environ)
+
+
+class ReporterSettings(BaseModel):
+    """The review reporter's settings (issue 14):
+
+    ARCHIVE_BUCKET       the archive bucket: the analytics copy is read from it, reports written to reports/
+    ANALYTICS_DATABASE   the Glue database of the analytics tables
+    ATHENA_WORKGROUP     the workgroup that runs the review's queries (its bytes-scanned limit applies)
+    REPORT_TOPIC_ARN     the team leads' topic that gets each report's summary and link
+    ZENDESK_AGENT_URL    e.g. https://example.zendesk.com: the reports link to tickets there
+    REPORT_LINK_SECONDS  how long the presigned link in the message works (default 7 days)
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
+    analytics_database: str = Field(alias="ANALYTICS_DATABASE", min_length=1)
+    athena_workgroup: str = Field(alias="ATHENA_WORKGROUP", min_length=1)
+    report_topic_arn: str = Field(alias="REPORT_TOPIC_ARN", min_length=1)
+    zendesk_agent_url: str = Field(alias="ZENDESK_AGENT_URL", min_length=1)
+    report_link_seconds: int = Field(default=7 * 86_400, alias="REPORT_LINK_SECONDS", gt=0, le=7 * 86_400)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read the settings; blank variables count as unset. Raises `SettingsError`."""
+        return _from_env(cls, environ)

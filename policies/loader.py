@@ -31,6 +31,7 @@ from policies.policy_files import (
 )
 from policies.problems import ProblemPolicy
 from policies.remedies import RemediesPolicy
+from policies.review import ReviewPolicy
 from policies.routing import RoutingPolicy
 from policies.sla import SlaPolicy
 from policies.social import SocialPolicy
@@ -61,6 +62,7 @@ class Policy:
     problems: ProblemPolicy
     channels: ChannelsPolicy
     lifecycle: LifecyclePolicy
+    review: ReviewPolicy
     version: str
     directory: Path
 
@@ -82,6 +84,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "problems.yaml": ProblemPolicy,
     "channels.yaml": ChannelsPolicy,
     "lifecycle.yaml": LifecyclePolicy,
+    "review.yaml": ReviewPolicy,
 }
 
 

@@ -15,6 +15,7 @@ from functions.triage.surge_watch import SurgeWatch
 from functions.triage.ticket_triage import TicketTriage
 from functions.zendesk_access import CachedCatalog, zendesk_client
 from infra.alerts import AlertPublisher
+from infra.analytics import AnalyticsWriter
 from infra.archive import ArchiveWriter
 from infra.category_counts import WeeklyCategoryCounts
 from infra.complaints import ComplaintStore
@@ -87,6 +88,7 @@ def build_ticket_worker(settings: TicketWorkerSettings) -> TicketWorker:
         clusters=ProblemClusters(table),
         group_queue=TicketEventQueue(sqs, settings.queue_url),
         archive=archive,
+        analytics=AnalyticsWriter(boto3.client("s3"), settings.archive_bucket, engine.calendar.zone),
         ticket_url=zendesk.agent_url,
         mask=engine.policy.pii.mask,  # R-COMP-4: personal numbers and addresses never leave unmasked
     )

@@ -86,6 +86,10 @@ class AlertSink(Protocol):
     def publish(self, alert: Alert) -> str: ...
 
 
+class AnalyticsSink(Protocol):
+    def put(self, record: ComplaintRecord, snapshot_at: datetime, event_id: str) -> Any: ...
+
+
 class ConflictPersisted(Exception):
     """The ticket kept changing under us (409 each time); the message should be retried later."""
 
@@ -110,6 +114,7 @@ class TicketTriage:
         clusters: ProblemClusters | None = None,
         group_queue: EventQueue | None = None,
         archive: ArchiveSink | None = None,
+        analytics: AnalyticsSink | None = None,
         ticket_url: Callable[[int], str] = str,
         mask: Callable[[str], str] = lambda text: text,
         max_conflicts: int = DEFAULT_MAX_CONFLICTS,
@@ -123,6 +128,7 @@ class TicketTriage:
         self._clusters = clusters
         self._group_queue = group_queue
         self._archive = archive
+        self._analytics = analytics
         self._ticket_url = ticket_url
         self._mask = mask
         self._policy_version = engine.policy_version
@@ -278,7 +284,10 @@ class TicketTriage:
             )
             for correction in plan.corrections:
                 self._archive.put(self._correction_entry(event, ticket, plan, correction))
-        self._records.save(self._alerted(event, plan, cluster))
+        record = self._alerted(event, plan, cluster)
+        if self._analytics is not None:  # the review's copy (issue 14): the complaint as it now stands
+            self._analytics.put(record, self._clock(), event.event_id)
+        self._records.save(record)
         return outcome
 
     def _correction_entry(
@@ -395,7 +404,10 @@ def _our_own_grade(event: TicketEvent, record: ComplaintRecord) -> bool:
     """A grade drop-down changed to the value the record holds: the plugin's own write, echoed."""
     if event.event_type is not EventType.FIELD_CHANGED:
         return False
-    name = grade_field_titled(event.changed_field_title)
+    title = event.changed_field_title
+    if title is None:
+        return False  # the payload does not say which field: read the ticket
+    name = grade_field_titled(title)
     if name is None:
         return True  # not a grade field: nothing tracked (the webhook drops these before queueing)
     return grade_of_option(name, event.detail.get("current")) == record.grade_value(name)
