@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY313 := $(shell (PYENV_VERSION=3.13.0 python3 -c 'import sys; assert sys.version_info[:2] == (3, 13); print(sys.executable)' 2>/dev/null) || command -v python3.13)
 VENV313 := .venv313
 
-.PHONY: install demo test lint unit-py313 bench bench-flow bench-faults bench-groups bench-cold-start clean
+.PHONY: install demo test lint browser unit-py313 bench bench-flow bench-faults bench-groups bench-cold-start clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
-test: lint
+# The review page's browser test (issue 14) runs Debian's Chromium, with a CJK font for the
+# Chinese headings in its screenshot; both are installed where missing (as root, or with sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium fonts-wqy-zenhei >/dev/null; }
+
+test: lint browser
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory unit-py313
 	$(MAKE) --no-print-directory deploy-checks
