@@ -157,6 +157,7 @@ class AnalyticsWriter:
     s3: Any
     bucket: str
     zone: tzinfo
+    kms_key_id: str  # the archive's key: the bucket refuses uploads not encrypted with it
 
     def put(self, record: ComplaintRecord, snapshot_at: datetime, event_id: str) -> list[str]:
         month = month_of(record, self.zone)
@@ -175,6 +176,8 @@ class AnalyticsWriter:
                 Body=json_lines(rows),
                 ContentType="application/json",
                 ChecksumAlgorithm="SHA256",  # the bucket has Object Lock: uploads must carry a checksum
+                ServerSideEncryption="aws:kms",
+                SSEKMSKeyId=self.kms_key_id,
             )
             keys.append(key)
         return keys

@@ -277,6 +277,7 @@ class ReporterSettings(BaseModel):
     """The review reporter's settings (issue 14):
 
     ARCHIVE_BUCKET       the archive bucket: the analytics copy is read from it, reports written to reports/
+    ARCHIVE_KMS_KEY_ID   the archive's KMS key (every upload to the bucket must use it)
     ANALYTICS_DATABASE   the Glue database of the analytics tables
     ATHENA_WORKGROUP     the workgroup that runs the review's queries (its bytes-scanned limit applies)
     REPORT_TOPIC_ARN     the team leads' topic that gets each report's summary and link
@@ -287,6 +288,7 @@ class ReporterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
+    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
     analytics_database: str = Field(alias="ANALYTICS_DATABASE", min_length=1)
     athena_workgroup: str = Field(alias="ATHENA_WORKGROUP", min_length=1)
     report_topic_arn: str = Field(alias="REPORT_TOPIC_ARN", min_length=1)

@@ -34,6 +34,7 @@ def publisher() -> Any:
         topic_arn=settings.report_topic_arn,
         ticket_url=lambda ticket_id: f"{base}/agent/tickets/{int(ticket_id)}",
         link_seconds=settings.report_link_seconds,
+        kms_key_id=settings.archive_kms_key_id,
     )
 
 

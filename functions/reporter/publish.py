@@ -60,6 +60,7 @@ class ReviewPublisher:
     topic_arn: str
     ticket_url: Callable[[int], str]
     link_seconds: int
+    kms_key_id: str  # the archive's key: the bucket refuses uploads not encrypted with it
 
     def publish(self, period: Period) -> Published:
         review = build_review(self.queries, period, self.engine.policy)
@@ -70,6 +71,8 @@ class ReviewPublisher:
             Body=render_page(review, self.ticket_url).encode("utf-8"),
             ContentType="text/html; charset=utf-8",
             ChecksumAlgorithm="SHA256",  # the bucket has Object Lock
+            ServerSideEncryption="aws:kms",
+            SSEKMSKeyId=self.kms_key_id,
         )
         link = self.s3.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.link_seconds

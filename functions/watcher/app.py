@@ -13,11 +13,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.watcher.deadline_watch import DeadlineWatch
 from functions.zendesk_access import CachedCatalog, zendesk_client
 from infra.alerts import AlertPublisher
+from infra.analytics import AnalyticsWriter
 from infra.archive import ArchiveWriter
 from infra.complaints import ComplaintStore
 from infra.log_masking import mask_personal_numbers
 from infra.observability import publishes_metrics, record_zendesk_throttled
 from infra.settings import WatcherSettings
+from policies.calendar import WorkingCalendar
 from policies.loader import load_policy
 
 logger = mask_personal_numbers(Logger(service="deadline-watcher"))
@@ -43,6 +45,12 @@ def watcher() -> DeadlineWatch:
         ticket_url=zendesk.agent_url,
         catalog=CachedCatalog(zendesk),
         archive=ArchiveWriter.from_settings(settings, policy.pii),
+        analytics=AnalyticsWriter(
+            boto3.client("s3"),
+            settings.archive_bucket,
+            WorkingCalendar(policy.calendar).zone,
+            settings.archive_kms_key_id,
+        ),
     )
 
 

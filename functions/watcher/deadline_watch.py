@@ -67,6 +67,10 @@ class WatchReport:
     failed: list[int] = field(default_factory=list)
 
 
+class AnalyticsSink(Protocol):
+    def put(self, record: ComplaintRecord, snapshot_at: datetime, event_id: str) -> Any: ...
+
+
 class DeadlineWatch:
     def __init__(
         self,
@@ -78,8 +82,10 @@ class DeadlineWatch:
         ticket_url: Callable[[int], str],
         catalog: Callable[[], FieldCatalog] = lambda: FieldCatalog(field_ids={}, group_ids={}),
         archive: ArchiveSink | None = None,
+        analytics: AnalyticsSink | None = None,
     ) -> None:
         self._policy = policy
+        self._analytics = analytics
         self._records = records
         self._tickets = tickets
         self._alerts = alerts
@@ -128,6 +134,8 @@ class DeadlineWatch:
                 record = record.with_obligation(obligation)
             try:
                 recorded.append(self._records.save(record) if changed else record)
+                if changed and self._analytics is not None:  # the review counts breaches (issue 14)
+                    self._analytics.put(record, now, f"watch:{record.ticket_id}:{now.isoformat()}")
             except Exception:  # the next run sees the same change again; nothing is lost
                 logger.exception("saving the deadline state failed", extra={"ticket_id": record.ticket_id})
                 report.failed.append(record.ticket_id)

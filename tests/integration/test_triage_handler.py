@@ -42,7 +42,10 @@ def test_a_batch_enriches_each_ticket_once(stack: Stack) -> None:
     assert [len(stack.plugin_writes(t)) for t in (first, second)] == [1, 1]
     # AND each event has its one record in the audit archive, filed by complaint type and ticket
     s3 = boto3.client("s3", region_name=REGION)
-    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="archive-bucket").get("Contents", [])]
+    keys = [
+        o["Key"]
+        for o in s3.list_objects_v2(Bucket="archive-bucket", Prefix="complaints/").get("Contents", [])
+    ]
     triaged = [k for k in keys if "-triage-" in k]
     assert sorted(k.split("/")[1] for k in triaged) == ["logistics", "product"]
     # (and the safety case's alert to PR + compliance, archived beside it)

@@ -112,9 +112,18 @@ def test_a_breached_first_response_is_tagged_noted_and_alerted_once(world: World
     alerts = [a for a in world.alerts() if a["MessageAttributes"]["deadline"]["Value"] == "first_response"]
     assert len(alerts) == 1
     assert alerts[0]["MessageAttributes"]["cause"]["Value"] == "sla_breach"
-    archived = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket="archive-bucket")["Contents"]
+    archived = boto3.client("s3", region_name=REGION).list_objects_v2(
+        Bucket="archive-bucket", Prefix="complaints/"
+    )["Contents"]
     assert [o["Key"].split("/")[4].split("-")[1] for o in archived] == [
         "obligation"
     ]  # once, despite two runs
+    # AND the review's analytics copy holds the breach (issue 14), written once too
+    s3 = boto3.client("s3", region_name=REGION)
+    rows = [
+        s3.get_object(Bucket="archive-bucket", Key=o["Key"])["Body"].read()
+        for o in s3.list_objects_v2(Bucket="archive-bucket", Prefix="analytics/obligations/")["Contents"]
+    ]
+    assert sum(b'"state": "breached"' in body for body in rows) == 1
     chat = json.loads(alerts[0]["Message"])  # the JSON variant SQS, HTTPS and chat subscribers get
     assert f"/agent/tickets/{ticket['id']}" in chat["text"] and chat["cause"] == "sla_breach"

@@ -248,8 +248,16 @@ def test_archive_writers_may_only_create_records_and_encrypt(resources: dict, na
     # GIVEN the archive writer's IAM statements on S3 and KMS
     statements = [s for s in _function_statements(resources[name]) if _touches_archive_services(s)]
     by_resource = {str(s["Resource"]): s for s in statements}
-    # THEN it may create records under complaints/ of the archive bucket, nothing more
-    s3 = by_resource[str({"Fn::Sub": "arn:${AWS::Partition}:s3:::${ArchiveBucket}/complaints/*"})]
+    # THEN it may create records under complaints/ of the archive bucket, and the review's
+    # analytics copy under analytics/ (issue 14), nothing more
+    s3 = by_resource[
+        str(
+            [
+                {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ArchiveBucket}/complaints/*"},
+                {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ArchiveBucket}/analytics/*"},
+            ]
+        )
+    ]
     assert _actions(s3) == ["s3:PutObject"]
     # AND use the archive key only through S3 (SSE-KMS needs a data key), never to decrypt
     archive_key = by_resource[str(ARCHIVE_KEY_ARN)]
