@@ -92,7 +92,7 @@ DEPLOY_BIN := $(DEPLOY_VENV)/bin
 DEPLOY_ENV := env -u AWS_PROFILE AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing SAM_CLI_TELEMETRY=0
 # Every AWS::Serverless::Function of template.yaml (Metadata BuildMethod: makefile).
-LAMBDA_FUNCTIONS := WebhookFunction TriageFunction DeadlineWatcherFunction SocialMonitorFunction OutreachFunction NotifierFunction
+LAMBDA_FUNCTIONS := WebhookFunction TriageFunction DeadlineWatcherFunction SocialMonitorFunction OutreachFunction NotifierFunction ReporterFunction
 # What the handlers import; cli/, tests/ and bench/ never ship.
 LAMBDA_PACKAGES := policies integrations infra functions
 # Lambda's python3.13 runs on Amazon Linux 2023 (glibc 2.34) on Graviton: any manylinux
@@ -116,7 +116,7 @@ deploy-venv: $(DEPLOY_BIN)/.installed
 # ARTIFACTS_DIR set. Runtime dependencies come from pyproject.toml as Lambda-platform wheels;
 # bytecode is compiled by 3.13 as unchecked-hash .pyc, which Lambda's read-only /var/task
 # loads without comparing sources (otherwise every cold start would recompile).
-$(addprefix build-,$(LAMBDA_FUNCTIONS)):
+$(addprefix build-,$(LAMBDA_FUNCTIONS)): $(REPORT_ASSETS)/.installed
 	@test -n "$(PY313)" || { echo "$@: needs Python 3.13 (pyenv 3.13.0 or python3.13)"; exit 1; }
 	@test -n "$(ARTIFACTS_DIR)" || { echo "$@: ARTIFACTS_DIR is not set (run sam build)"; exit 1; }
 	$(PY313) deploy/runtime_requirements.py > "$(ARTIFACTS_DIR)/.runtime-requirements.txt"

@@ -36,6 +36,7 @@ HANDLERS = {
     "social_monitor": ("SocialMonitorFunction", "functions.social_monitor.app"),
     "outreach": ("OutreachFunction", "functions.outreach.app"),
     "notifier": ("NotifierFunction", "functions.notifier.app"),
+    "reporter": ("ReporterFunction", "functions.reporter.app"),
 }
 TARGETS = {"webhook": 2.0}
 OTHER_TARGET = 4.0

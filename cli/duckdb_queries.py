@@ -40,7 +40,16 @@ class DuckDbQueries:
         )
 
     def tables(self, months: list[str]) -> tuple[str, str]:
-        return tuple(self._table(table, months) for table in COLUMNS)  # type: ignore[return-value]
+        """The period's rows as DuckDB tables, read from the files once for all the queries
+        (DuckDB holds them in its own columnar storage, spilling to disk if it must)."""
+        names = []
+        for table in COLUMNS:
+            name = f"period_{table}"
+            self._db.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {self._table(table, months)}"
+            )
+            names.append(name)
+        return names[0], names[1]
 
     def _table(self, table: str, months: list[str]) -> str:
         columns = COLUMNS[table]

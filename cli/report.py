@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         sub.add_argument("--out", type=Path, help="where to write the page (default: review-<period>.html)")
         source = sub.add_mutually_exclusive_group()
         source.add_argument("--dir", type=Path, help="a directory holding analytics/... as the bucket does")
-        source.add_argument("--bucket", default=os.environ.get("ARCHIVE_BUCKET"), help="the archive bucket")
+        source.add_argument("--bucket", default=os.environ.get("REVIEW_BUCKET"), help="the review bucket")
         sub.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
         sub.add_argument(
             "--zendesk-url", default=os.environ.get("ZENDESK_URL", ""), help="ticket links' base URL"
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         root = args.dir
         if root is None:
             if not args.bucket:
-                raise CliFailure("give --dir DIR or --bucket BUCKET (or set ARCHIVE_BUCKET)")
+                raise CliFailure("give --dir DIR or --bucket BUCKET (or set REVIEW_BUCKET)")
             import boto3
 
             root = Path(scratch)

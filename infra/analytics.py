@@ -4,7 +4,8 @@ The audit archive files each event by complaint type, order number and ticket (R
 is right for auditors and wrong for a monthly query: a month's records are spread over every
 prefix, so any engine would list and scan three years to find one month. Rather than bend the
 archive, every triage also writes the complaint as it now stands as rows of two tables,
-partitioned by the month the complaint was received (in the SOP's time zone):
+partitioned by the month the complaint was received (in the SOP's time zone), in the review's own
+bucket (the archive key's decrypt belongs to compliance alone; Athena reads with the reader's rights):
 
     analytics/complaints/month=YYYY-MM/<ticket>-<time>-<event hash>.json   one row
     analytics/obligations/month=YYYY-MM/<ticket>-<time>-<event hash>.json  one row per deadline
@@ -157,7 +158,6 @@ class AnalyticsWriter:
     s3: Any
     bucket: str
     zone: tzinfo
-    kms_key_id: str  # the archive's key: the bucket refuses uploads not encrypted with it
 
     def put(self, record: ComplaintRecord, snapshot_at: datetime, event_id: str) -> list[str]:
         month = month_of(record, self.zone)
@@ -175,9 +175,8 @@ class AnalyticsWriter:
                 Key=key,
                 Body=json_lines(rows),
                 ContentType="application/json",
-                ChecksumAlgorithm="SHA256",  # the bucket has Object Lock: uploads must carry a checksum
-                ServerSideEncryption="aws:kms",
-                SSEKMSKeyId=self.kms_key_id,
+                ChecksumAlgorithm="SHA256",
+                ServerSideEncryption="AES256",
             )
             keys.append(key)
         return keys

@@ -131,6 +131,7 @@ class ComplaintWorkerSettings(BaseModel):
     ARCHIVE_BUCKET             the audit archive bucket (Object Lock)
     ARCHIVE_KMS_KEY_ID         KMS key the archive objects are encrypted with (SSE-KMS)
     PII_KMS_KEY_ID             KMS key that seals personal numbers (only compliance decrypts)
+    REVIEW_BUCKET              the review's bucket: each complaint's analytics rows go to analytics/
     ZENDESK_SECRET_NAME        Secrets Manager secret with the Zendesk credentials (deployed runs);
                                without it ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN are read
     ZENDESK_WRITES_PER_MINUTE  the plugin's share of the account's Update Ticket limit (default 50,
@@ -143,6 +144,7 @@ class ComplaintWorkerSettings(BaseModel):
     sla_topic_arn: str = Field(alias="SLA_TOPIC_ARN", min_length=1)
     archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
     archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
+    review_bucket: str = Field(alias="REVIEW_BUCKET", min_length=1)
     pii_kms_key_id: str = Field(alias="PII_KMS_KEY_ID", min_length=1)
     zendesk_secret_name: str | None = Field(default=None, alias="ZENDESK_SECRET_NAME")
     zendesk_writes_per_minute: int = Field(default=50, alias="ZENDESK_WRITES_PER_MINUTE", gt=0)
@@ -276,24 +278,23 @@ class NotifierSettings(BaseModel):
 class ReporterSettings(BaseModel):
     """The review reporter's settings (issue 14):
 
-    ARCHIVE_BUCKET       the archive bucket: the analytics copy is read from it, reports written to reports/
-    ARCHIVE_KMS_KEY_ID   the archive's KMS key (every upload to the bucket must use it)
+    REVIEW_BUCKET        the review bucket: the analytics copy (analytics/) and the reports (reports/)
     ANALYTICS_DATABASE   the Glue database of the analytics tables
     ATHENA_WORKGROUP     the workgroup that runs the review's queries (its bytes-scanned limit applies)
     REPORT_TOPIC_ARN     the team leads' topic that gets each report's summary and link
     ZENDESK_AGENT_URL    e.g. https://example.zendesk.com: the reports link to tickets there
-    REPORT_LINK_SECONDS  how long the presigned link in the message works (default 7 days)
+    REPORT_LINK_SECONDS  how long the presigned link in the message works (default 12 h: a link
+                         signed by the function's role works no longer than the role's session)
     """
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
-    archive_bucket: str = Field(alias="ARCHIVE_BUCKET", min_length=1)
-    archive_kms_key_id: str = Field(alias="ARCHIVE_KMS_KEY_ID", min_length=1)
+    review_bucket: str = Field(alias="REVIEW_BUCKET", min_length=1)
     analytics_database: str = Field(alias="ANALYTICS_DATABASE", min_length=1)
     athena_workgroup: str = Field(alias="ATHENA_WORKGROUP", min_length=1)
     report_topic_arn: str = Field(alias="REPORT_TOPIC_ARN", min_length=1)
     zendesk_agent_url: str = Field(alias="ZENDESK_AGENT_URL", min_length=1)
-    report_link_seconds: int = Field(default=7 * 86_400, alias="REPORT_LINK_SECONDS", gt=0, le=7 * 86_400)
+    report_link_seconds: int = Field(default=12 * 3600, alias="REPORT_LINK_SECONDS", gt=0, le=7 * 86_400)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:

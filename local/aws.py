@@ -156,6 +156,7 @@ class LocalStack:
     archive_bucket: str
     archive_kms_key_id: str
     pii_kms_key_id: str
+    review_bucket: str
 
 
 def provision_local_stack(
@@ -231,6 +232,7 @@ def local_aws_environment(stack: LocalStack) -> dict[str, str]:
         "ARCHIVE_BUCKET": stack.archive_bucket,
         "ARCHIVE_KMS_KEY_ID": stack.archive_kms_key_id,
         "PII_KMS_KEY_ID": stack.pii_kms_key_id,
+        "REVIEW_BUCKET": stack.review_bucket,
     }
 
 
@@ -268,7 +270,18 @@ def _archive(session: Any, endpoint_url: str, region: str, prefix: str) -> dict[
         else:
             keys[name] = kms.create_key(Description=f"{prefix} {name}")["KeyMetadata"]["Arn"]
             kms.create_alias(AliasName=alias, TargetKeyId=keys[name])
-    return {"archive_bucket": bucket, "archive_kms_key_id": keys["archive"], "pii_kms_key_id": keys["pii"]}
+    review = f"{prefix}-review".lower()
+    try:
+        s3.create_bucket(Bucket=review, CreateBucketConfiguration={"LocationConstraint": region})
+    except ClientError as exc:
+        if _error_code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+            raise
+    return {
+        "archive_bucket": bucket,
+        "archive_kms_key_id": keys["archive"],
+        "pii_kms_key_id": keys["pii"],
+        "review_bucket": review,
+    }
 
 
 def _fifo_queue_with_dlq(

@@ -30,11 +30,10 @@ def publisher() -> Any:
         queries=AthenaQueries(boto3.client("athena"), settings.analytics_database, settings.athena_workgroup),
         s3=boto3.client("s3"),
         sns=boto3.client("sns"),
-        bucket=settings.archive_bucket,
+        bucket=settings.review_bucket,
         topic_arn=settings.report_topic_arn,
         ticket_url=lambda ticket_id: f"{base}/agent/tickets/{int(ticket_id)}",
         link_seconds=settings.report_link_seconds,
-        kms_key_id=settings.archive_kms_key_id,
     )
 
 

@@ -2,8 +2,9 @@
 
 R-REVIEW-1's monthly report on the first working day of a month (for the month before) and
 R-REVIEW-3's weekly review on the first working day of a week (for the week before), by the
-working-day calendar of calendar.yaml. Reports go to the archive bucket's `reports/` prefix;
-the message carries the summary and a presigned link.
+working-day calendar of calendar.yaml. Reports go to the review bucket's `reports/` prefix (not
+the archive's: a presigned link works only if its signer may read the object, and the archive's
+key is compliance's alone); the message carries the summary and a presigned link.
 """
 
 from __future__ import annotations
@@ -60,7 +61,6 @@ class ReviewPublisher:
     topic_arn: str
     ticket_url: Callable[[int], str]
     link_seconds: int
-    kms_key_id: str  # the archive's key: the bucket refuses uploads not encrypted with it
 
     def publish(self, period: Period) -> Published:
         review = build_review(self.queries, period, self.engine.policy)
@@ -70,9 +70,7 @@ class ReviewPublisher:
             Key=key,
             Body=render_page(review, self.ticket_url).encode("utf-8"),
             ContentType="text/html; charset=utf-8",
-            ChecksumAlgorithm="SHA256",  # the bucket has Object Lock
-            ServerSideEncryption="aws:kms",
-            SSEKMSKeyId=self.kms_key_id,
+            ServerSideEncryption="AES256",
         )
         link = self.s3.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.link_seconds

@@ -88,9 +88,7 @@ def build_ticket_worker(settings: TicketWorkerSettings) -> TicketWorker:
         clusters=ProblemClusters(table),
         group_queue=TicketEventQueue(sqs, settings.queue_url),
         archive=archive,
-        analytics=AnalyticsWriter(
-            boto3.client("s3"), settings.archive_bucket, engine.calendar.zone, settings.archive_kms_key_id
-        ),
+        analytics=AnalyticsWriter(boto3.client("s3"), settings.review_bucket, engine.calendar.zone),
         ticket_url=zendesk.agent_url,
         mask=engine.policy.pii.mask,  # R-COMP-4: personal numbers and addresses never leave unmasked
     )

@@ -46,10 +46,7 @@ def watcher() -> DeadlineWatch:
         catalog=CachedCatalog(zendesk),
         archive=ArchiveWriter.from_settings(settings, policy.pii),
         analytics=AnalyticsWriter(
-            boto3.client("s3"),
-            settings.archive_bucket,
-            WorkingCalendar(policy.calendar).zone,
-            settings.archive_kms_key_id,
+            boto3.client("s3"), settings.review_bucket, WorkingCalendar(policy.calendar).zone
         ),
     )
 

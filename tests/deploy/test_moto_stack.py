@@ -34,6 +34,9 @@ UNSUPPORTED_BY_MOTO = {
     "AWS::ApiGatewayV2::Api": "no CloudFormation model in moto (HTTP APIs)",
     "AWS::ApiGatewayV2::Stage": "no CloudFormation model in moto (HTTP APIs)",
     "AWS::SQS::QueuePolicy": "no CloudFormation model in moto (the alert topics feed the notifier)",
+    "AWS::Glue::Database": "no CloudFormation model in moto (the review's tables)",
+    "AWS::Glue::Table": "no CloudFormation model in moto (the review's tables)",
+    "AWS::Athena::WorkGroup": "no CloudFormation model in moto (the review's queries)",
 }
 
 

@@ -56,7 +56,7 @@ class DirectoryS3:
 
 def _month_of_complaints(root: Path) -> None:
     """Sixty complaints of November 2026 with every figure the page charts."""
-    writer = AnalyticsWriter(DirectoryS3(root), "bucket", ZONE, "arn:aws:kms:eu-west-1:123456789012:key/test")
+    writer = AnalyticsWriter(DirectoryS3(root), "bucket", ZONE)
     kinds = [
         ("product", "quality_defect"),
         ("logistics", "late_delivery"),

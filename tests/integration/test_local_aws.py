@@ -154,6 +154,7 @@ def test_the_environment_points_boto3_and_the_handlers_at_the_stack(
         "ARCHIVE_BUCKET": stack.archive_bucket,
         "ARCHIVE_KMS_KEY_ID": stack.archive_kms_key_id,
         "PII_KMS_KEY_ID": stack.pii_kms_key_id,
+        "REVIEW_BUCKET": stack.review_bucket,
     }
     # WHEN a handler builds its clients the usual way (no endpoint, no region), under that environment
     for name, value in environment.items():

@@ -66,17 +66,15 @@ def test_the_monthly_report_counts_what_the_triage_wrote(
     _triage(burn, "ev-fix", EventType.FIELD_CHANGED)
     # AND the analytics copy holds one complaints row per triage, none of the customer's words
     s3 = boto3.client("s3", region_name=REGION)
-    keys = [
-        o["Key"] for o in s3.list_objects_v2(Bucket="archive-bucket", Prefix=ANALYTICS_PREFIX)["Contents"]
-    ]
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="review-bucket", Prefix=ANALYTICS_PREFIX)["Contents"]]
     complaint_rows = [k for k in keys if k.startswith(f"{ANALYTICS_PREFIX}/complaints/month=")]
     assert len(complaint_rows) == 4
-    assert all(b"boiling" not in s3.get_object(Bucket="archive-bucket", Key=k)["Body"].read() for k in keys)
+    assert all(b"boiling" not in s3.get_object(Bucket="review-bucket", Key=k)["Body"].read() for k in keys)
     # WHEN this month's report is made from the bucket
     month = datetime.now(UTC).astimezone(ZONE).strftime("%Y-%m")
     out = tmp_path / "review.html"
     capsys.readouterr()
-    code = main(["report", "monthly", "--month", month, "--bucket", "archive-bucket", "--out", str(out)])
+    code = main(["report", "monthly", "--month", month, "--bucket", "review-bucket", "--out", str(out)])
     printed = capsys.readouterr().out
     # THEN it counts the three complaints, the agent's correction, and writes the page
     assert code == 0 and f"report: {out.resolve()}" in printed

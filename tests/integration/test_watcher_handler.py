@@ -59,8 +59,10 @@ def world(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[World]:
             CreateBucketConfiguration={"LocationConstraint": REGION},
             ObjectLockEnabledForBucket=True,
         )
+        s3.create_bucket(Bucket="review-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
         for name, value in {
             "ARCHIVE_BUCKET": "archive-bucket",
+            "REVIEW_BUCKET": "review-bucket",
             "ARCHIVE_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
             "PII_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
             "COMPLAINTS_TABLE": "complaints",
@@ -121,8 +123,8 @@ def test_a_breached_first_response_is_tagged_noted_and_alerted_once(world: World
     # AND the review's analytics copy holds the breach (issue 14), written once too
     s3 = boto3.client("s3", region_name=REGION)
     rows = [
-        s3.get_object(Bucket="archive-bucket", Key=o["Key"])["Body"].read()
-        for o in s3.list_objects_v2(Bucket="archive-bucket", Prefix="analytics/obligations/")["Contents"]
+        s3.get_object(Bucket="review-bucket", Key=o["Key"])["Body"].read()
+        for o in s3.list_objects_v2(Bucket="review-bucket", Prefix="analytics/obligations/")["Contents"]
     ]
     assert sum(b'"state": "breached"' in body for body in rows) == 1
     chat = json.loads(alerts[0]["Message"])  # the JSON variant SQS, HTTPS and chat subscribers get

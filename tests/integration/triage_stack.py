@@ -93,8 +93,10 @@ def _archive() -> dict[str, str]:
         CreateBucketConfiguration={"LocationConstraint": REGION},
         ObjectLockEnabledForBucket=True,
     )
+    s3.create_bucket(Bucket="review-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
     return {
         "ARCHIVE_BUCKET": "archive-bucket",
+        "REVIEW_BUCKET": "review-bucket",
         "ARCHIVE_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
         "PII_KMS_KEY_ID": kms.create_key()["KeyMetadata"]["Arn"],
     }

@@ -91,6 +91,7 @@ SETTINGS = {
     "SocialMonitorFunction": "SocialMonitorSettings",
     "OutreachFunction": "OutreachSettings",
     "NotifierFunction": "NotifierSettings",
+    "ReporterFunction": "ReporterSettings",
 }
 
 
@@ -167,3 +168,36 @@ def test_each_social_monitor_schedule_has_its_own_switch_off_by_default(
     assert event["Properties"]["State"] == {"Ref": parameter}
     # THEN a platform is polled only once someone switches it on (its credentials filled in)
     assert template["Parameters"][parameter]["Default"] == "DISABLED"
+
+
+def test_the_review_tables_read_the_analytics_copy_with_its_columns_by_month(template: dict) -> None:
+    from infra.analytics import ANALYTICS_PREFIX, COLUMNS, PARTITION_COLUMN
+
+    glue_types = {"BIGINT": "bigint", "VARCHAR": "string", "BOOLEAN": "boolean", "INTEGER": "int"}
+    resources = template["Resources"]
+    tables = {"complaints": "ReviewComplaintsTable", "obligations": "ReviewObligationsTable"}
+    for table, logical in tables.items():
+        # GIVEN each Glue table of the review
+        spec = resources[logical]["Properties"]["TableInput"]
+        # THEN its columns are exactly the rows' columns (names, order and types)
+        assert [(c["Name"], c["Type"]) for c in spec["StorageDescriptor"]["Columns"]] == [
+            (name, glue_types[kind]) for name, kind in COLUMNS[table].items()
+        ]
+        # AND it is partitioned by month through projection, where the writer puts the rows
+        assert spec["PartitionKeys"] == [{"Name": PARTITION_COLUMN, "Type": "string"}]
+        assert spec["Parameters"]["projection.enabled"] == "true"
+        template_location = spec["Parameters"]["storage.location.template"]["Fn::Sub"]
+        assert template_location.endswith(f"/{ANALYTICS_PREFIX}/{table}/{PARTITION_COLUMN}=${{!month}}")
+    # AND the workgroup enforces a bytes-scanned limit, with results that expire
+    workgroup = resources["ReviewWorkGroup"]["Properties"]["WorkGroupConfiguration"]
+    assert workgroup["EnforceWorkGroupConfiguration"] is True
+    assert workgroup["BytesScannedCutoffPerQuery"] == {"Ref": "ReviewScanLimitBytes"}
+    rules = resources["ReviewResultsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rules[0]["ExpirationInDays"] == {"Ref": "ReviewResultsDays"}
+    # AND the reporter runs every morning in the SOP's time zone, naming the workgroup and database
+    reporter = resources["ReporterFunction"]["Properties"]
+    schedule = reporter["Events"]["EveryMorning"]["Properties"]
+    assert schedule["ScheduleExpressionTimezone"] == "Asia/Shanghai"
+    variables = reporter["Environment"]["Variables"]
+    assert variables["ATHENA_WORKGROUP"] == {"Ref": "ReviewWorkGroup"}
+    assert variables["ANALYTICS_DATABASE"] == {"Ref": "ReviewDatabase"}
