@@ -75,7 +75,7 @@ def _rows(rng: random.Random, n: int, start: datetime) -> tuple[list[dict], list
         plugin_level = level if rng.random() < 0.95 else min(3, level + 1)
         complaints.append(
             {
-                "ticket_id": ticket, "snapshot_at": snap, "event_id": f"ev-{ticket}-{s}",
+                "ticket_id": ticket, "version": s + 1, "snapshot_at": snap, "event_id": f"ev-{ticket}-{s}",
                 "received_at": _iso(received), "is_complaint": True, "level": level,
                 "category": category, "subtype": subtype, "emotion": "normal", "language": "zh",
                 "tier": None, "status": "solved" if solved else "open", "accepted_at": _iso(received),

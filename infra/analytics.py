@@ -34,6 +34,7 @@ GROUP_RULE = "R-GRADE-1b"
 COLUMNS: dict[str, dict[str, str]] = {
     COMPLAINTS_TABLE: {
         "ticket_id": "BIGINT",
+        "version": "INTEGER",
         "snapshot_at": "VARCHAR",
         "event_id": "VARCHAR",
         "received_at": "VARCHAR",
@@ -91,6 +92,9 @@ def complaint_row(record: ComplaintRecord, snapshot_at: datetime, event_id: str)
     stages = record.stages
     return {
         "ticket_id": record.ticket_id,
+        # The version the record is about to be saved as: writers' clocks may disagree, the record's
+        # optimistic-lock counter never does, so the latest snapshot is the highest version.
+        "version": record.version + 1,
         "snapshot_at": _iso(snapshot_at),
         "event_id": event_id,
         "received_at": _iso(record.received_at),

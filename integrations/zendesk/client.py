@@ -184,6 +184,13 @@ class ZendeskClient:
     def list_groups(self) -> list[dict[str, Any]]:
         return self._collect("/api/v2/groups.json", "groups")
 
+    def rate_ticket(self, ticket_id: int, score: str, comment: str = "") -> dict[str, Any]:
+        """The requester's satisfaction rating of a solved ticket (as the requester: the client's
+        e-mail must be theirs)."""
+        body = {"satisfaction_rating": {"score": score, "comment": comment}}
+        path = f"/api/v2/tickets/{int(ticket_id)}/satisfaction_rating.json"
+        return self._call("POST", path, json=body, idempotent=False)["satisfaction_rating"]
+
     def list_macros(self) -> list[dict[str, Any]]:
         return self._collect("/api/v2/macros.json", "macros")
 

@@ -277,7 +277,7 @@ class ZendeskSandbox:
         delay = 0.0
         with self._lock:
             try:
-                actor_id = self._authenticate(header.get("authorization"))
+                actor_id = self._authenticate(header.get("authorization"), path)
                 self._inject_failure()
                 delay = self._random_fault(header)
                 route, params = self._match(method, path)
@@ -304,10 +304,12 @@ class ZendeskSandbox:
             time.sleep(delay)  # outside the lock: the sandbox goes on serving others meanwhile
         return status, body, extra
 
-    def _authenticate(self, header: str | None) -> int:
+    def _authenticate(self, header: str | None, path: str = "") -> int:
         """API-token basic auth only: `{email}/token:{token}`. As in Zendesk, the account's token
         acts as whichever agent or admin the e-mail names (the admin's, or an agent's created
-        through the users API), and that user is the author of what the request changes."""
+        through the users API), and that user is the author of what the request changes. An end
+        user (a requester) may only rate their own ticket: the sandbox's stand-in for the rating
+        link Zendesk e-mails them."""
         if not header or not header.startswith("Basic "):
             raise unauthorized()
         try:
@@ -323,7 +325,12 @@ class ZendeskSandbox:
         if hmac.compare_digest(email.lower().encode(), self.settings.email.lower().encode()):
             return self._directory.admin_id
         found = self._directory.find_user_by_email(email)
-        if found is None or found["role"] not in ("agent", "admin") or not found["active"]:
+        if found is None or not found["active"]:
+            raise unauthorized()
+        # An end user may only do what end users do with the API here: rate their own ticket.
+        if found["role"] not in ("agent", "admin") and not path.removesuffix(".json").endswith(
+            "/satisfaction_rating"
+        ):
             raise unauthorized()
         return int(found["id"])
 
@@ -388,6 +395,10 @@ class ZendeskSandbox:
             ticket, events = t.create(c.body, c.actor_id, c.client)
             return 201, {"ticket": ticket, "audit": t.last_audit(ticket["id"])}, events
 
+        def ticket_rate(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            rating, events = t.rate(c.id(), c.body, c.actor_id, c.client)
+            return 200, {"satisfaction_rating": rating}, events
+
         def ticket_update(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
             ticket, events = t.update(c.id(), c.body, c.actor_id, c.client)
             return 200, {"ticket": ticket, "audit": t.last_audit(ticket["id"])}, events
@@ -425,6 +436,7 @@ class ZendeskSandbox:
                 lambda c: ok(_page("comments", t.list_comments(c.id()))),
             ),
             ("GET", "/api/v2/tickets/{id}/audits", lambda c: ok(_page("audits", t.list_audits(c.id())))),
+            ("POST", "/api/v2/tickets/{id}/satisfaction_rating", ticket_rate),
             (
                 "GET",
                 "/api/v2/ticket_fields",

@@ -31,6 +31,10 @@ def not_found() -> ApiError:
     return ApiError(404, {"error": "RecordNotFound", "description": "Not found"})
 
 
+def forbidden(description: str) -> ApiError:
+    return ApiError(403, {"error": "Forbidden", "description": description})
+
+
 def invalid_endpoint() -> ApiError:
     return ApiError(404, {"error": "InvalidEndpoint", "description": "Not found"})
 

@@ -27,6 +27,7 @@ from local.zendesk.sandbox_clock import iso_seconds, parse_iso
 from local.zendesk.sandbox_directory import CUSTOM_FIELD_TYPES, OPTION_FIELD_TYPES, Directory
 from local.zendesk.sandbox_errors import (
     field_error,
+    forbidden,
     missing_parameter,
     not_found,
     update_conflict,
@@ -133,6 +134,40 @@ class TicketBook:
     def last_audit(self, ticket_id: int) -> Json:
         """The audit of the ticket's latest write: Zendesk returns it with the created or updated ticket."""
         return copy.deepcopy(self.audits[ticket_id][-1])
+
+    def rate(self, ticket_id: int, data: Any, actor_id: int, client: str) -> tuple[Json, list[TicketEvent]]:
+        """POST /api/v2/tickets/{id}/satisfaction_rating: only the requester, only once the ticket is
+        solved, scores good or bad. Recorded on the ticket and in an audit, as Zendesk does."""
+        ticket = self._get(ticket_id)
+        if actor_id != ticket["requester_id"]:
+            raise forbidden("Only the requester of the ticket can rate it")
+        if ticket["status"] not in ("solved", "closed"):
+            raise field_error("status", "Status: the ticket must be solved to be rated", "InvalidValue")
+        rating = data.get("satisfaction_rating") if isinstance(data, Mapping) else None
+        if not isinstance(rating, Mapping) or rating.get("score") not in ("good", "bad"):
+            raise field_error("score", "Score: must be good or bad", "InvalidValue")
+        stamp = self._next_stamp(ticket["updated_at"])
+        saved = {
+            "id": self._directory.next_id(),
+            "score": rating["score"],
+            "comment": str(rating.get("comment") or ""),
+            "ticket_id": ticket_id,
+            "requester_id": ticket["requester_id"],
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        write = _Write()
+        write.audit_events.append(
+            self._event("SatisfactionRating", score=saved["score"], body=saved["comment"], assignee_id=None)
+        )
+        ticket["satisfaction_rating"] = {
+            "id": saved["id"],
+            "score": saved["score"],
+            "comment": saved["comment"],
+        }
+        ticket["updated_at"] = stamp
+        self._commit(ticket, write, actor_id, client, metadata=None)
+        return saved, []
 
     def list_audits(self, ticket_id: int) -> list[Json]:
         self._get(ticket_id)
@@ -462,6 +497,7 @@ class TicketBook:
             "follower_ids": [],
             "due_at": None,
             "is_public": ticket["is_public"],
+            "satisfaction_rating": copy.deepcopy(ticket.get("satisfaction_rating") or {"score": "unoffered"}),
             "tags": list(ticket["tags"]),
             "custom_fields": custom,
             "fields": copy.deepcopy(custom),

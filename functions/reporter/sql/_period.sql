@@ -3,7 +3,7 @@
 -- to the month partitions the period touches; {start} and {end} bound received_at (ISO-8601, UTC).
 -- One SQL text for both engines: Athena (Trino) and DuckDB, which gets Trino's function names as macros.
 WITH snapshots AS (
-    SELECT c.*, row_number() OVER (PARTITION BY c.ticket_id ORDER BY c.snapshot_at DESC, c.event_id DESC) AS rn
+    SELECT c.*, row_number() OVER (PARTITION BY c.ticket_id ORDER BY c.version DESC, c.snapshot_at DESC, c.event_id DESC) AS rn
     FROM {complaints} AS c
 ),
 period AS (
