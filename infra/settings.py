@@ -260,6 +260,7 @@ class NotifierSettings(BaseModel):
     CHAT_SECRET_NAME   Secrets Manager secret with the bots' webhooks, signing secrets and the ack secret
     ACK_BASE_URL       the public base URL of the HTTP API that serves /alerts/ack
     NOTIFIER_QUEUE_URL the queue the alert topics feed (a rate-limited message is handed back to it)
+    QUEUE_URL          the ticket-events queue: an acknowledgement goes to its ticket's note that way
     """
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
@@ -268,6 +269,7 @@ class NotifierSettings(BaseModel):
     chat_secret_name: str = Field(alias="CHAT_SECRET_NAME", min_length=1)
     ack_base_url: str = Field(alias="ACK_BASE_URL", min_length=1)
     notifier_queue_url: str = Field(alias="NOTIFIER_QUEUE_URL", min_length=1)
+    queue_url: str = Field(alias="QUEUE_URL", min_length=1)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:

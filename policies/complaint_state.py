@@ -71,6 +71,18 @@ class ContactMade(BaseModel):
     text: str
 
 
+class Acknowledged(BaseModel):
+    """A critical alert acknowledged in a group chat (issue 17): the first acknowledgement stands.
+    `by` is the name the person gave with the card's link; the link proves only the chat group."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cause: str
+    by: str
+    channel: str
+    at: AwareDatetime
+
+
 class IntakeRecord(BaseModel):
     """What the customer wants and has shown (R-INTAKE-1..3, R-GRADE-6), as the plugin last read it."""
 
@@ -140,6 +152,9 @@ class ComplaintRecord(BaseModel):
     plans_proposed: int = Field(default=0, description="plans an agent marked as proposed (R-LOOP-1)")
     plan_rejections: int = Field(default=0, description="plans the customer rejected (R-SLA-5)")
     satisfaction: str | None = Field(default=None, description="Zendesk's satisfaction score, last read")
+    acknowledgements: list[Acknowledged] = Field(
+        default_factory=list, description="alerts acknowledged in chat, first each"
+    )
     escalations: list[str] = Field(
         default_factory=list, description="lifecycle rules that escalated it (R-SLA-5 legal risk, R-SLA-8)"
     )

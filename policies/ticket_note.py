@@ -47,6 +47,7 @@ class NoteLabels(BaseModel):
     plan_rejected: str = Field(description="placeholders: {rejections} {limit}")
     legal_risk: str
     rated: str
+    acknowledged: str = Field(description="placeholders: {cause} {by} {channel} {at}")
     scores: dict[str, str]
     not_a_complaint: str
     deadline_met: str

@@ -4,7 +4,8 @@
   platform's card; a critical one carries an acknowledgement link and starts its clock.
 - `escalate`: an alert not acknowledged within `ack_minutes` goes to the next channel of the ladder,
   at most `max_steps` times; each step is recorded (and archived by the caller's archive).
-- `acknowledge`: a signed link records who acknowledged and when; the first one stands.
+- `acknowledge`: a signed link records who acknowledged and when; the first one stands, and is
+  queued to the ticket as a plugin event so the triage notes it on the ticket.
 
 A channel that already got the alert is never posted to again (a redelivered message). A rate
 limit or an outage propagates: the queue hands the message back later, nothing sleeps.
@@ -12,6 +13,7 @@ limit or an outage propagates: the queue hands the message back later, nothing s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +24,12 @@ from integrations.chat.ack_link import AckClaim, ack_url
 from integrations.chat.cards import ChatCard
 from integrations.chat.credentials import ChatCredentials
 from integrations.chat.sender import ChannelCredentials
+from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from policies.channels import ChannelsPolicy, ChatChannel, ChatPlatform
+
+
+class EventQueue(Protocol):
+    def enqueue(self, event: Any, raw_body: bytes) -> str: ...
 
 
 class Sender(Protocol):
@@ -50,7 +57,9 @@ class AlertDelivery:
         credentials: Callable[[], ChatCredentials],
         ack_base_url: str,
         clock: Callable[[], datetime],
+        ticket_events: EventQueue | None = None,
     ) -> None:
+        self._ticket_events = ticket_events
         self._policy = policy
         self._log = log
         self._sender = sender
@@ -91,8 +100,14 @@ class AlertDelivery:
         return done
 
     def acknowledge(self, claim: AckClaim, by: str) -> Acknowledgement:
+        """Record who acknowledged, and (the first time) tell the ticket: the triage writes it in
+        the ticket's note, so agents see that PR or compliance has the alert in hand."""
         state, first = self._log.acknowledge(claim.alert_id, channel=claim.channel, by=by, now=self._clock())
-        return _acknowledgement(state, first)
+        ack = _acknowledgement(state, first)
+        if first and self._ticket_events is not None and ack.ticket_id:
+            event = acknowledged_event(ack, cause=str(state.alert.get("cause") or ""))
+            self._ticket_events.enqueue(event, json.dumps(event.model_dump(mode="json")).encode("utf-8"))
+        return ack
 
     def _post(
         self, channel: ChatChannel, alert_id: str, alert: dict[str, Any], needs_ack: bool, escalation: int
@@ -130,4 +145,22 @@ def _acknowledgement(state: AlertState, first: bool) -> Acknowledgement:
     assert state.acked_at is not None and state.acked_by is not None and state.acked_in is not None
     return Acknowledgement(
         state.alert_id, state.ticket_id, state.acked_by, state.acked_in, state.acked_at, first
+    )
+
+
+ACKNOWLEDGED = "acknowledged"  # key of an alert_acknowledged event's detail
+
+
+def acknowledged_event(ack: Acknowledgement, cause: str) -> TicketEvent:
+    """The ticket's plugin event for an acknowledged alert (its id is the alert's: queued once)."""
+    return TicketEvent(
+        event_id=f"ack:{ack.alert_id}",
+        event_type=EventType.ALERT_ACKNOWLEDGED,
+        ticket_id=ack.ticket_id,
+        occurred_at=ack.at,
+        source=EventSource.PLUGIN,
+        zendesk_type="plugin.alert_acknowledged",
+        detail={
+            ACKNOWLEDGED: {"cause": cause, "by": ack.by, "channel": ack.channel, "at": ack.at.isoformat()}
+        },
     )

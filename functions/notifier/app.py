@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.notifier.alert_delivery import AlertDelivery
 from infra.alert_log import AlertLog
 from infra.log_masking import mask_personal_numbers
+from infra.queue import TicketEventQueue
 from infra.settings import NotifierSettings
 from integrations.chat.ack_link import AckLinkInvalid, verify
 from integrations.chat.credentials import ChatCredentials
@@ -56,6 +57,7 @@ def delivery() -> AlertDelivery:
         _credentials,
         settings().ack_base_url,
         clock=lambda: datetime.now(UTC),
+        ticket_events=TicketEventQueue(boto3.client("sqs"), settings().queue_url),
     )
 
 

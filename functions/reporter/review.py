@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from functions.reporter.periods import Period
-from functions.reporter.queries import QueryEngine, run_all
+from functions.reporter.queries import QUERY_NAMES, QueryEngine, run_all
 from policies.loader import Policy
 
 _RATED = ("good", "bad")
@@ -124,7 +124,14 @@ class Review:
 def build_review(engine: QueryEngine, period: Period, policy: Policy) -> Review:
     """Run the review's queries for `period` and compute its figures."""
     review = policy.review
-    rows = run_all(engine, period, percentile=review.monthly.percentile)
+    numbers = {
+        "percentile": review.monthly.percentile,
+        "at_least": review.weekly.at_least,
+        "at_most": review.weekly.at_most,
+    }
+    # The typical complaints are the weekly review's (R-REVIEW-3); a month does not need them.
+    names = QUERY_NAMES if period.kind == "weekly" else tuple(n for n in QUERY_NAMES if n != "typical")
+    rows = run_all(engine, period, names, numbers)
     types = [TypeCount(r["category"], r["subtype"], int(r["complaints"])) for r in rows["types"]]
     top = types[: review.monthly.top_types]
     groups = rows["groups"][0] if rows["groups"] else {}
@@ -153,7 +160,7 @@ def build_review(engine: QueryEngine, period: Period, policy: Policy) -> Review:
         groups=int(groups.get("groups") or 0),
         plans_rejected=int(groups.get("plans_rejected") or 0),
         lights=lights(rows["weekly_counts"], policy),
-        typical=typical(rows["typical"], policy) if period.kind == "weekly" else [],
+        typical=typical(rows["typical"], policy) if "typical" in rows else [],
     )
 
 
@@ -221,9 +228,9 @@ def typical(rows: list[dict[str, Any]], policy: Policy) -> list[TypicalComplaint
     for row in rows:
         if int(row["plan_rejections"] or 0) > 0 or row["satisfaction"] == "bad":
             take(row, "plan rejected or unhappy")
-    frequency: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows:
-        frequency[(row["category"], row["subtype"])] += 1
+    frequency: dict[tuple[str, str], int] = {}
+    for row in rows:  # the SQL counts each type's complaints over the whole week
+        frequency[(row["category"], row["subtype"])] = int(row.get("type_complaints") or 0)
     for kind, _ in sorted(frequency.items(), key=lambda item: -item[1]):
         first = next(r for r in rows if (r["category"], r["subtype"]) == kind)
         take(first, "most frequent type")

@@ -24,7 +24,14 @@ from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.note_plan import NoteItem
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
-from policies.complaint_state import ComplaintRecord, ContactMade, Correction, IntakeRecord, Obligation
+from policies.complaint_state import (
+    Acknowledged,
+    ComplaintRecord,
+    ContactMade,
+    Correction,
+    IntakeRecord,
+    Obligation,
+)
 from policies.deadlines import Due
 from policies.decision import Deadlines, Grading, Reason
 from policies.engine import TriageEngine
@@ -102,6 +109,7 @@ class TicketPlanner:
         received_at: datetime | None = None,
         contact: ContactMade | None = None,
         corrections: Sequence[Correction] = (),
+        acknowledged: Acknowledged | None = None,
     ) -> Plan:
         """`received_at`: when the complaint was made, if before the ticket (a social post's time);
         `contact`: the first private contact the outreach made (R-SLA-9), to record and show;
@@ -128,6 +136,9 @@ class TicketPlanner:
         record = self._status(ticket, record, occurred_at, change, note)
         if contact is not None:
             record = self._contacted(record, contact, note)
+        if acknowledged is not None and acknowledged not in record.acknowledgements:
+            record = record.model_copy(update={"acknowledgements": [*record.acknowledgements, acknowledged]})
+            note.append(notes.AlertAcknowledged(acknowledged))
         if note:
             note.append(notes.PolicyVersion(self.policy.version))
             change.note = render_note(note, self._writer(record))

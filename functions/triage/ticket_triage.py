@@ -46,13 +46,14 @@ from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, ZendeskTicket, parse_comments
 from integrations.zendesk.ticket_fields import GRADE_FIELDS, SOCIAL_POST_TIME_FIELD, FieldCatalog
 from integrations.zendesk.ticket_update import update_payload, written_by_event
-from policies.complaint_state import ComplaintRecord, ContactMade, Correction
+from policies.complaint_state import Acknowledged, ComplaintRecord, ContactMade, Correction
 from policies.engine import TriageEngine
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_CONFLICTS = 3
 CONTACT_DETAIL = "private_contact"  # key of a plugin event's detail: the outreach's ContactMade
+ACKNOWLEDGED_DETAIL = "acknowledged"  # key of a notifier event's detail: who acknowledged an alert
 # Events that can change nothing the plugin tracks once the ticket has been triaged
 # (our own write raises priority_changed; the status and comments are read from the ticket).
 _NOTHING_TO_DO = frozenset({EventType.PRIORITY_CHANGED, EventType.OTHER})
@@ -154,6 +155,7 @@ class TicketTriage:
                 return Outcome(ticket_id, "skipped", "the social outreach triages this ticket first")
             group = finding_from_event(event)
             context = {
+                "acknowledged": acknowledged_of(event),
                 "event_id": event.event_id,
                 "occurred_at": self._believed(event),
                 "received_at": self._posted_at(raw_ticket, ticket),
@@ -411,6 +413,12 @@ def _our_own_grade(event: TicketEvent, record: ComplaintRecord) -> bool:
     if name is None:
         return True  # not a grade field: nothing tracked (the webhook drops these before queueing)
     return grade_of_option(name, event.detail.get("current")) == record.grade_value(name)
+
+
+def acknowledged_of(event: TicketEvent) -> Acknowledged | None:
+    """The chat acknowledgement a notifier event reports (issue 17), if any."""
+    detail = event.detail.get(ACKNOWLEDGED_DETAIL) if event.source == EventSource.PLUGIN else None
+    return None if detail is None else Acknowledged.model_validate(detail)
 
 
 def contact_of(event: TicketEvent) -> ContactMade | None:

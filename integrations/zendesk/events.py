@@ -64,6 +64,7 @@ class EventType(StrEnum):
     UPDATED = "updated"  # trigger deliveries: something changed, read the ticket to see what
     OTHER = "other"  # any other zen:event-type:ticket.* event
     GROUP_COMPLAINT = "group_complaint"  # the plugin's own: this ticket joined a group complaint
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the plugin's own: someone acknowledged its alert in chat
 
 
 class EventSource(StrEnum):

@@ -169,6 +169,14 @@ class NoteWriter:
         line = self.labels.plan_rejected.format(rejections=item.rejections, limit=item.limit)
         return [line] + ([self.labels.legal_risk] if item.rejections >= item.limit else [])
 
+    def acknowledged(self, item: notes.AlertAcknowledged) -> list[str]:
+        ack = item.acknowledged
+        return [
+            self.labels.acknowledged.format(
+                cause=ack.cause, by=self._mask(ack.by), channel=ack.channel, at=format_due(ack.at)
+            )
+        ]
+
     def rated(self, item: notes.Rated) -> list[str]:
         comment = f": “{self._mask(item.comment)}”" if item.comment else ""
         return [f"{self.labels.rated} {self.labels.scores.get(item.score, item.score)}{comment}"]
@@ -249,6 +257,8 @@ def _render(item: notes.NoteItem, writer: NoteWriter) -> list[str] | str:
             return writer.plan_rejected(item)
         case notes.Rated():
             return writer.rated(item)
+        case notes.AlertAcknowledged():
+            return writer.acknowledged(item)
         case notes.PolicyVersion():
             return writer.policy(item.version)
     raise TypeError(f"no wording for note item {item!r}")

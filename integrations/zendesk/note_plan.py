@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policies.complaint_state import ContactMade, Correction, IntakeRecord, Obligation
+from policies.complaint_state import Acknowledged, ContactMade, Correction, IntakeRecord, Obligation
 from policies.compliance import ReplyFinding
 from policies.decision import Reason, RemedyOffer
 from policies.routing import NextStep
@@ -123,6 +123,13 @@ class Rated:
 
 
 @dataclass(frozen=True)
+class AlertAcknowledged:
+    """A critical alert acknowledged in chat (issue 17): who (as they named themselves), where, when."""
+
+    acknowledged: Acknowledged
+
+
+@dataclass(frozen=True)
 class PolicyVersion:
     version: str
 
@@ -145,5 +152,6 @@ NoteItem = (
     | RaisedOverCorrection
     | PlanRejected
     | Rated
+    | AlertAcknowledged
     | PolicyVersion
 )

@@ -39,12 +39,16 @@ def notifier(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Chat
         boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name="chat", SecretString=json.dumps({"ack_secret": "ack", "channels": hooks})
         )
-        queue_url = boto3.client("sqs", region_name=REGION).create_queue(QueueName="alerts")["QueueUrl"]
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue_url = sqs.create_queue(QueueName="alerts")["QueueUrl"]
+        fifo = {"FifoQueue": "true"}
+        events_url = sqs.create_queue(QueueName="ticket-events.fifo", Attributes=fifo)["QueueUrl"]
         for name, value in {
             "COMPLAINTS_TABLE": "complaints",
             "CHAT_SECRET_NAME": "chat",
             "ACK_BASE_URL": "https://api.example/prod",
             "NOTIFIER_QUEUE_URL": queue_url,
+            "QUEUE_URL": events_url,
             "AWS_DEFAULT_REGION": REGION,
         }.items():
             monkeypatch.setenv(name, value)
@@ -112,6 +116,21 @@ def test_an_alert_from_the_topic_reaches_its_groups_and_its_link_acknowledges_it
     assert app.lambda_handler({"source": "aws.scheduler"}, lambda_context("notifier", region=REGION)) == {
         "escalated": 0
     }
+    # AND the ticket is told once, through the ticket-events queue, for its note (issue 17)
+    app.lambda_handler(
+        {"requestContext": {"http": {"method": "GET"}}, "queryStringParameters": {**query, "by": "Li"}},
+        lambda_context("notifier", region=REGION),
+    )
+    sqs = boto3.client("sqs", region_name=REGION)
+    events_url = sqs.get_queue_url(QueueName="ticket-events.fifo")["QueueUrl"]
+    bodies = [
+        m["Body"]
+        for m in sqs.receive_message(QueueUrl=events_url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    (body,) = bodies
+    event = json.loads(body)["event"]
+    assert event["event_type"] == "alert_acknowledged" and event["ticket_id"] == ALERT["ticket_id"]
+    assert event["detail"]["acknowledged"]["by"] == "Chen"  # the first acknowledgement stands
 
 
 def test_a_refused_delivery_is_a_failed_record_for_the_queue_to_retry_or_park(notifier: ChatSandbox) -> None:

@@ -82,3 +82,23 @@ def test_the_monthly_report_counts_what_the_triage_wrote(
     assert "grades corrected by agents: 1" in printed
     page = out.read_text(encoding="utf-8")
     assert 'id="chart-grading"' in page and "vegaEmbed" in page
+    # AND this week's review lists all three as typical complaints: fewer than review.yaml's minimum
+    # (the burn is no longer level 1: the agent's correction stands) (R-REVIEW-3)
+    year, week, _ = datetime.now(UTC).astimezone(ZONE).isocalendar()
+    weekly = tmp_path / "weekly.html"
+    code = main(
+        [
+            "report",
+            "weekly",
+            "--week",
+            f"{year}-W{week:02d}",
+            "--bucket",
+            "review-bucket",
+            "--out",
+            str(weekly),
+        ]
+    )
+    printed = capsys.readouterr().out
+    typical = next(line for line in printed.splitlines() if "Typical complaints:" in line)
+    assert code == 0 and all(f"#{t} (" in typical for t in (burn, late, rude)) and "level 1" not in typical
+    assert "典型投诉 Typical complaints" in weekly.read_text(encoding="utf-8")

@@ -177,3 +177,27 @@ def test_a_bad_rating_meets_the_follow_up_and_alerts_a_supervisor_a_good_one_con
     assert "solved" in good.stages and "solved" in bad.stages
     unhappy_events()
     assert len([a for a in alerts.sent if a.cause == "still_unhappy"]) == 1
+
+
+def test_an_alert_acknowledged_in_chat_is_noted_on_the_ticket_once(
+    api: FakeTicketApi, records: InMemoryComplaintRecords, triage: TicketTriage
+) -> None:
+    from datetime import UTC, datetime
+
+    from functions.notifier.alert_delivery import Acknowledgement, acknowledged_event
+
+    # GIVEN a complaint, and its critical alert acknowledged in the PR group chat (issue 17)
+    ticket_id, _ = _complaint(api, triage)
+    ack = Acknowledgement(
+        "alert-1", ticket_id, "Chen", "pr_compliance", datetime(2026, 11, 25, 3, 5, tzinfo=UTC), True
+    )
+    event = acknowledged_event(ack, cause="safety_incident")
+    # WHEN the notifier's event reaches the triage, twice (a redelivery)
+    first = triage.handle(event)
+    again = triage.handle(event, redelivered=True)
+    # THEN the ticket's note says who (as they named themselves), where and when, once
+    assert first.action == "written" and again.action != "written"
+    notes = [c["body"] for c in api.comments[ticket_id] if not c["public"]]
+    assert sum("Chen" in n and "pr_compliance" in n for n in notes) == 1
+    record = records.get(ticket_id)
+    assert record is not None and [a.by for a in record.acknowledgements] == ["Chen"]

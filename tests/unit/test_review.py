@@ -66,7 +66,8 @@ def test_athena_gets_the_glue_tables_with_a_partition_filter_and_trino_functions
     period = monthly_period("2026-11", ZONE)
     for name in QUERY_NAMES:
         # WHEN each review query is written for it
-        sql = query_text(name, period, complaints, obligations, percentile=POLICY.review.monthly.percentile)
+        numbers = {"percentile": 0.9, "at_least": 5, "at_most": 10}
+        sql = query_text(name, period, complaints, obligations, numbers=numbers)
         # THEN it reads one month's partition and uses no DuckDB-only function
         assert """FROM (SELECT * FROM "complaint_review"."complaints" WHERE month IN ('2026-11'))""" in sql
         assert "quantile_cont" not in sql and "TIMESTAMPTZ" not in sql and "{" not in sql
@@ -112,6 +113,10 @@ def test_typical_complaints_follow_the_documented_order_and_bounds() -> None:
         *[_row(10 + i, kind=("logistics", "late_delivery")) for i in range(6)],
         *[_row(20 + i) for i in range(5)],
     ]
+    for row in rows:  # as the SQL counts them: each type's complaints in the week
+        row["type_complaints"] = sum(
+            (r["category"], r["subtype"]) == (row["category"], row["subtype"]) for r in rows
+        )
     # WHEN the typical complaints are chosen (review.yaml: 5 to 10)
     chosen = typical(rows, POLICY)
     # THEN the level 1, breached and unhappy come first, then the most frequent type's first,
@@ -128,7 +133,7 @@ def test_typical_complaints_follow_the_documented_order_and_bounds() -> None:
 def test_every_query_is_a_select_over_the_period_head() -> None:
     complaints, obligations = "c", "o"
     period = weekly_period("2026-W48", ZONE)
-    sql = query_text("typical", period, complaints, obligations, percentile=0.9)
+    sql = query_text("typical", period, complaints, obligations, numbers={"at_least": 5, "at_most": 10})
     assert sql.count("WITH snapshots AS") == 1 and "FROM c AS c" in sql and "FROM o AS o" in sql
     assert datetime.fromisoformat(period.bounds_utc()[0]).tzinfo == UTC
 
