@@ -30,6 +30,7 @@ from local.zendesk.sandbox_settings import SandboxSettings
 
 WEBHOOK_PATH = "/zendesk/webhook"
 SOCIAL_ROUTE = "/social/{source}"  # listening tools push posts here (template.yaml: the same route)
+ACK_PATH = "/alerts/ack"  # chat cards' acknowledgement links (template.yaml: the notifier's route)
 _INBOX_PREFIX = "triage-local-alert-inbox"
 _LOCAL_SETTINGS = {
     # Handlers log JSON; on a terminal only warnings and errors are worth showing.
@@ -80,8 +81,11 @@ class LocalProduct:
         aws_in_child_process: bool = False,
         watch_every_seconds: float = 60.0,
         monitor_every_seconds: float = 60.0,
+        escalate_every_seconds: float = 60.0,
         triage_in_process: bool = True,
     ) -> None:
+        self._escalate_every_seconds = escalate_every_seconds
+        self.chat: Any = None  # the chat platforms' stand-in: `chat.messages[channel]` what each group got
         self._zendesk_credentials = zendesk
         self._sandbox_settings = sandbox_settings or SandboxSettings()
         self._writes_per_minute = writes_per_minute
@@ -157,6 +161,7 @@ class LocalProduct:
             self._start_queue_runner()
         self._start_deadline_watcher()
         self._start_social_flow()
+        self._start_notifier()
         self.ready = ReadyInfo(
             webhook_url=webhook_url,
             zendesk_url=credentials.url,
@@ -208,9 +213,12 @@ class LocalProduct:
         from local.http_api import HttpApiServer
 
         self._stoppers.append(_log_to_stderr(webhook_app.logger))
+        from functions.notifier import app as notifier_app
+
         routes = {
             ("POST", WEBHOOK_PATH): webhook_app.lambda_handler,
             ("POST", SOCIAL_ROUTE): webhook_app.lambda_handler,
+            ("GET", ACK_PATH): notifier_app.lambda_handler,  # the chat cards' acknowledgement links
         }
         server = HttpApiServer(routes, port=self._webhook_port)
         server.start()
@@ -320,6 +328,49 @@ class LocalProduct:
             self._stoppers.append(monitor.stop)
             self.social_monitors[name] = monitor
 
+    def _start_notifier(self) -> None:
+        """The chat notifier as deployed: the alert topics feed its queue, its schedule climbs the
+        escalation ladder, its acknowledgement route is on the HTTP API; the group chats are the
+        chat stand-ins, their webhooks and secrets in the local Secrets Manager (issue 17)."""
+        import json
+
+        import boto3
+
+        from functions.notifier import app as notifier_app
+        from local.chat.sandbox import ChatSandbox
+        from local.runners import ScheduleRunner, SqsLambdaRunner
+        from policies.loader import load_policy
+
+        self.chat = ChatSandbox()
+        self.chat.start()
+        self._stoppers.append(self.chat.stop)
+        hooks = self.chat.bots_for(load_policy().channels.channels, "SEC" + secrets.token_hex(8))
+        endpoint, region = self.stack.endpoint_url, self.stack.region
+        secret_name = f"complaint-triage-local-chat-{id(self)}"
+        boto3.client("secretsmanager", endpoint_url=endpoint, region_name=region).create_secret(
+            Name=secret_name,
+            SecretString=json.dumps({"ack_secret": secrets.token_hex(16), "channels": hooks}),
+        )
+        sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=region)
+        sns = boto3.client("sns", endpoint_url=endpoint, region_name=region)
+        url = sqs.create_queue(QueueName=f"{_INBOX_PREFIX}-notifier-{id(self)}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for topic in (self.stack.critical_topic_arn, self.stack.sla_topic_arn):
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        self._set_env(
+            {"CHAT_SECRET_NAME": secret_name, "ACK_BASE_URL": self._server_url, "NOTIFIER_QUEUE_URL": url}
+        )
+        _reset_handler_caches()
+        self._stoppers.append(_log_to_stderr(notifier_app.logger))
+        runner = SqsLambdaRunner(sqs, url, arn, notifier_app.lambda_handler)
+        runner.start()
+        self._stoppers.append(runner.stop)
+        escalation = ScheduleRunner(
+            notifier_app.lambda_handler, self._escalate_every_seconds, function_name="notifier"
+        )
+        escalation.start()
+        self._stoppers.append(escalation.stop)
+
     def _set_env(self, values: dict[str, str | None]) -> None:
         for name, value in values.items():
             self._saved_env.setdefault(name, os.environ.get(name))
@@ -338,6 +389,7 @@ def _reset_handler_caches() -> None:
         ("functions.social_monitor.app", ("reader",)),
         ("functions.outreach.app", ("services",)),
         ("functions.webhook.social_intake", ("settings", "queue")),
+        ("functions.notifier.app", ("settings", "delivery")),
     ):
         module = sys.modules.get(module_name)
         for name in names if module is not None else ():
