@@ -10,6 +10,9 @@ and grants a write with one conditional `ADD writes :one` that succeeds only whi
 `writes < limit`, so concurrent instances can never overspend (DynamoDB serialises writes to an
 item). A fixed window can grant up to twice the limit within one window's length around a
 boundary (the end of one window, the start of the next): choose the limit with that in mind.
+
+The same counter keeps each chat bot within its platform's send limit (`partition_prefix`
+CHAT_BUDGET#, `refused` raising the chat sender's rate-limit error): functions/notifier.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class DynamoDBWriteBudget:
         limit: int,
         window_seconds: int = DEFAULT_WINDOW_SECONDS,
         clock: Callable[[], float] = time.time,
+        partition_prefix: str = PARTITION_PREFIX,
+        refused: Callable[[str, int], Exception] | None = None,
     ) -> None:
         if not account:
             raise ValueError("account must not be empty")
@@ -64,6 +69,8 @@ class DynamoDBWriteBudget:
         self._limit = limit
         self._window = window_seconds
         self._clock = clock
+        self._prefix = partition_prefix
+        self._refused = refused
 
     @property
     def limit(self) -> int:
@@ -76,7 +83,7 @@ class DynamoDBWriteBudget:
         window_end = window_start + self._window
         try:
             self._table.update_item(
-                Key={"pk": f"{PARTITION_PREFIX}{self._account}", "sk": f"{WINDOW_PREFIX}{window_start}"},
+                Key={"pk": f"{self._prefix}{self._account}", "sk": f"{WINDOW_PREFIX}{window_start}"},
                 UpdateExpression="ADD writes :one SET expires_at = :expires_at",
                 ConditionExpression="attribute_not_exists(writes) OR writes < :limit",
                 ExpressionAttributeValues={
@@ -88,10 +95,13 @@ class DynamoDBWriteBudget:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != _REFUSED:
                 raise
+            wait = max(1, math.ceil(window_end - now))
+            if self._refused is not None:  # another budget's own error (a chat bot's send limit)
+                raise self._refused(self._account, wait) from exc
             raise WriteBudgetExhausted(
                 f"fleet ticket write budget of {self._limit} per {self._window}s "
                 f"for account {self._account} is spent",
-                retry_after_seconds=max(1, math.ceil(window_end - now)),
+                retry_after_seconds=wait,
             ) from exc
 
     def __repr__(self) -> str:

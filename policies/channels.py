@@ -42,6 +42,9 @@ class ChannelsPolicy(_Strict):
     rule: RuleId
     channels: list[ChatChannel]
     escalation: Escalation
+    send_limits_per_minute: dict[ChatPlatform, int] = Field(
+        description="messages one bot may send per minute, by platform (the platform's own limit)"
+    )
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Self:
@@ -53,6 +56,11 @@ class ChannelsPolicy(_Strict):
             raise ValueError(f"escalation.ladder names channels not listed: {unknown}")
         if self.escalation.max_steps > len(self.escalation.ladder):
             raise ValueError("escalation.max_steps is longer than the ladder")
+        unlimited = sorted({c.platform for c in self.channels} - set(self.send_limits_per_minute))
+        if unlimited:
+            raise ValueError(f"send_limits_per_minute lacks the platforms {unlimited}")
+        if any(limit < 1 for limit in self.send_limits_per_minute.values()):
+            raise ValueError("every send limit must be at least 1 a minute")
         return self
 
     def channel(self, name: str) -> ChatChannel:

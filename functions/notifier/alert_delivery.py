@@ -23,13 +23,19 @@ from infra.alert_log import AlertLog, AlertState
 from integrations.chat.ack_link import AckClaim, ack_url
 from integrations.chat.cards import ChatCard
 from integrations.chat.credentials import ChatCredentials
-from integrations.chat.sender import ChannelCredentials
+from integrations.chat.sender import ChannelCredentials, ChatRateLimited
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from policies.channels import ChannelsPolicy, ChatChannel, ChatPlatform
 
 
 class EventQueue(Protocol):
     def enqueue(self, event: Any, raw_body: bytes) -> str: ...
+
+
+class SendBudget(Protocol):
+    def acquire(self) -> None:
+        """Take one send from the bot's budget, or raise `ChatRateLimited` with the wait."""
+        ...
 
 
 class Sender(Protocol):
@@ -58,8 +64,10 @@ class AlertDelivery:
         ack_base_url: str,
         clock: Callable[[], datetime],
         ticket_events: EventQueue | None = None,
+        budget: Callable[[ChatChannel], SendBudget] | None = None,
     ) -> None:
         self._ticket_events = ticket_events
+        self._budget = budget
         self._policy = policy
         self._log = log
         self._sender = sender
@@ -93,7 +101,10 @@ class AlertDelivery:
             if channel is None:  # the top of the ladder had its time too: stop watching
                 self._log.stop_watching(state.alert_id)
                 continue
-            self._post(channel, state.alert_id, state.alert, True, escalation=step + 1)
+            try:
+                self._post(channel, state.alert_id, state.alert, True, escalation=step + 1)
+            except ChatRateLimited:  # that bot's minute is spent: the alert stays due, next run climbs
+                continue
             wait = timedelta(minutes=self._policy.escalation.ack_minutes)
             self._log.escalated(state.alert_id, channel.name, now, now + wait)
             done.append((state.alert_id, channel.name))
@@ -112,6 +123,8 @@ class AlertDelivery:
     def _post(
         self, channel: ChatChannel, alert_id: str, alert: dict[str, Any], needs_ack: bool, escalation: int
     ) -> None:
+        if self._budget is not None:
+            self._budget(channel).acquire()  # within the platform's per-bot limit, fleet-wide
         credentials = self._credentials()
         link = None
         if needs_ack:

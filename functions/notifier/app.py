@@ -26,6 +26,7 @@ from infra.alert_log import AlertLog
 from infra.log_masking import mask_personal_numbers
 from infra.queue import TicketEventQueue
 from infra.settings import NotifierSettings
+from infra.write_budget_table import DynamoDBWriteBudget
 from integrations.chat.ack_link import AckLinkInvalid, verify
 from integrations.chat.credentials import ChatCredentials
 from integrations.chat.sender import ChatRateLimited, ChatSender
@@ -34,6 +35,9 @@ from policies.loader import load_policy
 logger = mask_personal_numbers(Logger(service="chat-notifier"))
 processor = BatchProcessor(event_type=EventType.SQS)
 _MAX_VISIBILITY_SECONDS = 43_200  # SQS's ceiling
+
+
+CHAT_BUDGET_PREFIX = "CHAT_BUDGET#"
 
 
 @cache
@@ -50,14 +54,30 @@ def _credentials() -> ChatCredentials:
 @cache
 def delivery() -> AlertDelivery:
     table = boto3.resource("dynamodb").Table(settings().complaints_table)
+    channels = load_policy().channels
     return AlertDelivery(
-        load_policy().channels,
+        channels,
         AlertLog(table),
         ChatSender(),
         _credentials,
         settings().ack_base_url,
         clock=lambda: datetime.now(UTC),
         ticket_events=TicketEventQueue(boto3.client("sqs"), settings().queue_url),
+        budget=lambda channel: send_budget(
+            table, channel.name, channels.send_limits_per_minute[channel.platform]
+        ),
+    )
+
+
+def send_budget(table: Any, channel: str, per_minute: int) -> DynamoDBWriteBudget:
+    """One bot's sends, counted fleet-wide: half the platform's limit per one-minute window (a fixed
+    window can grant twice its size around its edge), refused as the platform's own rate limit."""
+    return DynamoDBWriteBudget(
+        table,
+        account=channel,
+        limit=max(1, per_minute // 2),
+        partition_prefix=CHAT_BUDGET_PREFIX,
+        refused=lambda name, wait: ChatRateLimited(name, float(wait)),
     )
 
 

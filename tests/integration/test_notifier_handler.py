@@ -166,3 +166,26 @@ def test_an_ack_request_without_a_link_is_refused_by_name(notifier: ChatSandbox)
         lambda_context("notifier", region=REGION),
     )
     assert page["statusCode"] == 403 and "lacks alert, channel, expires, sig" in page["body"]
+
+
+def test_a_bot_never_gets_more_than_its_platforms_limit_the_rest_waits_in_the_queue(
+    notifier: ChatSandbox,
+) -> None:
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    limits = CHANNELS.send_limits_per_minute
+    per_window = limits["dingtalk"] // 2  # half the platform's limit per fixed window (app.send_budget)
+    alerts = [{**ALERT, "ticket_id": 100 + n} for n in range(per_window + 2)]
+    # GIVEN one minute in which more critical alerts arrive than PR's DingTalk robot may take (the
+    # stand-ins' own limits lifted: the notifier's budget alone must keep within the platform's)
+    notifier.lift_rate_limits()
+    with time_machine.travel(datetime(2026, 11, 25, 3, 0, 5, tzinfo=UTC), tick=False):
+        # WHEN the queue hands them to the notifier in one batch
+        result = app.lambda_handler(
+            {"Records": [_sns_record(a) for a in alerts]}, lambda_context("notifier", region=REGION)
+        )
+    # THEN the robot got exactly its share; the two over it are handed back to the queue, not lost
+    assert len(notifier.messages["pr_compliance"]) == per_window
+    assert len(result["batchItemFailures"]) == 2

@@ -64,3 +64,18 @@ def test_credentials_name_the_missing_channel_and_never_echo_secrets() -> None:
         ChatCredentials.from_json('{"channels": {"a": {"webhook_url": "https://x/secret-token"}}}')
     assert "ack_secret" in str(broken.value) and "secret-token" not in str(broken.value)
     assert "secret-token" not in repr(credentials)
+
+
+def test_channels_yaml_must_give_every_used_platform_a_send_limit() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from policies.channels import ChannelsPolicy
+    from policies.engine import TriageEngine
+
+    # GIVEN the shipped channels policy without Slack's per-bot limit
+    shipped = TriageEngine.from_directory().policy.channels.model_dump()
+    shipped["send_limits_per_minute"].pop("slack")
+    # WHEN it is read THEN the error names the platform left without a limit
+    with pytest.raises(ValidationError, match="lacks the platforms \\['slack'\\]"):
+        ChannelsPolicy.model_validate(shipped)
