@@ -406,15 +406,8 @@ class TicketPlanner:
             )
         verdict = self.policy.conversation.not_satisfied
         if record.first_public_reply_at is not None and verdict.match(comment.text):
-            due = self._due("re_handle", ticket, record, comment.created_at)
-            existing = record.obligations.get("re_handle")
-            if due is not None and (existing is None or not existing.is_open):
-                obligation = self._obligation(
-                    "re_handle", due.rule, due.at, comment.created_at, f"comment:{comment.id}"
-                )
-                record = record.with_obligation(obligation)
-                change.due["re_handle"] = due.at
-                note.append(notes.Opened(obligation))
+            by = f"comment:{comment.id}"
+            record = self._open_once("re_handle", ticket, record, comment.created_at, by, change, note)
         return record
 
     def _raise(
@@ -566,10 +559,7 @@ class TicketPlanner:
             record = record.model_copy(update={"first_public_reply_at": comment.created_at})
         record = record.at_stage("first_response", comment.created_at)
         for kind in ("first_response", "re_handle"):
-            met = record.meet(kind, comment.created_at, by)  # type: ignore[arg-type]
-            if met is not record:
-                note.append(notes.Met(met.obligations[kind]))  # type: ignore[index]
-                record = met
+            record = _met(record, kind, comment.created_at, by, note)  # type: ignore[arg-type]
         findings = self.policy.compliance.lint_reply(comment.text)
         if findings:
             note.append(notes.FlaggedReply(tuple(findings)))
@@ -597,15 +587,8 @@ class TicketPlanner:
         for obligation in record.open_obligations():
             record = record.meet(obligation.kind, occurred_at, f"status:{ticket.status}")
             note.append(notes.Met(record.obligations[obligation.kind]))
-        due = self._due("satisfaction_check", ticket, record, occurred_at)
-        if due is not None:
-            obligation = self._obligation(
-                "satisfaction_check", due.rule, due.at, occurred_at, f"status:{ticket.status}"
-            )
-            record = record.with_obligation(obligation)
-            change.due["satisfaction_check"] = due.at
-            note.append(notes.Opened(obligation))
-        return record
+        by = f"status:{ticket.status}"
+        return self._open_once("satisfaction_check", ticket, record, occurred_at, by, change, note)
 
     # ---- the lifecycle after intake (R-LOOP-1, R-SLA-4/5/8) ----------------------------
     def _lifecycle(
@@ -628,20 +611,14 @@ class TicketPlanner:
                 record = record.model_copy(update={"plans_proposed": record.plans_proposed + 1})
                 record = record.at_stage("plan_proposed", at)
                 for kind in ("re_investigate", "re_handle"):  # a new plan answers both
-                    met = record.meet(kind, at, by)  # type: ignore[arg-type]
-                    if met is not record:
-                        note.append(notes.Met(met.obligations[kind]))  # type: ignore[index]
-                        record = met
+                    record = _met(record, kind, at, by, note)  # type: ignore[arg-type]
             elif action == "plan_rejected":
                 evidence.setdefault(lifecycle.plan_rejected.rule, lifecycle.actions[action].macro.en)
                 record = self._plan_rejected(ticket, record, at, by, change, note)
             elif action == "cross_dept_request":
                 record = self._open_once("cross_dept", ticket, record, at, event_id, change, note)
             else:  # cross_dept_answered
-                met = record.meet("cross_dept", at, by)
-                if met is not record:
-                    note.append(notes.Met(met.obligations["cross_dept"]))
-                    record = met
+                record = _met(record, "cross_dept", at, by, note)
         return record
 
     def _plan_rejected(
@@ -698,10 +675,7 @@ class TicketPlanner:
         if rating is None or rating.score not in policy.rated_scores or rating.score == record.satisfaction:
             return record
         record = record.model_copy(update={"satisfaction": rating.score})
-        met = record.meet("satisfaction_check", at, f"rating:{rating.score}")
-        if met is not record:
-            note.append(notes.Met(met.obligations["satisfaction_check"]))
-            record = met
+        record = _met(record, "satisfaction_check", at, f"rating:{rating.score}", note)
         note.append(notes.Rated(rating.score, rating.comment or ""))
         if rating.score not in policy.unhappy_scores:
             return record.at_stage("confirmed", at)
@@ -724,6 +698,16 @@ class TicketPlanner:
 
     def _writer(self, record: ComplaintRecord) -> NoteWriter:
         return NoteWriter.for_policy(self.policy, record.language, self._mask)
+
+
+def _met(
+    record: ComplaintRecord, kind: DeadlineKind, at: datetime, by: str, note: list[NoteItem]
+) -> ComplaintRecord:
+    """`kind` met at `at` by `by`, said in the note, if it was open; else the record unchanged."""
+    met = record.meet(kind, at, by)
+    if met is not record:
+        note.append(notes.Met(met.obligations[kind]))
+    return met
 
 
 def _evidence_by_rule(grading: Grading) -> dict[str, str]:

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from local.zendesk.sandbox_settings import SandboxSettings
+from tests.integration.triage_stack import Stack, triage_stack
+
 REGION = "eu-west-1"  # the region the tests pass to their own clients, too
 
 
@@ -27,3 +30,9 @@ def mocked_aws(fake_aws_credentials: None) -> Iterator[None]:
     """In-process moto for the whole test."""
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
+    """The triage Lambda on moto against a default sandbox (tests/integration/triage_stack.py)."""
+    yield from triage_stack(monkeypatch, SandboxSettings())

@@ -5,7 +5,6 @@ archives it, never writes its own grade back, and `triage eval --corrections` co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import boto3
@@ -15,7 +14,6 @@ from cli.main import main
 from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.events import EventType
 from integrations.zendesk.ticket_fields import LEVEL_FIELD, FieldCatalog, level_value
-from local.zendesk.sandbox_settings import SandboxSettings
 from tests.integration.triage_stack import (
     REGION,
     Stack,
@@ -23,13 +21,7 @@ from tests.integration.triage_stack import (
     invoke,
     new_ticket,
     sqs_record,
-    triage_stack,
 )
-
-
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
-    yield from triage_stack(monkeypatch, SandboxSettings())
 
 
 def _agent_client(stack: Stack) -> tuple[ZendeskClient, int]:

@@ -3,13 +3,8 @@ the same product failing the same way joins, in any words; unrelated safety comp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from local.zendesk.sandbox_settings import SandboxSettings
 from policies.engine import TriageEngine
-from tests.integration.triage_stack import Stack, event_body, invoke, new_ticket, sqs_record, triage_stack
+from tests.integration.triage_stack import Stack, event_body, invoke, new_ticket, sqs_record
 
 GROUP = TriageEngine.from_directory().policy.alerting.group_complaint
 
@@ -36,11 +31,6 @@ ONE_POWER_BANK_FAILURE = [
     ("Smoke from power bank", "the powerbank started smoking in my bag on the train!!"),
     ("充电宝发烫冒烟", "充电宝一插上就发烫，接着冒烟，吓死了"),
 ]
-
-
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
-    yield from triage_stack(monkeypatch, SandboxSettings())
 
 
 def _handle_all(stack: Stack, tickets: list[int]) -> None:

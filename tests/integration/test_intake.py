@@ -3,20 +3,10 @@ customer uploaded counts as evidence; the note asks for what is still missing.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from local.zendesk.sandbox_settings import SandboxSettings
 from policies.engine import TriageEngine
-from tests.integration.triage_stack import Stack, event_body, invoke, new_ticket, sqs_record, triage_stack
+from tests.integration.triage_stack import Stack, event_body, invoke, new_ticket, sqs_record
 
 ASKS = TriageEngine.from_directory().policy.ticket_note.labels["en"].asks
-
-
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
-    yield from triage_stack(monkeypatch, SandboxSettings())
 
 
 def _note(stack: Stack, ticket_id: int) -> str:

@@ -4,13 +4,10 @@ macros mark plans, the customer rejects two of them, and compliance is alerted o
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import boto3
-import pytest
 
 from integrations.zendesk.events import EventType
-from local.zendesk.sandbox_settings import SandboxSettings
 from policies.lifecycle import load_lifecycle_policy
 from tests.integration.triage_stack import (
     REGION,
@@ -19,15 +16,9 @@ from tests.integration.triage_stack import (
     invoke,
     new_ticket,
     sqs_record,
-    triage_stack,
 )
 
 TAGS = {action: spec.tag for action, spec in load_lifecycle_policy().actions.items()}
-
-
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
-    yield from triage_stack(monkeypatch, SandboxSettings())
 
 
 class Flow:

@@ -5,7 +5,6 @@ engine is tested against a recorded client in tests/unit/test_review.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +16,6 @@ from cli.main import main
 from infra.analytics import ANALYTICS_PREFIX
 from integrations.zendesk.events import EventType
 from integrations.zendesk.ticket_fields import LEVEL_FIELD, FieldCatalog, level_value
-from local.zendesk.sandbox_settings import SandboxSettings
 from tests.integration.triage_stack import (
     REGION,
     Stack,
@@ -25,15 +23,9 @@ from tests.integration.triage_stack import (
     invoke,
     new_ticket,
     sqs_record,
-    triage_stack,
 )
 
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
-    yield from triage_stack(monkeypatch, SandboxSettings())
 
 
 def _triage(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> None:

@@ -21,11 +21,6 @@ from tests.integration.triage_stack import (
 )
 
 
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, mocked_aws: None) -> Iterator[Stack]:
-    yield from triage_stack(monkeypatch, SandboxSettings())
-
-
 def test_a_batch_enriches_each_ticket_once(stack: Stack) -> None:
     # GIVEN two new tickets and their created events in one batch
     first = new_ticket(stack, "热水器漏电", "热水器漏电把我电了一下")

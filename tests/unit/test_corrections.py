@@ -38,16 +38,6 @@ LEVEL_ID = CATALOG.field_ids[LEVEL_FIELD]
 
 
 @pytest.fixture
-def api() -> FakeTicketApi:
-    return FakeTicketApi()
-
-
-@pytest.fixture
-def records() -> InMemoryComplaintRecords:
-    return InMemoryComplaintRecords()
-
-
-@pytest.fixture
 def archive() -> RecordedArchive:
     return RecordedArchive()
 

@@ -27,16 +27,6 @@ REJECTION = "I do not accept the offer, it is far too little."
 
 
 @pytest.fixture
-def api() -> FakeTicketApi:
-    return FakeTicketApi()
-
-
-@pytest.fixture
-def records() -> InMemoryComplaintRecords:
-    return InMemoryComplaintRecords()
-
-
-@pytest.fixture
 def alerts() -> RecordedAlerts:
     return RecordedAlerts()
 

@@ -36,16 +36,6 @@ CATALOG = catalog()
 
 
 @pytest.fixture
-def api() -> FakeTicketApi:
-    return FakeTicketApi()
-
-
-@pytest.fixture
-def records() -> InMemoryComplaintRecords:
-    return InMemoryComplaintRecords()
-
-
-@pytest.fixture
 def triage(api: FakeTicketApi, records: InMemoryComplaintRecords) -> TicketTriage:
     return TicketTriage(ENGINE, api, records, lambda: CATALOG)
 
