@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import itertools
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from integrations.zendesk.errors import ZendeskConflict, ZendeskError, ZendeskNotFound
@@ -389,3 +390,15 @@ def ticket_event(
         source=EventSource.EVENT_SUBSCRIPTION,
         zendesk_type=zendesk_type or f"zen:event-type:ticket.{kind.value}",
     )
+
+
+class DirectoryS3:
+    """Writes what the analytics writer puts into a directory laid out as the bucket."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def put_object(self, Bucket: str, Key: str, Body: bytes, **_: object) -> None:
+        path = self.root / Key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Body)

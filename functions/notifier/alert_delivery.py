@@ -115,7 +115,9 @@ class AlertDelivery:
         the ticket's note, so agents see that PR or compliance has the alert in hand."""
         state, first = self._log.acknowledge(claim.alert_id, channel=claim.channel, by=by, now=self._clock())
         ack = _acknowledgement(state, first)
-        if first and self._ticket_events is not None and ack.ticket_id:
+        # Queued on every use of the link, not only the first: if the first queueing failed, the next
+        # click repairs it; the event's id is the alert's and the triage notes it once.
+        if self._ticket_events is not None and ack.ticket_id:
             event = acknowledged_event(ack, cause=str(state.alert.get("cause") or ""))
             self._ticket_events.enqueue(event, json.dumps(event.model_dump(mode="json")).encode("utf-8"))
         return ack

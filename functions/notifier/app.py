@@ -83,7 +83,15 @@ def send_budget(table: Any, channel: str, per_minute: int) -> DynamoDBWriteBudge
 
 def _deliver(record: SQSRecord) -> None:
     envelope = json.loads(record.body)
-    alert = json.loads(envelope["Message"]) if "Message" in envelope else envelope
+    try:
+        alert = json.loads(envelope["Message"]) if "Message" in envelope else envelope
+    except json.JSONDecodeError:
+        alert = None
+    if not isinstance(alert, dict) or "cause" not in alert:
+        # Not an alert (a person-readable message on the topic): nothing for a chat card, and no
+        # retry can make it one. Dropped with its id, never its text.
+        logger.warning("not an alert; dropped", extra={"message_id": envelope.get("MessageId")})
+        return
     try:
         posted = delivery().deliver(str(envelope.get("MessageId") or record.message_id), alert)
     except ChatRateLimited as limited:

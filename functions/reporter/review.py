@@ -6,8 +6,8 @@ Pure: the rows come from an engine (Athena in AWS, DuckDB locally); nothing here
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from functions.reporter.periods import Period
@@ -124,14 +124,21 @@ class Review:
 def build_review(engine: QueryEngine, period: Period, policy: Policy) -> Review:
     """Run the review's queries for `period` and compute its figures."""
     review = policy.review
+    offset = period.start.utcoffset()
     numbers = {
         "percentile": review.monthly.percentile,
         "at_least": review.weekly.at_least,
         "at_most": review.weekly.at_most,
+        # Weeks start on Monday in the SOP's zone (a whole number of hours ahead of UTC).
+        "zone_hours": int(offset.total_seconds() // 3600) if offset is not None else 0,
     }
-    # The typical complaints are the weekly review's (R-REVIEW-3); a month does not need them.
-    names = QUERY_NAMES if period.kind == "weekly" else tuple(n for n in QUERY_NAMES if n != "typical")
-    rows = run_all(engine, period, names, numbers)
+    # The typical complaints are the weekly review's (R-REVIEW-3); a month does not need them. The
+    # lights compare whole weeks, the last one against the week before, which may begin before
+    # the period: their counts are read from a week earlier.
+    skipped = {"weekly_counts", *(() if period.kind == "weekly" else ("typical",))}
+    rows = run_all(engine, period, tuple(n for n in QUERY_NAMES if n not in skipped), numbers)
+    earlier = replace(period, start=period.start - timedelta(days=7))
+    rows |= run_all(engine, earlier, ("weekly_counts",), numbers)
     types = [TypeCount(r["category"], r["subtype"], int(r["complaints"])) for r in rows["types"]]
     top = types[: review.monthly.top_types]
     groups = rows["groups"][0] if rows["groups"] else {}
@@ -159,7 +166,7 @@ def build_review(engine: QueryEngine, period: Period, policy: Policy) -> Review:
         group_tickets=int(groups.get("group_tickets") or 0),
         groups=int(groups.get("groups") or 0),
         plans_rejected=int(groups.get("plans_rejected") or 0),
-        lights=lights(rows["weekly_counts"], policy),
+        lights=lights(rows["weekly_counts"], policy, earlier),
         typical=typical(rows["typical"], policy) if "typical" in rows else [],
     )
 
@@ -184,15 +191,24 @@ def level_quality(rows: list[dict[str, Any]]) -> list[LevelQuality]:
     return quality
 
 
-def lights(rows: list[dict[str, Any]], policy: Policy) -> list[Light]:
-    """R-REVIEW-2 for the period's last full week against the week before, per category."""
+def lights(rows: list[dict[str, Any]], policy: Policy, span: Period) -> list[Light]:
+    """R-REVIEW-2 for the last whole week within `span` against the week before, per category (a
+    week cut by the span's edges would compare a part with a whole)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         counts[r["category"]][_day(r["week"])] = int(r["complaints"])
-    weeks = sorted({week for by_week in counts.values() for week in by_week})
-    if len(weeks) < 2:
+    first_day, end_day = span.start.date(), span.end.date()
+    whole = sorted(
+        week
+        for week in {w for by_week in counts.values() for w in by_week}
+        if date.fromisoformat(week) >= first_day and date.fromisoformat(week) + timedelta(days=7) <= end_day
+    )
+    if not whole:
         return []
-    last, before = weeks[-1], weeks[-2]
+    last = whole[-1]
+    before = (date.fromisoformat(last) - timedelta(days=7)).isoformat()
+    if date.fromisoformat(before) < first_day:
+        return []
     found = []
     for category, by_week in sorted(counts.items()):
         light = policy.alerting.surge.light(by_week.get(last, 0), by_week.get(before, 0))

@@ -45,9 +45,6 @@ EMOTION_TAG = "complaint_emotion_{}"
 TIER_TAG = "complaint_tier_{}"
 _GROUP_TAG_CHARS = 60
 _MEMBER_QUOTE_CHARS = 40
-# Obligations opened by what happened after intake (a comment, a status change) are not the
-# grade's: a correction of the grade leaves them alone.
-_LATER_OBLIGATION_SOURCES = ("comment:", "status:")
 
 
 @dataclass(frozen=True)
@@ -132,8 +129,9 @@ class TicketPlanner:
             record = record.model_copy(update={"last_comment_id": comment.id})
         if record.is_complaint:
             record = self._lifecycle(ticket, record, occurred_at, event_id, change, note, evidence)
-            record = self._satisfaction(ticket, record, occurred_at, note, evidence)
         record = self._status(ticket, record, occurred_at, change, note)
+        if record.is_complaint:  # after the status: a rating read with "solved" meets its follow-up
+            record = self._satisfaction(ticket, record, occurred_at, note, evidence)
         if contact is not None:
             record = self._contacted(record, contact, note)
         if acknowledged is not None and acknowledged not in record.acknowledgements:
@@ -285,16 +283,21 @@ class TicketPlanner:
         """The agent's grade wins: the record takes it, and the plugin never writes its own back.
         Deadlines the corrected grade carries are opened or brought forward from the moment of the
         correction, as a raise by a new message would; those it does not carry are cancelled; none
-        is extended (a correction never moves a promise made to the customer later)."""
+        is extended (a correction never moves a promise made to the customer later). Only the grade's
+        own deadlines move: those later steps opened (a re-investigation, another department's
+        answer, the satisfaction follow-up) stand. An agent who grades a text calls it a complaint."""
         at = corrections[-1].at
-        update = {c.field: int(c.after) if c.field == "level" else c.after for c in corrections}
-        corrected = record.model_copy(update={**update, "corrections": [*record.corrections, *corrections]})
+        update: dict[str, object] = {
+            c.field: int(c.after) if c.field == "level" else c.after for c in corrections
+        }
+        corrected = record.model_copy(
+            update={**update, "is_complaint": True, "corrections": [*record.corrections, *corrections]}
+        )
+        grade_kinds = set(Deadlines.kinds())
         carried = dict(self._intake_dues(ticket, corrected, at))
         cancelled: list[Obligation] = []
         for kind, obligation in corrected.obligations.items():
-            if kind in carried or not obligation.is_open:
-                continue
-            if obligation.opened_by.startswith(_LATER_OBLIGATION_SOURCES):
+            if kind in carried or not obligation.is_open or kind not in grade_kinds:
                 continue
             closed = obligation.model_copy(
                 update={"state": "cancelled", "closed_at": at, "closed_by": "correction"}
@@ -421,9 +424,9 @@ class TicketPlanner:
         note: list[NoteItem],
     ) -> ComplaintRecord:
         previous_level = record.level if record.is_complaint else None
-        route = self.policy.routing.route_for(grading, tier=record.tier)
         if {"category", "subtype"} & record.corrected:  # the agent's type stands
             grading = replace(grading, category=record.category, subtype=record.subtype)  # type: ignore[arg-type]
+        route = self.policy.routing.route_for(grading, tier=record.tier)
         raised = record.model_copy(
             update={
                 "level": grading.level,

@@ -133,9 +133,11 @@ class DeadlineWatch:
             for obligation in changed:
                 record = record.with_obligation(obligation)
             try:
-                if changed and self._analytics is not None:  # the review counts breaches (issue 14)
-                    self._analytics.put(record, now, f"watch:{record.ticket_id}:{now.isoformat()}")
                 recorded.append(self._records.save(record) if changed else record)
+                if changed and self._analytics is not None:  # the review counts breaches (issue 14)
+                    # After the save: a save lost to the triage must not leave a snapshot that
+                    # outranks the triage's (the row carries the version just saved).
+                    self._analytics.put(record, now, f"watch:{record.ticket_id}:{now.isoformat()}")
             except Exception:  # the next run sees the same change again; nothing is lost
                 logger.exception("saving the deadline state failed", extra={"ticket_id": record.ticket_id})
                 report.failed.append(record.ticket_id)

@@ -80,7 +80,12 @@ def corrections_found(
     found = []
     for name in changed:
         field_id = catalog.field_ids.get(GRADE_FIELDS[name])
-        by, at = _who_and_when(audits, field_id, _option_of(name, shown[name]))
+        change = _latest_change(audits, field_id, _option_of(name, shown[name]))
+        if change is None:
+            # The plugin's own write set it (a retried event whose write landed before the record
+            # was saved), or no audit says who did: not an agent's correction.
+            continue
+        by, at = change
         found.append(
             Correction(
                 field=name,
@@ -98,27 +103,27 @@ def _option_of(name: GradeField, value: str) -> str:
     return next(option for option, grade in _OPTIONS[name].items() if grade == value)
 
 
-def _who_and_when(
+def _latest_change(
     audits: list[dict[str, Any]], field_id: int | None, option: str
-) -> tuple[int | None, datetime | None]:
-    """The author and time of the latest audit, not the plugin's, that set the field to `option`."""
+) -> tuple[int | None, datetime | None] | None:
+    """Who set the field to `option` and when, from the latest audit that changed the field; None
+    when that audit is the plugin's own (its metadata marker) or no audit changed the field."""
     if field_id is None:
-        return None, None
+        return None
     for audit in reversed(audits):
-        custom = (audit.get("metadata") or {}).get("custom") or {}
-        if METADATA_KEY in custom:
+        changes = [
+            e
+            for e in audit.get("events") or []
+            if e.get("type") in ("Change", "Create") and str(e.get("field_name")) == str(field_id)
+        ]
+        if not changes:
             continue
-        for event in audit.get("events") or []:
-            if (
-                event.get("type") == "Change"
-                and str(event.get("field_name")) == str(field_id)
-                and event.get("value") == option
-            ):
-                author = audit.get("author_id")
-                return (int(author) if isinstance(author, int) else None), _parse_time(
-                    audit.get("created_at")
-                )
-    return None, None
+        custom = (audit.get("metadata") or {}).get("custom") or {}
+        if METADATA_KEY in custom or changes[-1].get("value") != option:
+            return None
+        author = audit.get("author_id")
+        return (int(author) if isinstance(author, int) else None), _parse_time(audit.get("created_at"))
+    return None
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -98,7 +98,12 @@ class TicketEvent(BaseModel):
         tags changed without any of `action_tags` added (the plugin's own tags among them)."""
         if self.is_internal_note:
             return "internal note"
-        if self.event_type is EventType.FIELD_CHANGED and self.changed_field_title not in GRADE_FIELD_TITLES:
+        title = self.changed_field_title
+        if (
+            self.event_type is EventType.FIELD_CHANGED
+            and title is not None
+            and title not in GRADE_FIELD_TITLES
+        ):
             return "a field other than the grade"
         added = self.tags_added
         if self.event_type is EventType.TAGS_CHANGED and added is not None and not added & action_tags:

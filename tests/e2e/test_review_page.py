@@ -18,6 +18,7 @@ from functions.reporter.review import build_review
 from infra.analytics import AnalyticsWriter
 from policies.complaint_state import ComplaintRecord, Correction, Obligation
 from policies.engine import TriageEngine
+from tests.fakes import DirectoryS3
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; `make test` installs it where missing
 # Headless in a closed network: no first-run, no background fetches (env notes: they are refused).
@@ -40,18 +41,6 @@ CHART_IDS = (
     "chart-deadlines",
     "chart-grading",
 )
-
-
-class DirectoryS3:
-    """Writes what the analytics writer puts into a directory laid out as the bucket."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def put_object(self, Bucket: str, Key: str, Body: bytes, **_: object) -> None:
-        path = self.root / Key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(Body)
 
 
 def _month_of_complaints(root: Path) -> None:

@@ -189,3 +189,16 @@ def test_a_bot_never_gets_more_than_its_platforms_limit_the_rest_waits_in_the_qu
     # THEN the robot got exactly its share; the two over it are handed back to the queue, not lost
     assert len(notifier.messages["pr_compliance"]) == per_window
     assert len(result["batchItemFailures"]) == 2
+
+
+def test_a_message_that_is_no_alert_is_dropped_not_retried(notifier: ChatSandbox) -> None:
+    # GIVEN a person-readable message on a topic the notifier listens to (not an alert's JSON)
+    record = _sns_record({})
+    envelope = json.loads(record["body"])
+    envelope["Message"] = "Complaint review 2026-11: 1,204 complaints ..."
+    record["body"] = json.dumps(envelope)
+    # WHEN the queue hands it over
+    result = app.lambda_handler({"Records": [record]}, lambda_context("notifier", region=REGION))
+    # THEN it is not a failure to retry (it would only reach the dead letters), and no group got it
+    assert result == {"batchItemFailures": []}
+    assert not any(notifier.messages.values())

@@ -228,3 +228,34 @@ def test_a_custom_field_changed_event_is_parsed_and_only_grade_fields_reach_the_
     assert grade.event_type is other.event_type is EventType.FIELD_CHANGED
     assert grade.ignored_reason() is None and grade.changed_field_title == LEVEL_FIELD
     assert other.ignored_reason() == "a field other than the grade"
+
+
+def test_a_retry_after_the_plugins_own_write_is_no_correction_and_still_alerts(
+    api: FakeTicketApi, records: InMemoryComplaintRecords
+) -> None:
+    from tests.fakes import RecordedAlerts
+
+    class FailingOnce(RecordedAlerts):
+        failed = False
+
+        def publish(self, alert: object) -> str:
+            if not self.failed:
+                self.failed = True
+                raise ConnectionError("SNS unreachable")
+            return super().publish(alert)
+
+    alerts = FailingOnce()
+    triage = TicketTriage(ENGINE, api, records, lambda: CATALOG, alerts=alerts, clock=lambda: api.now)
+    # GIVEN a routine complaint, then the customer's message about an electric shock (a raise to 1)
+    ticket_id = api.add_ticket("Late parcel", "My parcel is a week late and the tracking has not moved.")
+    triage.handle(ticket_event(ticket_id))
+    api.add_comment(ticket_id, "热水器漏电把我电了一下,手都麻了", author_id=REQUESTER_ID)
+    # WHEN the raise is written but publishing its alert fails, and the event is redelivered
+    with pytest.raises(ConnectionError):
+        triage.handle(ticket_event(ticket_id, EventType.COMMENT_ADDED, "ev-2"))
+    triage.handle(ticket_event(ticket_id, EventType.COMMENT_ADDED, "ev-2"), redelivered=True)
+    # THEN the plugin's own new grade on the ticket is not taken for an agent's correction, and the
+    # safety incident is alerted
+    record = records.get(ticket_id)
+    assert record is not None and record.corrections == [] and record.level == 1
+    assert [a.cause for a in alerts.sent] == ["safety_incident"]

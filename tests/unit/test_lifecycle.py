@@ -191,3 +191,53 @@ def test_an_alert_acknowledged_in_chat_is_noted_on_the_ticket_once(
     assert sum("Chen" in n and "pr_compliance" in n for n in notes) == 1
     record = records.get(ticket_id)
     assert record is not None and [a.by for a in record.acknowledgements] == ["Chen"]
+
+
+def test_a_rating_read_with_the_solved_status_meets_its_follow_up(
+    api: FakeTicketApi, records: InMemoryComplaintRecords, triage: TicketTriage
+) -> None:
+    # GIVEN a complaint solved and rated good before the triage hears of either (one event for both)
+    ticket_id, events = _complaint(api, triage)
+    api.set_status(ticket_id, "solved")
+    api.customer_rates(ticket_id, "good")
+    # WHEN that event is triaged
+    events(EventType.STATUS_CHANGED)
+    # THEN the follow-up the solution opened is met by the rating, not left to breach
+    record = records.get(ticket_id)
+    assert record is not None and record.obligations["satisfaction_check"].state == "met"
+
+
+def test_a_grade_correction_leaves_the_deadlines_later_steps_opened(
+    api: FakeTicketApi, records: InMemoryComplaintRecords, triage: TicketTriage
+) -> None:
+    from integrations.zendesk.ticket_fields import LEVEL_FIELD, level_value
+
+    # GIVEN a complaint whose agent asked another department (R-SLA-4, 2 h)
+    ticket_id, events = _complaint(api, triage)
+    api.agent_adds_tag(ticket_id, TAGS["cross_dept_request"])
+    events(EventType.TAGS_CHANGED)
+    # WHEN an agent then corrects the level
+    api.agent_sets_field(ticket_id, CATALOG.field_ids[LEVEL_FIELD], level_value(2))
+    events(EventType.UPDATED)
+    # THEN the other department's answer is still due: only the grade's own deadlines move
+    record = records.get(ticket_id)
+    assert record is not None and record.level == 2 and record.obligations["cross_dept"].is_open
+
+
+def test_an_agent_who_grades_a_non_complaint_makes_it_a_complaint(
+    api: FakeTicketApi, records: InMemoryComplaintRecords, triage: TicketTriage
+) -> None:
+    from integrations.zendesk.ticket_fields import LEVEL_FIELD, level_value
+
+    # GIVEN a message the plugin read as praise
+    ticket_id = api.add_ticket("Thanks", "Thanks for the quick delivery, love it")
+    events = Events(triage, ticket_id)
+    events(EventType.CREATED)
+    assert records.get(ticket_id).is_complaint is False  # type: ignore[union-attr]
+    # WHEN an agent sets its level to 1
+    api.agent_sets_field(ticket_id, CATALOG.field_ids[LEVEL_FIELD], level_value(1))
+    events(EventType.UPDATED)
+    # THEN it is a level-1 complaint, with the deadlines that carries
+    record = records.get(ticket_id)
+    assert record is not None and record.is_complaint and record.level == 1
+    assert record.obligations["escalation"].is_open

@@ -66,7 +66,7 @@ def test_athena_gets_the_glue_tables_with_a_partition_filter_and_trino_functions
     period = monthly_period("2026-11", ZONE)
     for name in QUERY_NAMES:
         # WHEN each review query is written for it
-        numbers = {"percentile": 0.9, "at_least": 5, "at_most": 10}
+        numbers = {"percentile": 0.9, "at_least": 5, "at_most": 10, "zone_hours": 8}
         sql = query_text(name, period, complaints, obligations, numbers=numbers)
         # THEN it reads one month's partition and uses no DuckDB-only function
         assert """FROM (SELECT * FROM "complaint_review"."complaints" WHERE month IN ('2026-11'))""" in sql
@@ -194,3 +194,35 @@ def test_a_failed_athena_query_says_why_and_a_slow_one_is_stopped() -> None:
     slow.final_state = "RUNNING"
     with pytest.raises(AthenaQueryFailed, match="still running"):
         AthenaQueries(slow, "db", "wg", sleep=lambda _: None, max_wait_seconds=1).rows("SELECT 1")
+
+
+def test_weeks_and_lights_follow_the_sops_zone_and_compare_whole_weeks(tmp_path) -> None:
+    from datetime import timedelta
+
+    from cli.duckdb_queries import DuckDbQueries
+    from functions.reporter.review import build_review
+    from infra.analytics import AnalyticsWriter
+    from policies.complaint_state import ComplaintRecord
+    from tests.fakes import DirectoryS3
+
+    writer = AnalyticsWriter(DirectoryS3(tmp_path), "bucket", ZONE)
+
+    def complaint(ticket: int, received: datetime) -> None:
+        record = ComplaintRecord(
+            ticket_id=ticket, level=3, category="logistics", subtype="late_delivery", emotion="normal",
+            language="zh", policy_version="t", received_at=received,
+        )  # fmt: skip
+        writer.put(record, received, f"ev-{ticket}")
+
+    # GIVEN 25 late parcels in each of weeks 47 and 48 (China time), and one on Monday 30 November
+    # at 03:00 China time (Sunday 19:00 UTC), which begins week 49
+    for n in range(25):
+        complaint(100 + n, datetime(2026, 11, 17, 2, tzinfo=UTC) + timedelta(hours=n))
+        complaint(200 + n, datetime(2026, 11, 24, 2, tzinfo=UTC) + timedelta(hours=n))
+    complaint(300, datetime(2026, 11, 29, 19, tzinfo=UTC))
+    # WHEN November's review is built
+    review = build_review(DuckDbQueries(tmp_path), monthly_period("2026-11", ZONE), POLICY)
+    # THEN the Monday-morning complaint does not make week 48 grow: no light (R-REVIEW-2), and
+    # the satisfaction trend has November's weeks as China counts them
+    assert review.lights == []
+    assert [w.week for w in review.satisfaction] == ["2026-11-16", "2026-11-23", "2026-11-30"]
