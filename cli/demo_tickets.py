@@ -35,7 +35,11 @@ def ticket_sections(cases: Sequence[DemoCase], *, policy_dir: str | None = None)
 
     # No agent works in the demo's sandbox: the plugin may use the account's whole Update Ticket
     # limit, so the demo's burst of tickets is not held back by the share left for agents.
-    with LocalProduct(policy_dir=policy_dir, writes_per_minute=DEMO_WRITES_PER_MINUTE) as product:
+    # The chat section replays the safety incident on a clock it moves (cli/demo_chat.py), so the
+    # product's own notifier, on real time, is left out.
+    with LocalProduct(
+        policy_dir=policy_dir, writes_per_minute=DEMO_WRITES_PER_MINUTE, chat_notifier=False
+    ) as product:
         ready = product.ready
         assert ready is not None
         with ZendeskClient(ready.zendesk_url, ready.zendesk_email, ready.zendesk_token) as client:

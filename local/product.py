@@ -83,8 +83,10 @@ class LocalProduct:
         monitor_every_seconds: float = 60.0,
         escalate_every_seconds: float = 60.0,
         triage_in_process: bool = True,
+        chat_notifier: bool = True,
     ) -> None:
         self._escalate_every_seconds = escalate_every_seconds
+        self._chat_notifier = chat_notifier  # False: no chat groups (the demo replays one alert itself)
         self.chat: Any = None  # the chat platforms' stand-in: `chat.messages[channel]` what each group got
         self._zendesk_credentials = zendesk
         self._sandbox_settings = sandbox_settings or SandboxSettings()
@@ -161,7 +163,8 @@ class LocalProduct:
             self._start_queue_runner()
         self._start_deadline_watcher()
         self._start_social_flow()
-        self._start_notifier()
+        if self._chat_notifier:
+            self._start_notifier()
         self.ready = ReadyInfo(
             webhook_url=webhook_url,
             zendesk_url=credentials.url,

@@ -152,6 +152,14 @@ class ComplaintRecord(BaseModel):
     plans_proposed: int = Field(default=0, description="plans an agent marked as proposed (R-LOOP-1)")
     plan_rejections: int = Field(default=0, description="plans the customer rejected (R-SLA-5)")
     satisfaction: str | None = Field(default=None, description="Zendesk's satisfaction score, last read")
+    shown_reasons: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="the grade's reasons as last shown to the agent (rule, masked words)",
+    )
+    shown_remedies: dict[str, str] | None = Field(
+        default=None,
+        description="the remedies as last shown (rule, main, alternative, in the ticket's language)",
+    )
     acknowledgements: list[Acknowledged] = Field(
         default_factory=list, description="alerts acknowledged in chat, first each"
     )

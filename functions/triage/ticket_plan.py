@@ -22,6 +22,7 @@ from integrations.zendesk import note_plan as notes
 from integrations.zendesk.internal_note import NoteWriter, render_note
 from integrations.zendesk.models import ZendeskComment, ZendeskTicket
 from integrations.zendesk.note_plan import NoteItem
+from integrations.zendesk.sidebar_data import shown, sidebar_json
 from integrations.zendesk.ticket_fields import category_value, level_value, subtype_value
 from integrations.zendesk.ticket_update import TicketChange
 from policies.complaint_state import (
@@ -138,6 +139,8 @@ class TicketPlanner:
             record = record.model_copy(update={"acknowledgements": [*record.acknowledgements, acknowledged]})
             note.append(notes.AlertAcknowledged(acknowledged))
         if note:
+            record = shown(record, note, self._mask)
+            change.sidebar = sidebar_json(record)
             note.append(notes.PolicyVersion(self.policy.version))
             change.note = render_note(note, self._writer(record))
         return Plan(

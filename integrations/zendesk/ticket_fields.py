@@ -27,6 +27,8 @@ RESPONSIBILITY_FIELD = "Complaint responsibility"
 DEMANDS: tuple[DemandKind, ...] = get_args(DemandKind)
 PARTIES: tuple[Party, ...] = get_args(Party)
 SLA_STATE_FIELD = "Complaint SLA state"
+# The sidebar app's data (issue 15): reasons with the customer's words and remedies, as JSON.
+SIDEBAR_FIELD = "Complaint triage data"
 # When the public post behind a social ticket was written: R-SLA-9 counts from it, not from the
 # ticket's creation (a post can be found many minutes after it went up).
 SOCIAL_POST_TIME_FIELD = "Social post time"
@@ -114,6 +116,15 @@ def plugin_field_definitions() -> list[dict[str, Any]]:
         }
         for kind in DEADLINE_KINDS
     ]
+    fields.append(
+        {
+            "type": "textarea",
+            "title": SIDEBAR_FIELD,
+            "description": "Set by complaint triage for its ticket sidebar app: the grade's reasons and "
+            "remedies (JSON). Not for editing.",
+            "active": True,
+        }
+    )
     fields.append(
         {
             "type": "text",

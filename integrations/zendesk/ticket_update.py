@@ -18,6 +18,7 @@ from integrations.zendesk.ticket_fields import (
     DEMAND_FIELD,
     LEVEL_FIELD,
     RESPONSIBILITY_FIELD,
+    SIDEBAR_FIELD,
     SUBTYPE_FIELD,
     FieldCatalog,
     category_value,
@@ -46,6 +47,7 @@ class TicketChange:
     due: dict[str, datetime] = field(default_factory=dict)
     group_name: str | None = None
     note: str = ""
+    sidebar: str | None = None  # the sidebar app's JSON (integrations/zendesk/sidebar_data.py)
 
     def is_empty(self) -> bool:
         return not (
@@ -60,6 +62,7 @@ class TicketChange:
             or self.due
             or self.group_name
             or self.note
+            or self.sidebar
         )
 
 
@@ -98,6 +101,8 @@ def update_payload(
             add_tags.append(value)  # the drop-down's tag, also when the field is missing
     for kind, at in sorted(change.due.items()):
         set_field(due_field_title(kind), at.isoformat(timespec="seconds"))
+    if change.sidebar is not None:
+        set_field(SIDEBAR_FIELD, change.sidebar)
 
     if add_tags:
         body["additional_tags"] = sorted(dict.fromkeys(add_tags))

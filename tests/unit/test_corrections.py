@@ -259,3 +259,32 @@ def test_a_retry_after_the_plugins_own_write_is_no_correction_and_still_alerts(
     record = records.get(ticket_id)
     assert record is not None and record.corrections == [] and record.level == 1
     assert [a.cause for a in alerts.sent] == ["safety_incident"]
+
+
+def test_the_sidebar_field_carries_reasons_remedies_and_every_deadline_with_its_state(
+    api: FakeTicketApi, triage: TicketTriage
+) -> None:
+    from integrations.zendesk.ticket_fields import SIDEBAR_FIELD
+
+    sidebar_id = CATALOG.field_ids[SIDEBAR_FIELD]
+
+    def sidebar(body: dict) -> dict:
+        return json.loads(next(f["value"] for f in body["custom_fields"] if f["id"] == sidebar_id))
+
+    # GIVEN a level-1 complaint written by the plugin (issue 15: the sidebar app reads this field)
+    ticket_id = _triaged_safety_ticket(api, triage)
+    data = sidebar(api.updates[0][1])
+    # THEN it holds the grade, why (rule and the customer's words), the remedies in Chinese and the
+    # deadlines with their warning times
+    assert (data["level"], data["language"]) == (1, "zh")
+    assert any(r["rule"] == "R-GRADE-1a" and "漏电" in r["evidence"] for r in data["reasons"])
+    assert data["remedies"]["main"] and data["remedies"]["rule"].startswith("R-REMEDY")
+    kinds = {d["kind"]: d for d in data["deadlines"]}
+    assert kinds["escalation"]["state"] == "open" and kinds["escalation"]["warn_at"]
+    # WHEN an agent replies in public (first response met) THEN the next write shows it met, the
+    # reasons still there
+    api.add_comment(ticket_id, "您好,我们已收到,马上为您处理。", author_id=AGENT_ID)
+    triage.handle(ticket_event(ticket_id, EventType.COMMENT_ADDED, "ev-2"))
+    later = sidebar(api.updates[-1][1])
+    assert {d["kind"]: d["state"] for d in later["deadlines"]}["first_response"] == "met"
+    assert later["reasons"] == data["reasons"]
