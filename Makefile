@@ -25,7 +25,13 @@ $(REPORT_ASSETS)/.installed: web/package.json web/package-lock.json
 		web/node_modules/vega-embed/build/vega-embed.min.js $(REPORT_ASSETS)/
 	touch $@
 
-install: $(BIN)/.installed $(REPORT_ASSETS)/.installed
+# The ticket sidebar app's export of the policies it needs (issue 15): field titles, compliance
+# phrases, level and deadline names; regenerated whenever a policy file changes.
+APP_ASSETS := zendesk_app/assets/triage.json
+$(APP_ASSETS): $(BIN)/.installed $(wildcard policies/*.yaml)
+	$(BIN)/triage zendesk app-assets --out zendesk_app/assets
+
+install: $(BIN)/.installed $(REPORT_ASSETS)/.installed $(APP_ASSETS)
 
 demo: install
 	$(BIN)/triage demo

@@ -16,6 +16,7 @@ credentials secret).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from cli.failure import EXIT_OK, CliFailure
 
@@ -63,10 +64,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--store-signing-secret", metavar="NAME", help="Secrets Manager secret to store it in"
     )
     bootstrap.add_argument("--endpoint-url", help="AWS endpoint (local runs)")
+    assets = actions.add_parser(
+        "app-assets",
+        help="export what the ticket sidebar app needs from the policies (triage.json)",
+    )
+    assets.add_argument(
+        "--out", type=Path, default=Path("zendesk_app/assets"), help="the app's assets folder"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "app-assets":
+        from integrations.zendesk.app_assets import write_app_assets
+        from policies.loader import load_policy
+
+        if not args.out.is_dir():
+            raise CliFailure(f"{args.out}: not a folder (the sidebar app's assets)")
+        print(f"wrote {write_app_assets(load_policy(args.policies), args.out)}")
+        return EXIT_OK
     from integrations.zendesk.bootstrap import NOTHING_TO_DO, bootstrap_zendesk, plan_bootstrap
     from integrations.zendesk.client import ZendeskClient
     from integrations.zendesk.credentials import credentials_from_env, credentials_from_secret
