@@ -64,6 +64,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--store-signing-secret", metavar="NAME", help="Secrets Manager secret to store it in"
     )
     bootstrap.add_argument("--endpoint-url", help="AWS endpoint (local runs)")
+    bootstrap.add_argument(
+        "--install-app",
+        action="store_true",
+        help="also install the ticket sidebar app (zendesk_app/) unless an installation of it exists",
+    )
+    bootstrap.add_argument("--app-dir", type=Path, default=Path("zendesk_app"), help="the app's folder")
     assets = actions.add_parser(
         "app-assets",
         help="export what the ticket sidebar app needs from the policies (triage.json)",
@@ -83,6 +89,14 @@ def run(args: argparse.Namespace) -> int:
             raise CliFailure(f"{args.out}: not a folder (the sidebar app's assets)")
         print(f"wrote {write_app_assets(load_policy(args.policies), args.out)}")
         return EXIT_OK
+    from integrations.zendesk.app_assets import write_app_assets
+    from integrations.zendesk.app_package import (
+        APP_NAME,
+        AppInstallFailed,
+        app_package,
+        install_app,
+        installed,
+    )
     from integrations.zendesk.bootstrap import NOTHING_TO_DO, bootstrap_zendesk, plan_bootstrap
     from integrations.zendesk.client import ZendeskClient
     from integrations.zendesk.credentials import credentials_from_env, credentials_from_secret
@@ -96,15 +110,24 @@ def run(args: argparse.Namespace) -> int:
             credentials_from_secret(args.secret_name) if args.secret_name else credentials_from_env()
         )
         with ZendeskClient.from_credentials(credentials) as client:
+            app_needed = args.install_app and not installed(client)
             if args.dry_run:
                 plan = plan_bootstrap(client, webhook_url=args.webhook_url, group_names=groups, policy=policy)
                 for line in plan.describe():
                     print(line)
+                if args.install_app:
+                    print(f"install app {APP_NAME!r}" if app_needed else f"leave app {APP_NAME!r}: installed")
                 return EXIT_OK
             result = bootstrap_zendesk(
                 client, webhook_url=args.webhook_url, group_names=groups, policy=policy
             )
-    except ZendeskError as exc:
+            if app_needed:
+                write_app_assets(policy, args.app_dir / "assets")
+                installation = install_app(client, app_package(args.app_dir))
+                print(f"installed app {APP_NAME!r} (installation {installation['id']})")
+            elif args.install_app:
+                print(f"app {APP_NAME!r} already installed")
+    except (ZendeskError, AppInstallFailed, FileNotFoundError) as exc:
         raise CliFailure(f"zendesk: {exc}") from None
     done = [
         *(f"created {line}" for line in result.created),

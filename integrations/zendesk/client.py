@@ -191,6 +191,35 @@ class ZendeskClient:
         path = f"/api/v2/tickets/{int(ticket_id)}/satisfaction_rating.json"
         return self._call("POST", path, json=body, idempotent=False)["satisfaction_rating"]
 
+    # ---- apps (the ticket sidebar app, issue 15) ------------------------------------
+    def validate_app(self, package: bytes) -> None:
+        """Zendesk's validation of an app package (what `zcli apps:validate` calls); raises on refusal."""
+        self._call_multipart("/api/v2/apps/validate.json", "file", package)
+
+    def upload_app(self, package: bytes) -> int:
+        return int(self._call_multipart("/api/v2/apps/uploads.json", "uploaded_data", package)["id"])
+
+    def create_app(self, name: str, upload_id: int) -> str:
+        """Start building an app from an upload; the job's status tells when it is done."""
+        body = {"name": name, "upload_id": upload_id}
+        return str(self._call("POST", "/api/v2/apps.json", json=body, idempotent=False)["job_id"])
+
+    def app_job(self, job_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/api/v2/apps/job_statuses/{job_id}.json")
+
+    def list_app_installations(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/api/v2/apps/installations.json").get("installations") or [])
+
+    def install_app(self, app_id: int, name: str) -> dict[str, Any]:
+        body = {"app_id": app_id, "settings": {"name": name}}
+        return self._call("POST", "/api/v2/apps/installations.json", json=body, idempotent=False)
+
+    def _call_multipart(self, path: str, field: str, content: bytes) -> dict[str, Any]:
+        from urllib3 import encode_multipart_formdata
+
+        body, content_type = encode_multipart_formdata({field: ("app.zip", content, "application/zip")})
+        return self._call("POST", path, data=body, content_type=content_type, idempotent=False)
+
     def list_macros(self) -> list[dict[str, Any]]:
         return self._collect("/api/v2/macros.json", "macros")
 

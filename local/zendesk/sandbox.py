@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from local.zendesk.sandbox_apps import AppRegistry, multipart_file, validate_package
+from local.zendesk.sandbox_clock import iso_seconds
 from local.zendesk.sandbox_directory import Directory
 from local.zendesk.sandbox_errors import (
     ApiError,
@@ -131,6 +133,7 @@ class ZendeskSandbox:
         self._directory = Directory(clock, self.settings.admin_name, self.settings.email)
         self._tickets = TicketBook(clock, self._directory)
         self._webhooks = WebhookRegistry(clock, self._directory.admin_id)
+        self._apps = AppRegistry(self._directory.next_id, lambda: iso_seconds(clock()))
         self._slas = SlaPolicyBook(clock, lambda: self._url, self.settings.sla_policies_refusal)
         self._dispatcher = WebhookDispatcher(self.settings)
         window = self.settings.window_seconds
@@ -414,6 +417,15 @@ class ZendeskSandbox:
                 raise missing_parameter("filename")
             return ok({"upload": t.upload(filename, c.content_type, len(c.raw))}, 201)
 
+        a = self._apps
+
+        def app_validate(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            validate_package(multipart_file(c.raw, c.content_type, "file"))
+            return ok({})
+
+        def app_upload(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
+            return ok(a.upload(multipart_file(c.raw, c.content_type, "uploaded_data")), 201)
+
         def webhook_delete(c: _Call) -> tuple[int, Json | None, list[TicketEvent]]:
             w.delete(c.params[0])
             return 204, None, []
@@ -458,6 +470,10 @@ class ZendeskSandbox:
             ("POST", "/api/v2/users", lambda c: ok({"user": d.create_user(c.object("user"))}, 201)),
             ("GET", "/api/v2/users/{id}", lambda c: ok({"user": d.user(c.id())})),
             ("GET", "/api/v2/groups", lambda c: ok(_page("groups", [dict(g) for g in d.groups.values()]))),
+            ("POST", "/api/v2/apps", lambda c: ok(a.create(c.body), 202)),
+            ("GET", "/api/v2/apps/job_statuses/{key}", lambda c: ok(a.job(c.params[0]))),
+            ("GET", "/api/v2/apps/installations", lambda c: ok({"installations": a.installations()})),
+            ("POST", "/api/v2/apps/installations", lambda c: ok(a.install(c.body), 201)),
             ("GET", "/api/v2/macros", lambda c: ok(_page("macros", [dict(m) for m in d.macros.values()]))),
             ("POST", "/api/v2/macros", lambda c: ok({"macro": d.create_macro(c.object("macro"))}, 201)),
             ("POST", "/api/v2/groups", lambda c: ok({"group": d.create_group(c.object("group"))}, 201)),
@@ -524,6 +540,8 @@ class ZendeskSandbox:
         routes = [_Route(method, _path(template), handler) for method, template, handler in table]
         routes.append(_Route("PUT", _path("/api/v2/tickets/{id}"), ticket_update, ticket_update=True))
         routes.append(_Route("POST", _path("/api/v2/uploads"), upload, binary_body=True))
+        routes.append(_Route("POST", _path("/api/v2/apps/validate"), app_validate, binary_body=True))
+        routes.append(_Route("POST", _path("/api/v2/apps/uploads"), app_upload, binary_body=True))
         return routes
 
 

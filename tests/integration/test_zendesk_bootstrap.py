@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from integrations.zendesk.bootstrap import (
     WEBHOOK_NAME,
     WEBHOOK_SUBSCRIPTIONS,
@@ -98,3 +102,42 @@ def test_an_older_webhook_is_subscribed_to_the_new_events_and_the_macros_add_the
         for spec in load_lifecycle_policy().actions.values():
             (macro,) = [m for title, m in by_title.items() if title.startswith(spec.macro.en)]
             assert macro["actions"] == [{"field": "current_tags", "value": spec.tag}]
+
+
+def test_the_sidebar_app_is_validated_installed_once_and_a_broken_package_refused(
+    monkeypatch, capsys, tmp_path
+) -> None:
+    import shutil
+    from pathlib import Path
+
+    from cli.main import main
+    from integrations.zendesk.app_package import APP_NAME, app_package
+    from integrations.zendesk.errors import ZendeskError
+
+    app_dir = tmp_path / "zendesk_app"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "zendesk_app", app_dir)
+    with ZendeskSandbox() as sandbox:
+        for name, value in {
+            "ZENDESK_URL": sandbox.url,
+            "ZENDESK_EMAIL": sandbox.email,
+            "ZENDESK_API_TOKEN": sandbox.api_token,
+        }.items():
+            monkeypatch.setenv(name, value)
+        client = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
+        url = "https://example.test/hook"
+        args = ["zendesk", "bootstrap", "--webhook-url", url, "--install-app", "--app-dir", str(app_dir)]
+        # GIVEN an account without the app  WHEN the plan is asked for THEN it would install it
+        assert main([*args, "--dry-run"]) == 0
+        assert f"install app {APP_NAME!r}" in capsys.readouterr().out
+        # WHEN the bootstrap runs twice THEN the app is installed once, under its name
+        assert main(args) == 0 and main(args) == 0
+        out = capsys.readouterr().out
+        assert f"installed app {APP_NAME!r}" in out and f"app {APP_NAME!r} already installed" in out
+        assert [i["settings"]["name"] for i in client.list_app_installations()] == [APP_NAME]
+        # AND Zendesk's validation accepts the package, and refuses one without a manifest author
+        client.validate_app(app_package(app_dir))
+        manifest = json.loads((app_dir / "manifest.json").read_text(encoding="utf-8"))
+        del manifest["author"]
+        (app_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        with pytest.raises(ZendeskError, match="author"):
+            client.validate_app(app_package(app_dir))
