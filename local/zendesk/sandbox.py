@@ -124,8 +124,16 @@ class ZendeskSandbox:
     """The sandbox server: start(), use `.url` / `.email` / `.api_token`, stop()."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, settings: SandboxSettings | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        settings: SandboxSettings | None = None,
+        *,
+        tls: tuple[str, str] | None = None,
     ) -> None:
+        """`tls`: (certificate file, key file) to serve HTTPS, as Zendesk does (zcli will not speak
+        plain HTTP; `local.zendesk.sandbox_tls` makes a certificate for 127.0.0.1)."""
+        self._tls = tls
         self.settings = settings or SandboxSettings()
         self._host, self._port = host, port
         self._lock = threading.RLock()
@@ -157,9 +165,17 @@ class ZendeskSandbox:
             return self._url
         server = _Server((self._host, self._port), _RequestHandler)
         server.sandbox = self
+        scheme = "http"
+        if self._tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self._tls)
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+            scheme = "https"
         self._server = server
         host, port = server.server_address[:2]
-        self._url = f"http://{host}:{port}"
+        self._url = f"{scheme}://{host}:{port}"
         with self._lock:
             self._directory.base_url = self._url
             self._directory.rebase_urls()
