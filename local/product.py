@@ -349,14 +349,17 @@ class LocalProduct:
         self._stoppers.append(self.chat.stop)
         hooks = self.chat.bots_for(load_policy().channels.channels, "SEC" + secrets.token_hex(8))
         endpoint, region = self.stack.endpoint_url, self.stack.region
-        secret_name = f"complaint-triage-local-chat-{id(self)}"
+        # A name of its own each run: Powertools caches secrets by name for minutes, and an id() can
+        # come back in a later product of the same process.
+        run = secrets.token_hex(6)
+        secret_name = f"complaint-triage-local-chat-{run}"
         boto3.client("secretsmanager", endpoint_url=endpoint, region_name=region).create_secret(
             Name=secret_name,
             SecretString=json.dumps({"ack_secret": secrets.token_hex(16), "channels": hooks}),
         )
         sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=region)
         sns = boto3.client("sns", endpoint_url=endpoint, region_name=region)
-        url = sqs.create_queue(QueueName=f"{_INBOX_PREFIX}-notifier-{id(self)}")["QueueUrl"]
+        url = sqs.create_queue(QueueName=f"{_INBOX_PREFIX}-notifier-{run}")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         for topic in (self.stack.critical_topic_arn, self.stack.sla_topic_arn):
             sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)

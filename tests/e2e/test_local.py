@@ -56,10 +56,12 @@ def test_triage_local_runs_the_product_until_sigterm(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for name in ("AWS_ENDPOINT_URL", "QUEUE_URL", "ZENDESK_URL", "TRIAGE_POLICY_DIR"):
         env.pop(name, None)
+    # Its logs go to a file: a pipe nobody reads fills up and blocks the product mid-stop.
+    logs = (tmp_path / "triage-local.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "local"],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=logs,
         text=True,
         cwd=tmp_path,
         env=env,
@@ -92,6 +94,7 @@ def test_triage_local_runs_the_product_until_sigterm(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+        logs.close()
 
 
 def test_a_message_that_keeps_failing_reaches_the_dlq_and_is_replayed(
