@@ -24,17 +24,6 @@ STAGE_NAMES = {
     "solved": "解决 solved",
     "confirmed": "确认 confirmed",
 }
-KIND_NAMES = {
-    "first_response": "首次响应 first response",
-    "follow_up": "承诺跟进 follow-up",
-    "resolution": "解决方案 resolution",
-    "escalation": "升级会议 escalation",
-    "private_contact": "私信联系 private contact (1 h)",
-    "cross_dept": "跨部门回复 cross-dept (2 h)",
-    "re_handle": "二次处理 second handling",
-    "re_investigate": "重新调查 re-investigation",
-    "satisfaction_check": "满意度回访 satisfaction follow-up",
-}
 
 
 _CSS = """
@@ -70,6 +59,12 @@ def _scripts() -> str:
     return "\n".join(parts)
 
 
+def _kind(review: Review, kind: str) -> str:
+    """A deadline kind's name in both languages, with its window (sla.yaml)."""
+    window = review.windows.get(kind)
+    return review.kind_names.get(kind, kind) + (f" ({window})" if window else "")
+
+
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -87,12 +82,12 @@ def chart_specs(review: Review) -> dict[str, dict[str, Any]]:
     stages = [
         {"stage": STAGE_NAMES.get(s.stage, s.stage), "figure": figure, "hours": round(hours, 2), "order": i}
         for i, s in enumerate(review.stages)
-        for figure, hours in (("average", s.average_hours), ("p90", s.p90_hours))
+        for figure, hours in (("average", s.average_hours), (review.percentile_label, s.p90_hours))
     ]
     satisfaction = [{"week": w.week, "score": w.score} for w in review.satisfaction if w.score is not None]
     kinds = sorted({d.kind for d in review.deadlines})
     deadlines = [
-        {"kind": KIND_NAMES.get(kind, kind), "attainment": review.attainment(kind)}
+        {"kind": _kind(review, kind), "attainment": review.attainment(kind)}
         for kind in kinds
         if review.attainment(kind) is not None
     ]
@@ -187,14 +182,16 @@ def summary_lines(review: Review) -> list[str]:
         f"L2 {review.levels.get(2, 0)}, L3 {review.levels.get(3, 0)})",
         f"Top types: {top}" + (f"; other {review.other_types}" if review.other_types else ""),
         f"Satisfaction: {_percent(review.satisfaction_score)} satisfied; deadlines in time: "
-        f"{_percent(review.overall_attainment())}; cross-department answered within 2 h: "
-        f"{_percent(review.attainment('cross_dept'))}; social posts contacted within 1 h: "
+        f"{_percent(review.overall_attainment())}; cross-department answered within "
+        f"{review.windows.get('cross_dept', '')}: {_percent(review.attainment('cross_dept'))}; social posts "
+        f"contacted within {review.windows.get('private_contact', '')}: "
         f"{_percent(review.attainment('private_contact'))}",
         f"Group complaints: {review.group_tickets} tickets in {review.groups} groups; plans rejected: "
         f"{review.plans_rejected}; grades corrected by agents: {review.corrected}",
     ]
     stage = "; ".join(
-        f"{s.stage} avg {_hours(s.average_hours)} / p90 {_hours(s.p90_hours)}" for s in review.stages
+        f"{s.stage} avg {_hours(s.average_hours)} / {review.percentile_label} {_hours(s.p90_hours)}"
+        for s in review.stages
     )
     lines.append(f"Time from acceptance: {stage or '—'}")
     if review.lights:
@@ -218,8 +215,8 @@ def render_page(review: Review, ticket_url: Callable[[int], str]) -> str:
         ("一级 Level 1", str(review.levels.get(1, 0))),
         ("满意度 Satisfied", _percent(review.satisfaction_score)),
         ("按时 Deadlines in time", _percent(review.overall_attainment())),
-        ("跨部门2小时 Cross-dept in 2 h", _percent(review.attainment("cross_dept"))),
-        ("私信1小时 Social in 1 h", _percent(review.attainment("private_contact"))),
+        (_kind(review, "cross_dept"), _percent(review.attainment("cross_dept"))),
+        (_kind(review, "private_contact"), _percent(review.attainment("private_contact"))),
         ("群体投诉 Group complaints", f"{review.group_tickets} / {review.groups}"),
         ("客服修正 Corrected grades", str(review.corrected)),
     ]

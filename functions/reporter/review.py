@@ -103,6 +103,11 @@ class Review:
     plans_rejected: int
     lights: list[Light]
     typical: list[TypicalComplaint] = field(default_factory=list)
+    # Wording from the policies, so the page states no SOP number of its own: each deadline kind's
+    # name in both languages (ticket_note.yaml), its window (sla.yaml) and the stage-time percentile.
+    kind_names: dict[str, str] = field(default_factory=dict)
+    windows: dict[str, str] = field(default_factory=dict)
+    percentile_label: str = ""
 
     @property
     def satisfaction_score(self) -> float | None:
@@ -168,7 +173,27 @@ def build_review(engine: QueryEngine, period: Period, policy: Policy) -> Review:
         plans_rejected=int(groups.get("plans_rejected") or 0),
         lights=lights(rows["weekly_counts"], policy, earlier),
         typical=typical(rows["typical"], policy) if "typical" in rows else [],
+        kind_names=kind_names(policy),
+        windows=windows(policy),
+        percentile_label=f"p{round(review.monthly.percentile * 100)}",
     )
+
+
+def kind_names(policy: Policy) -> dict[str, str]:
+    """Each deadline kind as the notes name it, Chinese then English (ticket_note.yaml)."""
+    zh, en = policy.ticket_note.labels["zh"].kinds, policy.ticket_note.labels["en"].kinds
+    return {kind: f"{zh[kind]} {en.get(kind, kind)}" for kind in zh}  # type: ignore[index]
+
+
+def windows(policy: Policy) -> dict[str, str]:
+    """Each deadline kind's window by its first sla.yaml rule ("2 h", "3 working days")."""
+    found = {}
+    for kind, rules in policy.sla.deadlines.items():
+        after = rules[0].after
+        found[kind] = (
+            f"{after.hours:g} h" if after.hours is not None else f"{after.working_days} working days"
+        )
+    return found
 
 
 def level_quality(rows: list[dict[str, Any]]) -> list[LevelQuality]:
