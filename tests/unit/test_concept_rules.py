@@ -73,6 +73,13 @@ LEVEL_1 = [
     "半夜被房间里的油漆味呛醒，只好换酒店",
     "床上有小东西咬人，胳膊上咬了十多个小红点",
     "这个洗发水流到眼睛里，眼睛刺痛了一整天",
+    "新买的毛衣里面有一根断针，扎到我脖子了",
+    "There was a sewing needle left inside the baby onesie",
+    "鞋子里有个图钉，穿上就扎脚",
+    "A nail poked through the mattress and scratched my back",
+    "網約車司機追尾，我額頭縫了三針",
+    "宝宝玩具的小零件掉了，差点被吞下去",
+    "敷完面膜脸上火辣辣的，又红又痒",
 ]
 
 NOT_LEVEL_1 = [
@@ -99,6 +106,10 @@ NOT_LEVEL_1 = [
     "I could have died of embarrassment when they sang at our table",
     "刷到新闻说这个牌子有车自燃，不敢买了",
     "Someone vaped in the toilet and set off the smoke detector",
+    "这火锅辣到冒烟，爽爆了",
+    "衣服上的针脚很粗糙，线头很多",
+    "书有些质量问题，有很多装订的粗针扎的孔",
+    "The sweater has a safety pin on the tag, easy to remove",
 ]
 
 
