@@ -29,6 +29,7 @@ class DuckDbQueries:
 
         self._root = root
         self._db = duckdb.connect()
+        self._months_read: set[str] = set()
         self._db.execute("SET TimeZone = 'UTC'")  # weeks and times as Athena computes them
         for macro in _MACROS:
             self._db.execute(macro)
@@ -40,16 +41,25 @@ class DuckDbQueries:
         )
 
     def tables(self, months: list[str]) -> tuple[str, str]:
-        """The period's rows as DuckDB tables, read from the files once for all the queries
-        (DuckDB holds them in its own columnar storage, spilling to disk if it must)."""
+        """The period's rows as DuckDB tables. Each month's files are read once per connection, into
+        a table of its own (DuckDB's columnar storage, spilling to disk if it must): the review's
+        second period (the lights' earlier week) mostly reuses months already read."""
         names = []
         for table in COLUMNS:
             name = f"period_{table}"
-            self._db.execute(
-                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {self._table(table, months)}"
-            )
+            parts = " UNION ALL ".join(f"SELECT * FROM {self._month(table, month)}" for month in months)
+            parts = parts or f"SELECT * FROM {self._table(table, [])}"
+            self._db.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {parts}")
             names.append(name)
         return names[0], names[1]
+
+    def _month(self, table: str, month: str) -> str:
+        """The name of a temp table holding one month of `table`, read from its files on first use."""
+        name = f"month_{table}_{month.replace('-', '_')}"
+        if name not in self._months_read:
+            self._db.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {self._table(table, [month])}")
+            self._months_read.add(name)
+        return name
 
     def _table(self, table: str, months: list[str]) -> str:
         columns = COLUMNS[table]
@@ -59,7 +69,11 @@ class DuckDbQueries:
             return f"(SELECT {casts} WHERE false)"
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         spec = ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items())
-        return f"read_json([{listed}], format = 'newline_delimited', columns = {{{spec}}})"
+        # The declared columns only: DuckDB would add the `month=` path part as a column of its own.
+        names = ", ".join(columns)
+        return (
+            f"(SELECT {names} FROM read_json([{listed}], format = 'newline_delimited', columns = {{{spec}}}))"
+        )
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         cursor = self._db.execute(sql)

@@ -226,3 +226,25 @@ def test_weeks_and_lights_follow_the_sops_zone_and_compare_whole_weeks(tmp_path)
     # the satisfaction trend has November's weeks as China counts them
     assert review.lights == []
     assert [w.week for w in review.satisfaction] == ["2026-11-16", "2026-11-23", "2026-11-30"]
+
+
+def test_a_month_is_read_from_its_files_once_for_both_periods_of_a_review(tmp_path) -> None:
+    from cli.duckdb_queries import DuckDbQueries
+    from infra.analytics import AnalyticsWriter
+    from policies.complaint_state import ComplaintRecord
+    from tests.fakes import DirectoryS3
+
+    # GIVEN one complaint in November's analytics files
+    record = ComplaintRecord(
+        ticket_id=7, level=3, category="logistics", subtype="late_delivery", emotion="normal",
+        language="zh", policy_version="t", received_at=datetime(2026, 11, 10, 2, tzinfo=UTC),
+    )  # fmt: skip
+    AnalyticsWriter(DirectoryS3(tmp_path), "bucket", ZONE).put(record, record.received_at, "ev-7")
+    queries = DuckDbQueries(tmp_path)
+    complaints, _ = queries.tables(["2026-11"])
+    # WHEN the files are gone before the second period (October and November) is read
+    for path in tmp_path.rglob("*.json"):
+        path.unlink()
+    complaints, _ = queries.tables(["2026-10", "2026-11"])
+    # THEN November's row still comes from the first read, and October's empty month adds none
+    assert queries.rows(f"SELECT ticket_id FROM {complaints}") == [{"ticket_id": 7}]
