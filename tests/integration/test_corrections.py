@@ -11,35 +11,20 @@ import boto3
 import pytest
 
 from cli.main import main
-from integrations.zendesk.client import ZendeskClient
 from integrations.zendesk.events import EventType
 from integrations.zendesk.ticket_fields import LEVEL_FIELD, FieldCatalog, level_value
 from tests.integration.triage_stack import (
     REGION,
     Stack,
-    event_body,
-    invoke,
+    agent_client,
     new_ticket,
-    sqs_record,
+    triage_event,
 )
-
-
-def _agent_client(stack: Stack) -> tuple[ZendeskClient, int]:
-    """An agent of the account, acting with the account's API token under their own e-mail."""
-    agent = stack.zendesk.create_or_update_user(
-        {"name": "Wang Fang", "email": "wang@example.com", "role": "agent"}
-    )
-    return ZendeskClient(stack.sandbox.url, "wang@example.com", stack.sandbox.api_token), int(agent["id"])
 
 
 def _level_on_ticket(stack: Stack, ticket_id: int) -> str | None:
     catalog = FieldCatalog.from_account(stack.zendesk.list_ticket_fields(), [])
     return catalog.value_of(stack.zendesk.get_ticket(ticket_id), LEVEL_FIELD)
-
-
-def _triage(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> None:
-    record = sqs_record(event_body(ticket_id, event_id, kind), group=str(ticket_id))
-    assert invoke(record) == {"batchItemFailures": []}
 
 
 def test_an_agents_correction_is_kept_archived_and_counted(
@@ -49,21 +34,21 @@ def test_an_agents_correction_is_kept_archived_and_counted(
     ticket_id = new_ticket(
         stack, "Kettle burned me", "The kettle lid flew off and boiling water burned my hand."
     )
-    _triage(ticket_id, "ev-1")
+    triage_event(ticket_id, "ev-1")
     assert _level_on_ticket(stack, ticket_id) == level_value(1)
     # WHEN an agent sets the level to 2 in Zendesk, and the field-changed event is triaged
-    agent, agent_id = _agent_client(stack)
+    agent, agent_id = agent_client(stack)
     catalog = FieldCatalog.from_account(stack.zendesk.list_ticket_fields(), [])
     agent.update_ticket(
         ticket_id, {"custom_fields": [{"id": catalog.field_ids[LEVEL_FIELD], "value": level_value(2)}]}
     )
-    _triage(ticket_id, "ev-2", EventType.FIELD_CHANGED)
+    triage_event(ticket_id, "ev-2", EventType.FIELD_CHANGED)
     # AND the customer writes again and that is triaged too
     requester = int(stack.zendesk.get_ticket(ticket_id)["requester_id"])
     stack.zendesk.update_ticket(
         ticket_id, {"comment": {"body": "Any news? My hand still hurts.", "author_id": requester}}
     )
-    _triage(ticket_id, "ev-3", EventType.COMMENT_ADDED)
+    triage_event(ticket_id, "ev-3", EventType.COMMENT_ADDED)
     # THEN the ticket keeps the agent's level: no plugin write set the level field again
     assert _level_on_ticket(stack, ticket_id) == level_value(2)
     level_id = str(catalog.field_ids[LEVEL_FIELD])

@@ -12,10 +12,8 @@ from policies.lifecycle import load_lifecycle_policy
 from tests.integration.triage_stack import (
     REGION,
     Stack,
-    event_body,
-    invoke,
     new_ticket,
-    sqs_record,
+    triage_event,
 )
 
 TAGS = {action: spec.tag for action, spec in load_lifecycle_policy().actions.items()}
@@ -28,8 +26,7 @@ class Flow:
 
     def triage(self, kind: EventType) -> None:
         self.count += 1
-        record = sqs_record(event_body(self.ticket_id, f"ev-{self.count}", kind), group=str(self.ticket_id))
-        assert invoke(record) == {"batchItemFailures": []}
+        triage_event(self.ticket_id, f"ev-{self.count}", kind)
 
     def propose_plan(self) -> None:
         # The macro's reply and its action tag arrive in one update, as Zendesk applies a macro.

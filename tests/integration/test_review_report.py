@@ -19,19 +19,12 @@ from integrations.zendesk.ticket_fields import LEVEL_FIELD, FieldCatalog, level_
 from tests.integration.triage_stack import (
     REGION,
     Stack,
-    event_body,
-    invoke,
+    agent_client,
     new_ticket,
-    sqs_record,
+    triage_event,
 )
 
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def _triage(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> None:
-    assert invoke(sqs_record(event_body(ticket_id, event_id, kind), group=str(ticket_id))) == {
-        "batchItemFailures": []
-    }
 
 
 def test_the_monthly_report_counts_what_the_triage_wrote(
@@ -46,16 +39,13 @@ def test_the_monthly_report_counts_what_the_triage_wrote(
         stack, "Rude agent", "Your agent was rude and hung up on me.", requester="c@example.com"
     )
     for ticket_id in (burn, late, rude):
-        _triage(ticket_id, f"ev-{ticket_id}")
+        triage_event(ticket_id, f"ev-{ticket_id}")
     catalog = FieldCatalog.from_account(stack.zendesk.list_ticket_fields(), [])
-    stack.zendesk.create_or_update_user({"name": "Agent", "email": "agent@example.com", "role": "agent"})
-    from integrations.zendesk.client import ZendeskClient
-
-    agent = ZendeskClient(stack.sandbox.url, "agent@example.com", stack.sandbox.api_token)
+    agent, _ = agent_client(stack)
     agent.update_ticket(
         burn, {"custom_fields": [{"id": catalog.field_ids[LEVEL_FIELD], "value": level_value(2)}]}
     )
-    _triage(burn, "ev-fix", EventType.FIELD_CHANGED)
+    triage_event(burn, "ev-fix", EventType.FIELD_CHANGED)
     # AND the analytics copy holds one complaints row per triage, none of the customer's words
     s3 = boto3.client("s3", region_name=REGION)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="review-bucket", Prefix=ANALYTICS_PREFIX)["Contents"]]

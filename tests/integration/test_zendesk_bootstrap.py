@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -38,6 +40,16 @@ def test_bootstrap_creates_everything_once_and_returns_the_signing_secret() -> N
         assert first.signing_secret == client.get_webhook_signing_secret(hook["id"])
 
 
+@contextmanager
+def _sandbox_in_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[ZendeskSandbox]:
+    """A running sandbox that the `triage` command finds through the environment, as in production."""
+    with ZendeskSandbox() as sandbox:
+        monkeypatch.setenv("ZENDESK_URL", sandbox.url)
+        monkeypatch.setenv("ZENDESK_EMAIL", sandbox.email)
+        monkeypatch.setenv("ZENDESK_API_TOKEN", sandbox.api_token)
+        yield sandbox
+
+
 def test_triage_zendesk_bootstrap_plans_creates_and_stores_the_secret(
     monkeypatch, capsys, mocked_aws
 ) -> None:
@@ -45,13 +57,7 @@ def test_triage_zendesk_bootstrap_plans_creates_and_stores_the_secret(
 
     from cli.main import main
 
-    with ZendeskSandbox() as sandbox:
-        for name, value in {
-            "ZENDESK_URL": sandbox.url,
-            "ZENDESK_EMAIL": sandbox.email,
-            "ZENDESK_API_TOKEN": sandbox.api_token,
-        }.items():
-            monkeypatch.setenv(name, value)
+    with _sandbox_in_environment(monkeypatch) as sandbox:
         secrets = boto3.client("secretsmanager")
         secrets.create_secret(Name="signing")
         client = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
@@ -116,13 +122,7 @@ def test_the_sidebar_app_is_validated_installed_once_and_a_broken_package_refuse
 
     app_dir = tmp_path / "zendesk_app"
     shutil.copytree(Path(__file__).resolve().parents[2] / "zendesk_app", app_dir)
-    with ZendeskSandbox() as sandbox:
-        for name, value in {
-            "ZENDESK_URL": sandbox.url,
-            "ZENDESK_EMAIL": sandbox.email,
-            "ZENDESK_API_TOKEN": sandbox.api_token,
-        }.items():
-            monkeypatch.setenv(name, value)
+    with _sandbox_in_environment(monkeypatch) as sandbox:
         client = ZendeskClient(sandbox.url, sandbox.email, sandbox.api_token)
         url = "https://example.test/hook"
         args = ["zendesk", "bootstrap", "--webhook-url", url, "--install-app", "--app-dir", str(app_dir)]

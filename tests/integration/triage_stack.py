@@ -158,3 +158,18 @@ def event_body(ticket_id: int, event_id: str, kind: EventType = EventType.CREATE
 
 def invoke(*records: dict[str, Any]) -> dict[str, Any]:
     return app.lambda_handler({"Records": list(records)}, lambda_context("triage", region=REGION))
+
+
+def triage_event(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> None:
+    """One ticket event through the triage Lambda, which must take it without a batch failure."""
+    assert invoke(sqs_record(event_body(ticket_id, event_id, kind), group=str(ticket_id))) == {
+        "batchItemFailures": []
+    }
+
+
+def agent_client(
+    stack: Stack, email: str = "wang@example.com", name: str = "Wang Fang"
+) -> tuple[ZendeskClient, int]:
+    """An agent of the account, acting with the account's API token under their own e-mail."""
+    agent = stack.zendesk.create_or_update_user({"name": name, "email": email, "role": "agent"})
+    return ZendeskClient(stack.sandbox.url, email, stack.sandbox.api_token), int(agent["id"])
