@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from infra.complaints import utc_text
-from integrations.social.models import SocialPost
+from integrations.social.models import RouteName, SocialPost
 from policies.complaint_state import ContactMade
 
 POST_SK = "POST"
@@ -29,6 +29,16 @@ POST_RETENTION = timedelta(days=90)
 
 PostStatus = Literal["received", "archived", "commented", "ticketed"]
 FINAL_STATUSES: frozenset[str] = frozenset({"archived", "commented", "ticketed"})
+
+
+class ContactSending(BaseModel):
+    """A first message about to go out by `route`, recorded before the platform is asked: if the run
+    stops before the answer is kept, the next run knows a message may already have reached the poster."""
+
+    model_config = ConfigDict(frozen=True)
+
+    route: RouteName
+    since: AwareDatetime
 
 
 class PostProgress(BaseModel):
@@ -41,6 +51,7 @@ class PostProgress(BaseModel):
     seen_at: AwareDatetime
     contact: ContactMade | None = None
     contact_failure: str | None = None
+    contact_sending: ContactSending | None = None
     contact_alerted: bool = False
     ticket_id: int | None = None
 

@@ -25,8 +25,8 @@ from typing import Any, Literal, Protocol
 from functions.outreach.contact_alert import contact_failed_alert
 from functions.triage.ticket_triage import CONTACT_DETAIL, AlertSink, ArchiveSink, TicketTriage
 from infra.archive import ArchiveEntry, alert_entry
-from infra.social_ledger import PostProgress
-from integrations.social.connector import SocialConnector
+from infra.social_ledger import ContactSending, PostProgress
+from integrations.social.connector import SentMessageLookup, SocialConnector
 from integrations.social.errors import (
     PostGone,
     RouteClosed,
@@ -35,7 +35,7 @@ from integrations.social.errors import (
     SocialRateLimited,
     SocialUnavailable,
 )
-from integrations.social.models import SocialPost
+from integrations.social.models import Delivery, SocialPost
 from integrations.zendesk.events import EventSource, EventType, TicketEvent
 from integrations.zendesk.internal_note import format_due
 from integrations.zendesk.models import SOCIAL_OUTREACH_TAG, SOCIAL_PUBLIC_TAG
@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 SUBJECT_CHARS = 80
 NO_TICKET = 0  # alerts and archive entries about a post that has no ticket (yet)
 RETRY_UNAVAILABLE_SECONDS = 60
+# 503: the platform did not take the request at all (RFC 9110 §15.6.4), so nothing was sent.
+UNAVAILABLE_BEFORE_PROCESSING = 503
 
 
 class ContactRetryLater(Exception):
@@ -148,8 +150,10 @@ class PostOutreach:
             return PostOutcome(post.key, "archived")
         attempt = _Attempt(contact=progress.contact, failure=progress.contact_failure)
         if attempt.contact is None and attempt.failure is None:
-            attempt = self._contact(post, grading)
-            update = {"contact": attempt.contact, "contact_failure": attempt.failure}
+            attempt, progress = self._contact(post, grading, progress)
+            update: dict[str, Any] = {"contact": attempt.contact, "contact_failure": attempt.failure}
+            if attempt.retry_after is None:
+                update["contact_sending"] = None  # settled: sent, found, or impossible
             progress = self._ledger.record(progress.model_copy(update=update))
         if self._must_alert(post, grading, attempt, progress):
             reason = attempt.failure or "the platform is not answering; retrying"
@@ -206,43 +210,78 @@ class PostOutreach:
         return PostOutcome(post.key, "commented", ticket_id)
 
     # ---- 3. the first private contact ------------------------------------------------
-    def _contact(self, post: SocialPost, grading: Grading) -> _Attempt:
+    def _contact(
+        self, post: SocialPost, grading: Grading, progress: PostProgress
+    ) -> tuple[_Attempt, PostProgress]:
+        """At most one first message per post, even across a run that stops mid-send: each send is
+        recorded as about to happen first, and a later run asks the platform before sending again."""
         connector = self._connectors(post.platform)
         if connector is None:
-            return _Attempt(failure=f"{post.platform}: no API to write to (pushed by a listening tool)")
+            return _Attempt(
+                failure=f"{post.platform}: no API to write to (pushed by a listening tool)"
+            ), progress
+        if progress.contact_sending is not None:
+            found = self._sent_before(connector, post, progress.contact_sending)
+            if found is not None:
+                return found, progress
+            # The platform shows nothing sent: the earlier attempt never reached the poster.
+            progress = self._ledger.record(progress.model_copy(update={"contact_sending": None}))
         now = self._clock()
         allowed = connector.allowed_routes(post, now)
         routes = [r for r in self._policy.social.platform(post.platform).routes if r in allowed]
         refused: list[str] = []
         for route in routes:
             text = self._policy.social.message_for(route, grading.language)
+            sending = ContactSending(route=route, since=now)
+            progress = self._ledger.record(progress.model_copy(update={"contact_sending": sending}))
             try:
                 delivery = connector.send(post, route, text)
             except RouteClosed as exc:
                 refused.append(f"{route} refused ({exc})")
                 continue
             except PostGone:
-                return _Attempt(failure="the post was deleted; reach the customer another way")
+                return _Attempt(failure="the post was deleted; reach the customer another way"), progress
             except SocialAuthError as exc:
-                return _Attempt(failure=f"the {post.platform} credentials were refused ({exc})")
+                return _Attempt(failure=f"the {post.platform} credentials were refused ({exc})"), progress
             except SocialRateLimited as exc:
-                return _Attempt(retry_after=exc.retry_after)
-            except SocialUnavailable:
-                return _Attempt(retry_after=RETRY_UNAVAILABLE_SECONDS)
+                # Refused before it was processed: nothing went out.
+                progress = self._ledger.record(progress.model_copy(update={"contact_sending": None}))
+                return _Attempt(retry_after=exc.retry_after), progress
+            except SocialUnavailable as exc:
+                if exc.status == UNAVAILABLE_BEFORE_PROCESSING:
+                    progress = self._ledger.record(progress.model_copy(update={"contact_sending": None}))
+                # Otherwise (a timeout, 500, 502, 504) it may have gone out: the record stays, and the
+                # retry asks the platform first.
+                return _Attempt(retry_after=RETRY_UNAVAILABLE_SECONDS), progress
             except SocialError as exc:
                 refused.append(f"{route} failed ({type(exc).__name__})")
                 continue
-            contact = ContactMade(
-                platform=post.platform,
-                route=delivery.route,
-                message_id=delivery.message_id,
-                sent_at=delivery.sent_at,
-                text=delivery.text,
-            )
-            return _Attempt(contact=contact)
+            return _Attempt(contact=_contact_made(post, delivery)), progress
         if not routes:
-            return _Attempt(failure=f"{post.platform} allows no first message to this author now")
-        return _Attempt(failure="; ".join(refused))
+            return _Attempt(failure=f"{post.platform} allows no first message to this author now"), progress
+        return _Attempt(failure="; ".join(refused)), progress
+
+    def _sent_before(
+        self, connector: SocialConnector, post: SocialPost, sending: ContactSending
+    ) -> _Attempt | None:
+        """What became of a send that a stopped run left unrecorded: found (the contact), not sent
+        (None: send now), or unknowable (people check by hand: a second message is worse)."""
+        unconfirmed = (
+            f"a {sending.route} may have reached the poster at {sending.since.isoformat(timespec='seconds')} "
+            f"(the run stopped before the platform's answer was kept) and {post.platform} cannot confirm "
+            "it: check the conversation before writing again"
+        )
+        if not isinstance(connector, SentMessageLookup):
+            return _Attempt(failure=unconfirmed)
+        try:
+            delivery = connector.sent_since(post, sending.route, sending.since)
+        except SocialRateLimited as exc:
+            return _Attempt(retry_after=exc.retry_after)
+        except SocialUnavailable:
+            return _Attempt(retry_after=RETRY_UNAVAILABLE_SECONDS)
+        except SocialError:
+            return _Attempt(failure=unconfirmed)
+        return None if delivery is None else _Attempt(contact=_contact_made(post, delivery))
 
     def _must_alert(
         self, post: SocialPost, grading: Grading, attempt: _Attempt, progress: PostProgress
@@ -405,3 +444,13 @@ def _grading_record(grading: Grading) -> dict[str, Any]:
         "reasons": [{"rule": r.rule, "evidence": r.evidence} for r in grading.reasons],
         "policy_version": grading.policy_version,
     }
+
+
+def _contact_made(post: SocialPost, delivery: Delivery) -> ContactMade:
+    return ContactMade(
+        platform=post.platform,
+        route=delivery.route,
+        message_id=delivery.message_id,
+        sent_at=delivery.sent_at,
+        text=delivery.text,
+    )

@@ -8,7 +8,7 @@ and `send` may still raise `RouteClosed` when the platform refuses at send time 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from integrations.social.models import Delivery, MentionsPage, RouteName, SocialPost
 
@@ -31,4 +31,15 @@ class SocialConnector(Protocol):
     def send(self, post: SocialPost, route: RouteName, text: str) -> Delivery:
         """Send `text` to the post's author by `route`. Raises `RouteClosed`, `PostGone`,
         `SocialRateLimited`, `SocialUnavailable` or `SocialAuthError`."""
+        ...
+
+
+@runtime_checkable
+class SentMessageLookup(Protocol):
+    """A platform that can show the brand's own messages: how a run that stopped between the
+    platform's acceptance and our record finds what it sent, instead of messaging the poster twice."""
+
+    def sent_since(self, post: SocialPost, route: RouteName, since: datetime) -> Delivery | None:
+        """The brand's message to this post's author by `route`, sent at or after `since`, if there
+        is one. Raises `SocialRateLimited`, `SocialUnavailable` or `SocialAuthError`."""
         ...

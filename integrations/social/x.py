@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 import requests
@@ -49,6 +49,9 @@ for _name in ("tweepy.client", "oauthlib", "requests_oauthlib"):
 PLATFORM = "x"
 TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "lang", "referenced_tweets", "note_tweet"]
 USER_FIELDS = ["username", "name"]
+# Our clock and X's may differ a little: a message stamped this much before we recorded the send counts.
+SENT_CLOCK_MARGIN = timedelta(minutes=2)
+SENT_LOOKUP_PAGE = 100  # X's max_results for both lookups; one page covers any send window
 DEFAULT_RETRY_AFTER_SECONDS = 15 * 60  # X counts its limits in 15-minute windows.
 _AUTH_PROBLEMS = ("client-forbidden", "unsupported-authentication", "oauth1-permissions")
 _GONE_PHRASE = "deleted or not visible"
@@ -133,14 +136,10 @@ class XConnector:
             params["since_id"] = since_id
         if pagination_token:
             params["pagination_token"] = pagination_token
-        what = "GET /2/users/:id/mentions"
-        try:
-            body = self._client.get_users_mentions(self._brand_user_id, user_auth=False, **params)
-        except Exception as exc:  # tweepy's and requests' errors, mapped below
-            self._raise_mapped(exc, what, route=None)
-        if not isinstance(body, dict):
-            raise SocialPayloadError(f"x {what}: body is not an object", platform=PLATFORM)
-        return body
+        return self._read(
+            "GET /2/users/:id/mentions",
+            lambda: self._client.get_users_mentions(self._brand_user_id, user_auth=False, **params),
+        )
 
     def _candidates(self, body: dict[str, Any]) -> list[Candidate]:
         users = {
@@ -205,6 +204,73 @@ class XConnector:
             raise SocialPayloadError(f"x {what}: the answer names no created id", platform=PLATFORM)
         return Delivery(route=route, message_id=str(message_id), sent_at=self._clock(), text=text)
 
+    # ---- what the brand already sent (SentMessageLookup) ----------------
+    def sent_since(self, post: SocialPost, route: RouteName, since: datetime) -> Delivery | None:
+        after = since - SENT_CLOCK_MARGIN
+        if route == "direct_message":
+            what = "GET /2/dm_conversations/with/:participant_id/dm_events"
+            body = self._retry(
+                lambda: self._read(
+                    what,
+                    lambda: self._client.get_direct_message_events(
+                        participant_id=post.author.id,
+                        dm_event_fields=["created_at", "sender_id", "text"],
+                        event_types="MessageCreate",
+                        max_results=SENT_LOOKUP_PAGE,
+                        user_auth=True,
+                    ),
+                )
+            )
+            for event in _items(body):
+                at = _parse_time(event.get("created_at"))
+                if str(event.get("sender_id")) == self._brand_user_id and at is not None and at >= after:
+                    return Delivery(
+                        route=route,
+                        message_id=str(event.get("id")),
+                        sent_at=at,
+                        text=str(event.get("text") or ""),
+                    )
+            return None
+        if route == "public_reply":
+            what = "GET /2/users/:id/tweets"
+            body = self._retry(
+                lambda: self._read(
+                    what,
+                    lambda: self._client.get_users_tweets(
+                        self._brand_user_id,
+                        start_time=after,
+                        tweet_fields=["created_at", "referenced_tweets"],
+                        max_results=SENT_LOOKUP_PAGE,
+                        user_auth=True,
+                    ),
+                )
+            )
+            for tweet in _items(body):
+                replied = {
+                    str(ref.get("id"))
+                    for ref in tweet.get("referenced_tweets") or []
+                    if isinstance(ref, dict) and ref.get("type") == "replied_to"
+                }
+                if post.post_id in replied:
+                    at = _parse_time(tweet.get("created_at")) or since
+                    return Delivery(
+                        route=route,
+                        message_id=str(tweet.get("id")),
+                        sent_at=at,
+                        text=str(tweet.get("text") or ""),
+                    )
+            return None
+        return None
+
+    def _read(self, what: str, call: Callable[[], Any]) -> dict[str, Any]:
+        try:
+            body = call()
+        except Exception as exc:  # tweepy's and requests' errors, mapped below
+            self._raise_mapped(exc, what, route=None)
+        if not isinstance(body, dict):
+            raise SocialPayloadError(f"x {what}: body is not an object", platform=PLATFORM)
+        return body
+
     # ---- errors ---------------------------------------------------------
     def _raise_mapped(self, exc: Exception, what: str, *, route: RouteName | None) -> NoReturn:
         """Raise our error for a tweepy/requests failure. Messages keep X's text, never tokens."""
@@ -255,6 +321,11 @@ def _plain(secret: SecretStr | str) -> str:
     if not value:
         raise ValueError("every X credential is required")
     return value
+
+
+def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    data = body.get("data")
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 def _data(body: Any) -> dict[str, Any]:

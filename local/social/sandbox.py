@@ -35,6 +35,8 @@ class SandboxPlatform:
         self._rate_limited_reads = 0
         self._retry_after = 60
         self._unavailable_sends = 0
+        self._accepted_then_failed = 0
+        self._lost_answer_status = 502
         self._message_ids = itertools.count(1)
         self.sent: list[tuple[SocialPost, Delivery]] = []
 
@@ -58,6 +60,12 @@ class SandboxPlatform:
     def rate_limit_reads(self, times: int, retry_after: int = 60) -> None:
         with self._lock:
             self._rate_limited_reads, self._retry_after = times, retry_after
+
+    def fail_after_accepting(self, times: int, status: int = 502) -> None:
+        """The next `times` sends reach the poster, but the answer is lost (a 502 or 504 from a proxy,
+        a timeout): the sender cannot tell whether the message went out."""
+        with self._lock:
+            self._accepted_then_failed, self._lost_answer_status = times, status
 
     def fail_sends(self, times: int) -> None:
         """The next `times` sends fail with a platform outage (5xx)."""
@@ -112,7 +120,24 @@ class SandboxPlatform:
                 text=text,
             )
             self.sent.append((post, delivery))
+            if self._accepted_then_failed:
+                self._accepted_then_failed -= 1
+                raise SocialUnavailable(
+                    f"sandbox: {self._lost_answer_status} after the message was accepted",
+                    platform=self.platform,
+                    status=self._lost_answer_status,
+                )
             return delivery
+
+    def sent_since(self, post: SocialPost, route: RouteName, since: datetime) -> Delivery | None:
+        """The brand's message to this author by `route` at or after `since` (SentMessageLookup)."""
+        with self._lock:
+            mine = (
+                delivery
+                for earlier, delivery in self.sent
+                if earlier.author.id == post.author.id and delivery.route == route
+            )
+            return next((delivery for delivery in mine if delivery.sent_at >= since), None)
 
 
 # The local run's platforms, shared in-process by the monitor and the outreach handlers;

@@ -245,6 +245,88 @@ def test_a_platform_outage_retries_the_contact_without_a_second_ticket(world) ->
     assert world.alerts.sent == []
 
 
+class RunKilled(BaseException):
+    """What SIGKILL leaves: nothing after this point of the run happens (not even `except Exception`)."""
+
+
+class KilledAfterSending:
+    """A platform connection whose run dies once, right after the platform took the message."""
+
+    def __init__(self, platform: SandboxPlatform, *, can_look_up: bool = True) -> None:
+        self.platform = platform.platform
+        self._inner = platform
+        self._killed = False
+        if can_look_up:
+            self.sent_since = platform.sent_since
+
+    def allowed_routes(self, post, now):
+        return self._inner.allowed_routes(post, now)
+
+    def mentions(self, cursor, *, limit):
+        return self._inner.mentions(cursor, limit=limit)
+
+    def send(self, post, route, text):
+        delivery = self._inner.send(post, route, text)
+        if not self._killed:
+            self._killed = True
+            raise RunKilled
+        return delivery
+
+
+def _outreach_with(world: World, platform: str, connector: object) -> PostOutreach:
+    connectors = {**world.platforms, platform: connector}
+    return PostOutreach(
+        ENGINE, world.ledger, connectors.get, world.api, world.triage, lambda: CATALOG,
+        alerts=world.alerts, archive=world.archive, mask=ENGINE.policy.pii.mask, clock=world.clock,
+    )  # fmt: skip
+
+
+def test_a_run_killed_after_the_platform_took_the_message_never_messages_the_poster_twice(world) -> None:
+    # GIVEN a run that dies right after Weibo accepted the private reply, before anything was kept
+    outreach = _outreach_with(world, "weibo", KilledAfterSending(world.platforms["weibo"]))
+    wedding = post(WEDDING_DRESS)
+    with pytest.raises(RunKilled):
+        outreach.handle(wedding)
+    # WHEN the post comes back (SQS redelivers it) a minute later
+    world.clock.now += timedelta(minutes=1)
+    outcome = outreach.handle(wedding, redelivered=True)
+    # THEN the platform is asked what was sent, and that message is the contact: one message only
+    [(_, delivery)] = world.platforms["weibo"].sent
+    assert outcome.action == "contacted"
+    assert world.ledger.items[wedding.key].contact.message_id == delivery.message_id
+    assert world.obligation().state == "met" and world.alerts.sent == []
+
+
+def test_a_lost_answer_after_the_message_went_out_is_found_not_sent_again(world) -> None:
+    # GIVEN X taking the DM but the answer lost (a 502 from its edge)
+    world.platforms["x"].fail_after_accepting(1)
+    poster = post(BROKEN_EN, platform="x", post_id="x-9")
+    with pytest.raises(ContactRetryLater):
+        world.outreach.handle(poster)
+    # WHEN the retry comes
+    world.clock.now += timedelta(minutes=1)
+    outcome = world.outreach.handle(poster, redelivered=True)
+    # THEN it finds the DM that went out and sends nothing more
+    assert outcome.action == "contacted" and outcome.route == "direct_message"
+    assert len(world.platforms["x"].sent) == 1
+
+
+def test_a_platform_that_cannot_show_sent_messages_gets_people_not_a_second_message(world) -> None:
+    # GIVEN a run that dies after sending, on a platform whose API cannot list the brand's messages
+    outreach = _outreach_with(world, "weibo", KilledAfterSending(world.platforms["weibo"], can_look_up=False))
+    wedding = post(WEDDING_DRESS)
+    with pytest.raises(RunKilled):
+        outreach.handle(wedding)
+    # WHEN the post comes back
+    outcome = outreach.handle(wedding, redelivered=True)
+    # THEN nothing is sent again; people are told to check the conversation, and the ticket exists
+    assert len(world.platforms["weibo"].sent) == 1
+    assert outcome.action == "not_contacted" and "check the conversation" in outcome.detail
+    [alert] = world.alerts.sent
+    assert alert.cause == "private_contact_failed"
+    world.only_ticket()
+
+
 def test_the_same_post_twice_is_handled_once(world) -> None:
     # GIVEN a post already handled
     wedding = post(WEDDING_DRESS)

@@ -305,3 +305,81 @@ def test_a_route_x_does_not_have_is_closed() -> None:
     connector, _ = make()
     with pytest.raises(RouteClosed):
         connector.send(post(), "fan_service_reply", "hi")
+
+
+# ---- what the brand already sent (a run that stopped mid-send) -----------------------
+
+DM_EVENTS = "https://api.twitter.com/2/dm_conversations/with/2244994945/dm_events"
+BRAND_TWEETS = f"https://api.twitter.com/2/users/{BRAND}/tweets"
+SENT_AT = datetime(2026, 1, 5, 3, 58, tzinfo=UTC)
+DM_LOOKUP = {
+    "dm_event.fields": "created_at,sender_id,text",
+    "event_types": "MessageCreate",
+    "max_results": "100",
+}
+
+
+@responses.activate
+def test_the_brands_dm_sent_after_the_recorded_send_is_found_in_the_conversation() -> None:
+    # GIVEN the conversation with the poster: their message, then ours at 03:58:10, newest first
+    responses.get(
+        DM_EVENTS,
+        json={
+            "data": [
+                {"id": "950", "event_type": "MessageCreate", "text": "Sorry, please DM your order",
+                 "sender_id": BRAND, "created_at": "2026-01-05T03:58:10.000Z"},
+                {"id": "940", "event_type": "MessageCreate", "text": "where is my parcel",
+                 "sender_id": "2244994945", "created_at": "2026-01-05T03:50:00.000Z"},
+            ],
+            "meta": {"result_count": 2},
+        },
+        match=[matchers.query_param_matcher(DM_LOOKUP)],
+    )  # fmt: skip
+    connector, _ = make()
+    # WHEN asked for our DM since the send was recorded at 03:58
+    found = connector.sent_since(post(), "direct_message", SENT_AT)
+    # THEN our message is the delivery, with X's id and time, asked with user context
+    assert found is not None and (found.message_id, found.text) == ("950", "Sorry, please DM your order")
+    assert found.sent_at == datetime(2026, 1, 5, 3, 58, 10, tzinfo=UTC)
+    assert responses.calls[0].request.headers["Authorization"].startswith("OAuth ")
+
+
+@responses.activate
+def test_an_older_dm_of_ours_or_only_the_posters_words_mean_nothing_was_sent() -> None:
+    # GIVEN a conversation whose last message from us is from last week
+    responses.get(
+        DM_EVENTS,
+        json={"data": [{"id": "1", "event_type": "MessageCreate", "text": "old", "sender_id": BRAND,
+                        "created_at": "2025-12-29T03:58:10.000Z"}], "meta": {"result_count": 1}},
+    )  # fmt: skip
+    connector, _ = make()
+    # WHEN asked THEN nothing was sent since the recorded send: sending is safe
+    assert connector.sent_since(post(), "direct_message", SENT_AT) is None
+
+
+@responses.activate
+def test_a_public_reply_is_found_among_the_brands_tweets_by_what_it_replied_to() -> None:
+    # GIVEN the brand's tweets since the send: one reply to another post, one to this post
+    responses.get(
+        BRAND_TWEETS,
+        json={"data": [
+            {"id": "901", "text": "@other sorry", "created_at": "2026-01-05T03:59:00.000Z",
+             "referenced_tweets": [{"type": "replied_to", "id": "1877000000000000001"}]},
+            {"id": "900", "text": "@ana_k Sorry! Please DM us", "created_at": "2026-01-05T03:58:05.000Z",
+             "referenced_tweets": [{"type": "replied_to", "id": "1877000000000000105"}]},
+        ]},
+    )  # fmt: skip
+    connector, _ = make()
+    found = connector.sent_since(post(), "public_reply", SENT_AT)
+    # THEN the reply to this post is found, and the query started before the send (clock margin)
+    assert found is not None and found.message_id == "900"
+    start = responses.calls[0].request.params["start_time"]
+    assert datetime.fromisoformat(start.replace("Z", "+00:00")) < SENT_AT
+
+
+@responses.activate
+def test_a_lookup_that_x_throttles_says_when_to_ask_again() -> None:
+    responses.get(DM_EVENTS, status=429, json=load("x", "error_429.json"))
+    connector, _ = make()
+    with pytest.raises(SocialRateLimited):
+        connector.sent_since(post(), "direct_message", SENT_AT)
