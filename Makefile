@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY313 := $(shell (PYENV_VERSION=3.13.0 python3 -c 'import sys; assert sys.version_info[:2] == (3, 13); print(sys.executable)' 2>/dev/null) || command -v python3.13)
 VENV313 := .venv313
 
-.PHONY: install demo test lint browser unit-py313 bench bench-flow bench-faults bench-groups bench-cold-start clean
+.PHONY: install demo demo-serve test lint browser unit-py313 bench bench-flow bench-faults bench-groups bench-cold-start clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,16 +25,22 @@ $(REPORT_ASSETS)/.installed: web/package.json web/package-lock.json
 		web/node_modules/vega-embed/build/vega-embed.min.js $(REPORT_ASSETS)/
 	touch $@
 
-# The ticket sidebar app's export of the policies it needs (issue 15): field titles, compliance
-# phrases, level and deadline names; regenerated whenever a policy file changes.
+# The ticket sidebar app's export of the policies it needs (issue 15): field titles and drop-down
+# options, compliance phrases, level and deadline names, with the app's words from its translations;
+# regenerated whenever one of them changes.
 APP_ASSETS := zendesk_app/assets/triage.json
-$(APP_ASSETS): $(BIN)/.installed $(wildcard policies/*.yaml)
+$(APP_ASSETS): $(BIN)/.installed $(wildcard policies/*.yaml) $(wildcard zendesk_app/translations/*.json) \
+		integrations/zendesk/app_assets.py
 	$(BIN)/triage zendesk app-assets --out zendesk_app/assets
 
 install: $(BIN)/.installed $(REPORT_ASSETS)/.installed $(APP_ASSETS)
 
 demo: install
 	$(BIN)/triage demo
+
+# The demo, then the local product kept running (until Ctrl-C) for the agent page it prints.
+demo-serve: install
+	$(BIN)/triage demo --serve
 
 lint: install
 	$(BIN)/ruff check .
@@ -84,7 +90,7 @@ bench-faults: install
 # Group complaints on a replayed corpus stream with injected true groups (see bench/README.md).
 bench-groups: install
 	-$(BIN)/python bench/group_complaints.py
-	-$(BIN)/python bench/group_complaints.py --injected bench/data/injected_groups_holdout.jsonl
+	-$(BIN)/python bench/group_complaints.py --figures-only --injected bench/data/injected_groups_holdout.jsonl
 
 clean:
 	rm -rf $(VENV) $(VENV313) $(DEPLOY_VENV) .aws-sam .pytest_cache .ruff_cache *.egg-info

@@ -2,7 +2,8 @@
 
 Built as a list of sections (title + lines) so later work can add one (alerts, the agent's
 note, the archive key) without touching the others; `demo_sections` returns them and `run`
-prints them.
+prints them. The demo ends with the agent page of a level-1 ticket (the sandbox's, with the
+ticket sidebar app); `--serve` keeps the local product running so a person can open it.
 """
 
 import argparse
@@ -43,18 +44,32 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         description="Grade the worked cases of the SOP (and a few traps) with the current policy and print "
         "levels, the rule that decided each, deadlines and remedies.",
     )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="keep the local product (Zendesk sandbox, webhook, triage) running after the demo, until "
+        "Ctrl-C, so the printed agent page can be opened in a browser",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the demo for the policy in args.policies."""
     from cli.demo_cases import DEMO_CASES
-    from cli.demo_tickets import ticket_sections
+    from cli.demo_tickets import demo_product, ticket_sections
     from cli.policy_source import load_engine
+    from cli.stop_signals import stop_requested
 
     engine = load_engine(args.policies)
     sys.stdout.write(render_sections(demo_sections(engine)))
-    sys.stdout.write("\n" + render_sections(ticket_sections(DEMO_CASES, policy_dir=args.policies)))
+    with demo_product(args.policies) as product:
+        sections = ticket_sections(product, DEMO_CASES, serving=args.serve)
+        sys.stdout.write("\n" + render_sections(sections))
+        sys.stdout.flush()
+        if args.serve:
+            with stop_requested() as stop:
+                stop.wait()
+            print("triage demo: stopped")
     return EXIT_OK
 
 

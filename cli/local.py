@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
-from typing import Any
 
 from cli.failure import EXIT_OK, CliFailure
+from cli.stop_signals import stop_requested
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,22 +51,15 @@ def run(args: argparse.Namespace) -> int:
         except ZendeskConfigError as exc:
             raise CliFailure(str(exc)) from None
 
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: Any) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    product = LocalProduct(
-        zendesk=credentials, writes_per_minute=args.writes_per_minute, webhook_port=args.port
-    )
-    try:
-        ready = product.start()
-        print(json.dumps(ready.as_dict()), flush=True)
-        stop.wait()
-    finally:
-        product.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with stop_requested() as stop:
+        product = LocalProduct(
+            zendesk=credentials, writes_per_minute=args.writes_per_minute, webhook_port=args.port
+        )
+        try:
+            ready = product.start()
+            print(json.dumps(ready.as_dict()), flush=True)
+            stop.wait()
+        finally:
+            product.stop()
     print("triage local: stopped", file=sys.stderr)
     return EXIT_OK

@@ -14,6 +14,9 @@ Start it with::
 
 or from a shell: ``python -m local.zendesk.sandbox --port 8765``.
 Only the standard library is used, so it runs wherever the tests run.
+
+Beside the API it serves an agent page per ticket, `/agent/tickets/{id}`, hosting the ticket sidebar
+app (`local/zendesk/sandbox_agent.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from local.zendesk.sandbox_agent import CSRF_HEADER, AgentDesk, PageAnswer, TicketView
 from local.zendesk.sandbox_apps import AppRegistry, multipart_file, validate_package
 from local.zendesk.sandbox_clock import iso_seconds
 from local.zendesk.sandbox_directory import Directory
@@ -143,6 +147,9 @@ class ZendeskSandbox:
         self._webhooks = WebhookRegistry(clock, self._directory.admin_id)
         self._apps = AppRegistry(self._directory.next_id, lambda: iso_seconds(clock()))
         self._slas = SlaPolicyBook(clock, lambda: self._url, self.settings.sla_policies_refusal)
+        self._agent_desk = AgentDesk(
+            self._ticket_view, lambda: self._directory.admin_id, self.settings.app_dir
+        )
         self._dispatcher = WebhookDispatcher(self.settings)
         window = self.settings.window_seconds
         self._account_window = SlidingWindow(self.settings.requests_per_minute, window, clock)
@@ -296,7 +303,7 @@ class ZendeskSandbox:
         delay = 0.0
         with self._lock:
             try:
-                actor_id = self._authenticate(header.get("authorization"), path)
+                actor_id = self._authenticate(header, method, path)
                 self._inject_failure()
                 delay = self._random_fault(header)
                 route, params = self._match(method, path)
@@ -323,16 +330,42 @@ class ZendeskSandbox:
             time.sleep(delay)  # outside the lock: the sandbox goes on serving others meanwhile
         return status, body, extra
 
-    def _authenticate(self, header: str | None, path: str = "") -> int:
-        """API-token basic auth only: `{email}/token:{token}`. As in Zendesk, the account's token
+    def agent_page(self, path: str, headers: Mapping[str, str]) -> PageAnswer:
+        """Answer a GET of the agent pages (`/agent/...`, see sandbox_agent)."""
+        cookie = next((v for k, v in headers.items() if k.lower() == "cookie"), None)
+        with self._lock:
+            try:
+                answer = self._agent_desk.answer(urllib.parse.urlsplit(path).path, cookie, self._url)
+            except ApiError as err:  # an unknown ticket: the API's 404, as a page
+                reason = f"{err.status} {err.body.get('description') or err.body.get('error')}"
+                answer = PageAnswer(err.status, "text/plain; charset=utf-8", reason.encode(), {})
+            self._requests.append(RequestRecord("GET", path, answer.status))
+        return answer
+
+    def _ticket_view(self, ticket_id: int) -> TicketView:
+        """The agent page's ticket (callers hold the lock); the API's 404 for an unknown id."""
+        ticket = self._tickets.show(ticket_id)
+        comments = self._tickets.list_comments(ticket_id)
+        users = self._directory.users
+        names = {int(c["author_id"]): users.get(int(c["author_id"]), {}).get("name", "") for c in comments}
+        return TicketView(ticket, comments, names)
+
+    def _authenticate(self, header: Mapping[str, str], method: str, path: str) -> int:
+        """API-token basic auth: `{email}/token:{token}`. As in Zendesk, the account's token
         acts as whichever agent or admin the e-mail names (the admin's, or an agent's created
         through the users API), and that user is the author of what the request changes. An end
         user (a requester) may only rate their own ticket: the sandbox's stand-in for the rating
-        link Zendesk e-mails them."""
-        if not header or not header.startswith("Basic "):
+        link Zendesk e-mails them. Without it, the session of an open agent page (its cookie, and
+        its CSRF token for a write) signs the request in."""
+        authorization = header.get("authorization")
+        if authorization is None:
+            signed_in = self._agent_desk.session_user(header.get("cookie"), method, header.get(CSRF_HEADER))
+            if signed_in is not None:
+                return signed_in
+        if not authorization or not authorization.startswith("Basic "):
             raise unauthorized()
         try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+            decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             raise unauthorized() from None
         user, _, token = decoded.partition(":")
@@ -588,6 +621,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server_version = "ZendeskSandbox/1.0"
 
     def _serve(self) -> None:
+        if self.command == "GET" and self.path.startswith("/agent/"):
+            self._serve_page()
+            return
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length > 0 else b""
         status, body, extra = self.server.sandbox.handle(
@@ -604,6 +640,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         # The client may have given up waiting (a timeout): what it asked for has happened all the same.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(payload)
+
+    def _serve_page(self) -> None:
+        answer = self.server.sandbox.agent_page(self.path, dict(self.headers.items()))
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(answer.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

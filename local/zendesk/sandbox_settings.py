@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class SandboxSettings:
     # Plans below Support Professional have no SLA policies: give 403 (or 404) to answer every
     # SLA policy request with it, as such an account does.
     sla_policies_refusal: int | None = None
+
+    # The ticket sidebar app the agent pages host (None: the checkout's zendesk_app/).
+    app_dir: Path | None = None
 
     # Wall clock (epoch seconds) for timestamps and rate-limit windows.
     clock: Callable[[], float] = field(default=time.time, compare=False)

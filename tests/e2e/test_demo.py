@@ -2,31 +2,43 @@
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKETS_TITLE = "Tickets in Zendesk after triage"
+AGENT_PAGE_TITLE = "The agent's view: a level-1 ticket with the ticket sidebar app (Zendesk sandbox)"
+AGENT_PAGE_LINE = re.compile(
+    r"^  Ticket #(\d+) · ([\w-]+): (http://127\.0\.0\.1:\d+/agent/tickets/\d+)$", re.M
+)
 DUE_TIME = re.compile(r"^[A-Z][a-z]{2} \d\d-\d\d \d\d:\d\d$")
+GUARD_SECONDS = 240  # a guard against a hang, not a speed test (the demo takes about half a minute)
+
+
+def _demo_environment() -> dict[str, str]:
+    """Run from an unrelated directory: the demo must need nothing but the installed package."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("TRIAGE_POLICY_DIR", None)
+    return env
 
 
 @pytest.fixture(scope="module")
 def demo_output(tmp_path_factory: pytest.TempPathFactory) -> str:
-    # Run from an unrelated directory: the demo must need nothing but the installed package.
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("TRIAGE_POLICY_DIR", None)
     done = subprocess.run(
         [sys.executable, "-m", "cli.main", "demo"],
         capture_output=True,
         text=True,
         encoding="utf-8",
         cwd=tmp_path_factory.mktemp("elsewhere"),
-        env=env,
+        env=_demo_environment(),
         check=False,
-        timeout=240,  # a guard against a hang, not a speed test (the demo takes about half a minute)
+        timeout=GUARD_SECONDS,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -181,3 +193,56 @@ def test_the_demo_ends_with_the_months_review_of_its_own_tickets(demo_output: st
     assert Path(page).is_file() and "vegaEmbed" in Path(page).read_text(encoding="utf-8")
     assert "plans rejected: 1" in section and "grades corrected by agents: 1" in section
     assert "50% satisfied" in section and "cross-department answered within 2 h: 100%" in section
+
+
+def test_the_demo_ends_with_the_agent_page_of_a_level_1_ticket_and_how_to_keep_it_open(
+    demo_output: str,
+) -> None:
+    # GIVEN the demo's last section
+    section = demo_output.split(AGENT_PAGE_TITLE, 1)[1]
+    # THEN it gives the sandbox's agent page of a ticket the demo graded level 1
+    found = AGENT_PAGE_LINE.search(section)
+    assert found, section
+    ticket_id, case_id, url = found.groups()
+    assert url.endswith(f"/agent/tickets/{ticket_id}")
+    assert table_rows(demo_output, "Grading")[case_id][1] == "1"
+    assert f"Ticket #{ticket_id} · {case_id}" in demo_output.split(AGENT_PAGE_TITLE, 1)[0]
+    # AND says which command keeps the page open (the sandbox stopped with the demo)
+    assert "`make demo-serve`" in section
+
+
+def test_demo_serve_keeps_the_agent_page_open_until_ctrl_c(tmp_path: Path) -> None:
+    # GIVEN `triage demo --serve` running
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "demo", "--serve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env=_demo_environment(),
+    )
+    guard = threading.Timer(GUARD_SECONDS, demo.kill)
+    guard.start()
+    try:
+        assert demo.stdout is not None
+        lines = []
+        for line in demo.stdout:  # up to the line that says it keeps serving
+            lines.append(line)
+            if "run until Ctrl-C" in line:
+                break
+        found = AGENT_PAGE_LINE.search("".join(lines))
+        assert found, "".join(lines[-20:])
+        # WHEN a person opens the agent page it printed
+        page = requests.get(found.group(3), timeout=10)
+        # THEN the ticket's page answers, hosting the sidebar app
+        assert page.status_code == 200 and '<iframe id="app-frame"' in page.text
+        # WHEN Ctrl-C is pressed THEN the demo stops cleanly, having said nothing on stderr
+        demo.send_signal(signal.SIGINT)
+        rest, errors = demo.communicate()
+    finally:
+        guard.cancel()
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 0, errors
+    assert errors == "" and "triage demo: stopped" in rest

@@ -3,27 +3,14 @@
  * Reads the ticket through the ZAF client: the plugin's "Complaint triage data" field (grade,
  * reasons with the customer's words, remedies, deadlines with warning times and states) and its
  * grade drop-downs. Counts the deadlines down (amber inside the R-SLA-6 warning, red once due),
- * inserts a remedy into the reply, flags forbidden phrases while the agent types (compliance.yaml,
- * exported into triage.json by `triage zendesk app-assets`), and writes the agent's correction of
- * the level to the drop-down the plugin reads back as a correction.
+ * inserts a remedy into the reply, flags forbidden phrases while the agent types (compliance.yaml),
+ * and writes the agent's correction of the level, category or subtype to the drop-downs the plugin
+ * reads back as a correction (saved when the agent submits the ticket, as any field change).
+ * triage.json is exported by `triage zendesk app-assets`: the policies' part, the drop-downs'
+ * options, and the app's words from translations/*.json.
  */
 (function () {
   "use strict";
-
-  var WORDS = {
-    en: {
-      why: "Why", due: "Due", remedies: "Remedies", main: "Main", alternative: "Alternative",
-      insert: "Insert", check: "Reply check", clean: "No forbidden wording.", instead: "Instead",
-      correct: "Correct the level", met: "met", cancelled: "cancelled", overdue: "overdue by",
-      left: "left", none: "Not graded yet.", corrected: "corrected by an agent"
-    },
-    zh: {
-      why: "分级依据", due: "处理时限", remedies: "补救方案", main: "首选", alternative: "备选",
-      insert: "插入回复", check: "回复合规检查", clean: "未发现违规表述。", instead: "建议改为",
-      correct: "修正级别", met: "已达成", cancelled: "已取消", overdue: "已超时",
-      left: "剩余", none: "尚未分级。", corrected: "客服已修正"
-    }
-  };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -41,12 +28,20 @@
     return hours > 0 ? hours + "h " + (minutes % 60) + "m" : minutes + "m " + seconds + "s";
   }
 
-  function Sidebar(client, config, ids, data, language) {
+  function fieldKey(id) { return "ticket.customField:custom_field_" + id; }
+
+  // The sidebar is as tall as the app asks: ask again whenever the content's height changes.
+  function fit(client) {
+    client.invoke("resize", { width: "100%", height: Math.ceil(document.body.getBoundingClientRect().height) + "px" });
+  }
+
+  function Sidebar(client, config, ids, data, language, shown) {
     this.client = client;
     this.config = config;
     this.ids = ids;
     this.data = data;
-    this.words = WORDS[language] || WORDS.en;
+    this.shown = shown;  // the grade drop-downs' option values on the ticket now
+    this.words = config.words[language] || config.words.en;
     this.language = language;
     this.labels = config.labels[language] || config.labels.en;
   }
@@ -57,7 +52,7 @@
     if (!data || !data.level) { root.appendChild(el("p", { "class": "muted", text: w.none })); return; }
     var head = el("p", {}, [
       el("span", { "class": "badge level-" + data.level, id: "level", text: this.labels.level_names[data.level] }),
-      el("span", { text: " " + data.category + " / " + data.subtype + (data.emotion === "high" ? " · " + this.labels.emotion_high : "") })
+      el("span", { text: " " + (w.categories[data.category] || data.category) + " / " + (w.subtypes[data.subtype] || data.subtype) + (data.emotion === "high" ? " · " + this.labels.emotion_high : "") })
     ]);
     if (data.corrected && data.corrected.length) { head.appendChild(el("span", { "class": "muted", text: " (" + w.corrected + ")" })); }
     root.appendChild(head);
@@ -97,13 +92,29 @@
 
     root.appendChild(el("h2", { text: w.correct }));
     var buttons = el("p", { id: "correct" });
-    [1, 2, 3].forEach(function (level) {
-      var button = el("button", { type: "button", "data-level": String(level), text: self.labels.level_names[level] });
-      button.disabled = level === data.level;
-      button.addEventListener("click", function () { self.correct(level); });
+    var levels = this.config.options.level;
+    Object.keys(levels).forEach(function (level) {
+      var button = el("button", { type: "button", "data-level": level, text: self.labels.level_names[level] });
+      button.disabled = levels[level] === self.shown.level;
+      button.addEventListener("click", function () {
+        self.correct("level", level);
+        Array.prototype.forEach.call(buttons.children, function (b) { b.disabled = b === button; });
+      });
       buttons.appendChild(button);
     });
     root.appendChild(buttons);
+    [["category", w.categories], ["subtype", w.subtypes]].forEach(function (pair) {
+      var field = pair[0], options = self.config.options[field];
+      var select = el("select", { id: "correct-" + field }, Object.keys(options).map(function (grade) {
+        return el("option", { value: grade, text: pair[1][grade] || grade });
+      }));
+      select.value = Object.keys(options).filter(function (grade) { return options[grade] === self.shown[field]; })[0] || "";
+      select.addEventListener("change", function () { self.correct(field, select.value); });
+      root.appendChild(el("p", {}, [el("label", { text: w[field] + " " }, [select])]));
+    });
+    this.hint = el("p", { id: "correct-hint", "class": "muted", text: w.submit_to_save });
+    this.hint.hidden = true;
+    root.appendChild(this.hint);
   };
 
   Sidebar.prototype.tick = function () {
@@ -147,9 +158,11 @@
     return found;
   };
 
-  Sidebar.prototype.correct = function (level) {
-    var key = "ticket.customField:custom_field_" + this.ids.level;
-    this.client.set(key, this.config.options.level[String(level)]);
+  Sidebar.prototype.correct = function (field, grade) {
+    var value = this.config.options[field][grade], hint = this.hint;
+    this.shown[field] = value;
+    var client = this.client;
+    client.set(fieldKey(this.ids[field]), value).then(function () { hint.hidden = false; fit(client); });
   };
 
   function fieldIds(config, fields) {
@@ -162,26 +175,28 @@
 
   function start() {
     var client = window.ZAFClient.init();
-    client.invoke("resize", { width: "100%", height: "460px" });
     var config, ids;
     fetch("triage.json").then(function (r) { return r.json(); }).then(function (loaded) {
       config = loaded;
       return client.request({ url: "/api/v2/ticket_fields.json", type: "GET" });
     }).then(function (answer) {
       ids = fieldIds(config, answer.ticket_fields || []);
-      return client.get(["ticket.customField:custom_field_" + ids.sidebar, "currentUser.locale"]);
+      return client.get(Object.keys(ids).map(function (name) { return fieldKey(ids[name]); }).concat(["currentUser.locale"]));
     }).then(function (got) {
-      var raw = got["ticket.customField:custom_field_" + ids.sidebar];
+      var raw = got[fieldKey(ids.sidebar)];
       var locale = String(got["currentUser.locale"] || "en");
       var data = raw ? JSON.parse(raw) : null;
       var language = locale.toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
-      var sidebar = new Sidebar(client, config, ids, data, language);
+      var shown = {};
+      Object.keys(config.options).forEach(function (field) { shown[field] = got[fieldKey(ids[field])]; });
+      var sidebar = new Sidebar(client, config, ids, data, language, shown);
       sidebar.render(document.getElementById("app"));
       window.setInterval(function () { sidebar.tick(); }, 1000);
-      client.on("comment.text.changed", function (text) { sidebar.lint(text); });
+      fit(client);
+      client.on("comment.text.changed", function (text) { sidebar.lint(text); fit(client); });
       window.complaintSidebar = sidebar;
     }).catch(function (error) {
-      document.getElementById("app").textContent = "Complaint triage: " + error;
+      document.getElementById("app").textContent = "Complaint triage: " + (error && error.message ? error.message : JSON.stringify(error));
     });
   }
 
