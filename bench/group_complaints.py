@@ -21,7 +21,11 @@ in-process), and a cluster that forms tells its earlier members through a counti
 - time per event: reading the problem, and joining the cluster, p50 / p99, in the first and the
   last quarter of the stream (flat means the cost does not grow with the open complaints).
 
-    .venv/bin/python bench/group_complaints.py [--background 3000] [--seed 18]
+    .venv/bin/python bench/group_complaints.py [--background 3000] [--seed 18] [--injected F]
+        [--figures-only]
+
+`--figures-only` prints the totals alone (no texts, no keys): the way to run a held-out set
+(`--injected bench/data/injected_groups_holdout.jsonl`) without reading it.
 """
 
 from __future__ import annotations
@@ -104,7 +108,7 @@ def _pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else 0.0
 
 
-def run(count: int, seed: int, injected: Path) -> int:
+def run(count: int, seed: int, injected: Path, figures_only: bool = False) -> int:
     import boto3
     from moto import mock_aws
 
@@ -120,7 +124,9 @@ def run(count: int, seed: int, injected: Path) -> int:
     policy = load_policy()
     group = policy.alerting.group_complaint
     grader = Grader.from_policy(policy)
-    reader = ProblemReader(policy.problems, policy.concepts, policy.grading, group.product_tag_prefixes)
+    reader = ProblemReader(
+        policy.problems, policy.concepts, policy.grading, group.product_tag_prefixes, group.near_identical
+    )
     queue = CountingQueue()
 
     with mock_aws():
@@ -139,6 +145,7 @@ def run(count: int, seed: int, injected: Path) -> int:
         join_ms: list[tuple[int, float]] = []
         member_of: dict[int, str] = {}
         states: dict[str, Any] = {}
+        unread: Counter[bool] = Counter()  # injected members with no problem: failure read or not
         complaints = 0
         for index, arrival in enumerate(stream):
             current = arrival.ticket
@@ -150,6 +157,8 @@ def run(count: int, seed: int, injected: Path) -> int:
             candidates = reader.problems_of(arrival.text, (), grading.subtype, fired=grading.signals)
             read_ms.append((time.perf_counter() - began) * 1000)
             if not candidates:
+                if arrival.group is not None:
+                    unread[bool(reader.failures_in(arrival.text, grading.signals))] += 1
                 continue
             began = time.perf_counter()
             state, problem = join_problem(
@@ -167,7 +176,8 @@ def run(count: int, seed: int, injected: Path) -> int:
             member_of[arrival.ticket] = problem.key
             states[problem.key] = state
 
-    return report(stream, states, member_of, writes, queue, read_ms, join_ms, complaints, group.min_customers)
+    figures = (read_ms, join_ms, complaints, group.min_customers, unread, figures_only)
+    return report(stream, states, member_of, writes, queue, *figures)
 
 
 def report(
@@ -180,7 +190,15 @@ def report(
     join_ms: list[tuple[int, float]],
     complaints: int,
     min_customers: int,
+    unread: Counter[bool],
+    figures_only: bool = False,
 ) -> int:
+    from policies.problems import SIMILAR_PREFIX
+
+    def detail(line: str) -> None:
+        if not figures_only:
+            print(line)
+
     by_ticket = {a.ticket: a for a in stream}
     injected: dict[str, list[int]] = defaultdict(list)
     for arrival in stream:
@@ -192,28 +210,57 @@ def report(
         f"background, {sum(map(len, injected.values()))} in {len(injected)} injected groups); "
         f"{complaints} graded complaints; {len(states)} problems named"
     )
-    print("\ninjected groups")
+    detail("\ninjected groups")
     found = 0
+    joined_members = 0
+    # Members under another key than their group's most common one: same failure (the product was
+    # read otherwise), same product (the failure was), or neither.
+    split: Counter[str] = Counter()
     for name, tickets in sorted(injected.items()):
         keys = Counter(member_of.get(t, "-") for t in tickets)
         key, members = keys.most_common(1)[0]
         ok = key in formed and members >= min_customers
         found += ok
+        joined_members += members if ok else 0
+        product, _, failure = key.rpartition("|")
+        for other, count in keys.items():
+            if other in (key, "-"):
+                continue
+            other_product, _, other_failure = other.rpartition("|")
+            if other_product.startswith(SIMILAR_PREFIX):
+                split["unnamed"] += count
+            elif other_failure == failure:
+                split["product"] += count
+            elif other_product == product:
+                split["failure"] += count
+            else:
+                split["both"] += count
         missed = [by_ticket[t].text[:50] for t in tickets if member_of.get(t) != key]
-        print(
+        detail(
             f"  {name}  {'found' if ok else 'MISSED'}  {members}/{len(tickets)} under {key}"
             + (f"  (also: {dict(keys)})" if len(keys) > 1 else "")
         )
         for text in missed:
-            print(f"        not joined: {text}")
+            detail(f"        not joined: {text}")
     false_groups = []
     for key, state in formed.items():
         groups = Counter(by_ticket[t].group for t in state.tickets if by_ticket[t].group)
         if not groups or groups.most_common(1)[0][1] < min_customers:
             false_groups.append((key, state))
+    members_total = sum(map(len, injected.values()))
     print(f"\nfound {found} of {len(injected)} injected groups; false groups {len(false_groups)}")
+    print(f"injected members inside their found group: {joined_members} of {members_total}")
+    print(
+        f"injected members under another key than their group's: {split['product']} another product, "
+        f"{split['failure']} another failure, {split['both']} both, "
+        f"{split['unnamed']} no product (a near-identical bucket)"
+    )
+    print(
+        f"injected members with no problem named: {unread[False]} show no failure, "
+        f"{unread[True]} a failure but no product"
+    )
     for key, state in false_groups:
-        print(f"  FALSE {key}: {state.customers} customers, e.g. 「{state.quotes[0][1][:50]}」")
+        detail(f"  FALSE {key}: {state.customers} customers, e.g. 「{state.quotes[0][1][:50]}」")
     strays = sum(1 for key in formed for t in states[key].tickets if by_ticket[t].group is None)
     print(f"background complaints inside true groups: {strays}")
     joined = [t for t in member_of]
@@ -256,8 +303,13 @@ def main() -> None:
         default=INJECTED,
         help=f"the true groups (default {INJECTED.relative_to(ROOT)})",
     )
+    parser.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="print totals only, no texts or keys (for a held-out set nobody tunes on)",
+    )
     args = parser.parse_args()
-    raise SystemExit(run(args.background, args.seed, args.injected))
+    raise SystemExit(run(args.background, args.seed, args.injected, args.figures_only))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,19 @@ class CriticalCause(BaseModel):
     )
 
 
+class NearIdenticalPolicy(BaseModel):
+    """When a complaint shows a failure but names no product and has no product tag, near-identical
+    reports of that failure still join: MinHash over character shingles, in LSH bands."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: RuleId
+    shingle_chars: int = Field(ge=2, le=8, description="characters per shingle of the normalised text")
+    min_shingles: int = Field(ge=1, description="shorter texts say too little to be compared")
+    bands: int = Field(ge=1, le=5, description="LSH bands: one bucket (one read) each")
+    rows_per_band: int = Field(ge=1, le=16, description="MinHash values per band: more, stricter")
+
+
 class GroupComplaintPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -34,6 +47,13 @@ class GroupComplaintPolicy(BaseModel):
         ge=1, le=5, description="problems one text may be, weighed (one read each)"
     )
     title: Step
+    near_identical: NearIdenticalPolicy | None = None
+
+    @model_validator(mode="after")
+    def _bands_are_read(self) -> "GroupComplaintPolicy":
+        if self.near_identical is not None and self.near_identical.bands > self.candidates_considered:
+            raise ValueError("near_identical.bands exceeds candidates_considered (each band is one read)")
+        return self
 
 
 class SurgePolicy(BaseModel):

@@ -53,6 +53,7 @@ class TriageEngine:
             policy.concepts,
             policy.grading,
             policy.alerting.group_complaint.product_tag_prefixes,
+            policy.alerting.group_complaint.near_identical,
         )
 
     @cached_property

@@ -115,6 +115,9 @@ def _check_problems(
     unknown = concepts.missing(problems.concept_names())
     if unknown:
         raise PolicyError(f"{root / 'problems.yaml'}: refers to concepts not in concepts.yaml: {unknown}")
+    shadowing = sorted(set(problems.signs) & set(concepts.concepts))
+    if shadowing:
+        raise PolicyError(f"{root / 'problems.yaml'}: signs named like concepts.yaml's concepts: {shadowing}")
     signals = {s.name for s in grading.signals}
     missing = sorted(problems.signal_names() - signals)
     if missing:

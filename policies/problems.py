@@ -2,54 +2,77 @@
 
 Two complaints are the same problem when they are about the same product failing the same way:
 `power_bank|overheating`, not "a safety complaint". The key is readable, so an alert can say what
-the customers have in common.
+the customers have in common. The product in the key is the product's family (玩具车 and 合金小汽车
+are both `toy`), so customers who name one product at different levels of generality meet.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from policies.concepts import Senses
+from policies.near_identical import NearIdenticalBuckets
 from policies.routing import Step
 from policies.rule_ids import RuleId
 from policies.text import normalise
 
 if TYPE_CHECKING:
+    from policies.alerting import NearIdenticalPolicy
     from policies.concepts import ConceptLexicon
     from policies.cue_reading import SensedPhrases
     from policies.grading_policy import GradingPolicy
 
 _KEY_SEPARATOR = "|"
+SIMILAR_PREFIX = "similar_"  # the product part of a key joined by near-identical words (near_identical.py)
 _QUOTE_CHARS = 60
-# Products of one text weighed: 2 let a toy and a toy car meet, but on bench/group_complaints.py it
-# found no more groups and let a phone's grey-import earphones form a false one.
-_PRODUCTS_WEIGHED = 1
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Sign(_Strict):
+    """Words a failure is described by that concepts.yaml does not hold (麻手 for a shock, 刺鼻 for
+    fumes), read only for problems; the grader never sees them."""
+
+    about: str = Field(min_length=3, description="what the words mean, for the people who edit them")
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    not_in: Senses = Field(default_factory=Senses, description="look-alike senses that do not count")
+
+    @model_validator(mode="after")
+    def _has_words(self) -> Self:
+        if not self.zh and not self.en:
+            raise ValueError("a sign needs at least one phrase")
+        return self
+
+
 class PairedEvidence(_Strict):
     """Words that show a failure only beside others: a shard of glass is a foreign object in food,
-    a swelling is a skin reaction on a body."""
+    a swelling is a skin reaction on a body. Names are problems.yaml's signs or concepts.yaml's."""
 
     concepts: list[str] = Field(min_length=1)
     with_: list[str] = Field(alias="with", min_length=1)
 
 
 class FailureKind(_Strict):
-    """One specific way a product fails, by concepts (concepts.yaml), a signal's cues (grading.yaml),
-    or concepts that count only beside others (`paired`)."""
+    """One specific way a product fails, by concepts (concepts.yaml) or signs (problems.yaml), a
+    signal's cues (grading.yaml), or words that count only beside others (`paired`)."""
 
     kind: str = Field(pattern=r"^[a-z_]+$")
     title: Step
     concepts: list[str] = Field(default_factory=list)
     signals: list[str] = Field(default_factory=list)
     paired: list[PairedEvidence] = Field(default_factory=list)
+    of_specific_products: bool = Field(
+        default=False,
+        description="only a product named specifically, never a part or a place (a fake box says nothing)",
+    )
 
     @model_validator(mode="after")
     def _has_words(self) -> Self:
@@ -72,34 +95,74 @@ class ProductNames(_Strict):
         return self
 
 
+def _is_id(name: str) -> bool:
+    return name.replace("_", "").isalnum() and name.islower()
+
+
 class ProblemPolicy(_Strict):
     rule: RuleId
+    signs: dict[str, Sign] = Field(default_factory=dict)
     failures: list[FailureKind] = Field(min_length=1)
     products: dict[str, ProductNames] = Field(min_length=1)
+    families: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="family id → its products: one item named at different levels (玩具, 玩具车, 合金小汽车)",
+    )
 
     @model_validator(mode="after")
     def _names_are_keys(self) -> Self:
         kinds = [f.kind for f in self.failures]
         if len(set(kinds)) != len(kinds):
             raise ValueError(f"failure kinds repeat: {sorted(k for k in kinds if kinds.count(k) > 1)}")
-        bad = [p for p in self.products if not p.replace("_", "").isalnum() or not p.islower()]
+        bad = [p for p in (*self.products, *self.families) if not _is_id(p)]
         if bad:
-            raise ValueError(f"product ids must be lower-case words joined by _: {bad}")
+            raise ValueError(f"product and family ids must be lower-case words joined by _: {bad}")
         return self
+
+    @model_validator(mode="after")
+    def _families_partition_products(self) -> Self:
+        seen: dict[str, str] = {}
+        for family, members in self.families.items():
+            unknown = [p for p in members if p not in self.products]
+            if unknown:
+                raise ValueError(f"family {family!r} names products not in `products`: {unknown}")
+            for product in members:
+                if product in seen:
+                    raise ValueError(f"product {product!r} is in two families: {seen[product]!r}, {family!r}")
+                seen[product] = family
+            # A family named like a product must hold it, or two different things would share a key.
+            if family in self.products and family not in members:
+                raise ValueError(f"family {family!r} is named like a product it does not hold")
+        return self
+
+    def family_of(self, product: str) -> str:
+        """The family a product is counted under; a product in no family is a family of its own."""
+        for family, members in self.families.items():
+            if product in members:
+                return family
+        return product
 
     def describe(self, key: str) -> str:
         """A problem key as people read it: `power bank: 过热/鼓包/冒烟/起火 / overheating, …`."""
         product, failure = split_key(key)
         titles = {f.kind: f"{f.title.zh} / {f.title.en}" for f in self.failures}
-        shown = product.replace("_", " ") if product in self.products else product
+        known = product in self.products or product in self.families
+        shown = product.replace("_", " ") if known else product
+        if product.startswith(SIMILAR_PREFIX):
+            shown = f"近乎相同的描述 / near-identical reports ({product})"
         return f"{shown}: {titles.get(failure, failure)}"
 
-    def concept_names(self) -> set[str]:
+    def word_names(self) -> set[str]:
+        """Every name a failure reads words by: problems.yaml's signs and concepts.yaml's concepts."""
         names = {name for failure in self.failures for name in failure.concepts}
         for failure in self.failures:
             for pair in failure.paired:
                 names.update(pair.concepts, pair.with_)
         return names
+
+    def concept_names(self) -> set[str]:
+        """The names of concepts.yaml a failure reads (the rest are problems.yaml's own signs)."""
+        return self.word_names() - set(self.signs)
 
     def signal_names(self) -> set[str]:
         return {name for failure in self.failures for name in failure.signals}
@@ -109,7 +172,7 @@ class ProblemPolicy(_Strict):
 class Problem:
     """What a complaint is about, for counting customers (`product|failure`), and the words read."""
 
-    product: str
+    product: str  # the product's family, or the product tag
     failure: str
     quote: str
     from_tag: bool = False
@@ -117,6 +180,26 @@ class Problem:
     @property
     def key(self) -> str:
         return f"{self.product}{_KEY_SEPARATOR}{self.failure}"
+
+
+class _NamedProduct(NamedTuple):
+    product: str
+    generic: bool
+    start: int
+    end: int
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
+
+
+def _sentence_start(text: str, position: int) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def _sentence_end(text: str, position: int) -> int:
+    found = _SENTENCE_END.search(text, position)
+    return found.start() if found else len(text)
 
 
 def _expanded(concepts: ConceptLexicon, cue: str) -> list[str]:
@@ -136,6 +219,7 @@ class _FailureMatcher:
     alone: SensedPhrases
     paired: tuple[tuple[SensedPhrases, SensedPhrases], ...]
     signals: frozenset[str] = frozenset()
+    of_specific_products: bool = False
 
     def first(self, text: str, fired: Collection[str] | None = None) -> tuple[int, int] | None:
         if self.signals and fired is not None and not self.signals.intersection(fired):
@@ -149,6 +233,13 @@ class _FailureMatcher:
                 return span
         return None
 
+    def words_in(self, text: str) -> list[tuple[int, int]]:
+        """Where the failure's own words stand (any of them, paired ones without their companions)."""
+        spans = self.alone.all(text)
+        for words, _ in self.paired:
+            spans += words.all(text)
+        return spans
+
 
 class ProblemReader:
     """Names the product and the failure a complaint is about; pure and thread-safe."""
@@ -159,15 +250,24 @@ class ProblemReader:
         concepts: ConceptLexicon,
         grading: GradingPolicy,
         product_tag_prefixes: Iterable[str],
+        near_identical: NearIdenticalPolicy | None = None,
     ) -> None:
         # The automaton library is loaded only where problems are read.
         from policies.cue_reading import PhraseSet, SensedPhrases
 
+        def phrases_of(name: str) -> list[str]:
+            sign = policy.signs.get(name)
+            return [*sign.zh, *sign.en] if sign is not None else concepts.phrases(name)
+
+        def senses_of(name: str) -> list[str]:
+            sign = policy.signs.get(name)
+            return sign.not_in.all() if sign is not None else concepts.other_senses(name)
+
         def words(
             names: list[str], extra: Sequence[str] = (), extra_senses: Sequence[str] = ()
         ) -> SensedPhrases:
-            phrases = [p for name in names for p in concepts.phrases(name)] + list(extra)
-            senses = [p for name in names for p in concepts.other_senses(name)] + list(extra_senses)
+            phrases = [p for name in names for p in phrases_of(name)] + list(extra)
+            senses = [p for name in names for p in senses_of(name)] + list(extra_senses)
             return SensedPhrases.of(phrases, senses)
 
         signals = {s.name: s for s in grading.signals}
@@ -182,15 +282,21 @@ class ProblemReader:
                 senses += signals[name].not_in.all()
             paired = tuple((words(pair.concepts), words(pair.with_)) for pair in failure.paired)
             alone = words(failure.concepts, cues, senses)
-            self._failures.append(_FailureMatcher(failure.kind, alone, paired, frozenset(failure.signals)))
+            self._failures.append(
+                _FailureMatcher(
+                    failure.kind, alone, paired, frozenset(failure.signals), failure.of_specific_products
+                )
+            )
         # One automaton for every product name (thousands): a text is scanned once, and each name
         # found is looked up for its product.
         self._product_of: dict[str, tuple[str, bool]] = {}
         for product, names in policy.products.items():
             for name in (*names.zh, *names.en):
                 self._product_of.setdefault(normalise(name).text.rstrip("*"), (product, names.generic))
+        self._family_of = {product: policy.family_of(product) for product in policy.products}
         self._product_names = PhraseSet(list(self._product_of))
         self._tag_prefixes = tuple(product_tag_prefixes)
+        self._similar = NearIdenticalBuckets(near_identical) if near_identical is not None else None
 
     def problem_of(
         self,
@@ -210,54 +316,88 @@ class ProblemReader:
         subtype: str | None = None,
         fired: Collection[str] | None = None,
     ) -> list[Problem]:
-        """Every problem the text may be: its product (a product tag first, else the products it
-        names, the longest first, at most `_PRODUCTS_WEIGHED`) with each failure it shows, in the
-        policy's order. Customers name one product at different levels (玩具车, 合金小汽车) and
-        describe one failure by different signs (a lid that bursts, a scald), so the caller joins
-        the one others already reported. A product tag is precise enough to pair with the sub-type
-        when no failure is named; a product name from the text is not. `fired`: the signals the
-        grader found standing (context checked); a failure made of signals counts only if one of them
-        fired. Empty when nothing specific is known."""
+        """Every problem the text may be: each failure it shows, in the policy's order, with its
+        product (a product tag first, else the product the failure is told about, counted under its
+        family). A family makes one product named at different levels (玩具车,
+        合金小汽车) one key; one failure described by different signs (a lid that bursts, a scald)
+        gives several keys, and the caller joins the one others already reported. A product tag is
+        precise enough to pair with the sub-type when no failure is named; a product name from the
+        text is not. `fired`: the signals the grader found standing (context checked); a failure
+        made of signals counts only if one of them fired. With no product named and no tag, the
+        first failure pairs with the text's near-identical buckets (alerting.yaml `near_identical`):
+        only reports in (nearly) the same words meet there. Empty when nothing specific is known."""
         norm = normalise(text)
-        failures = [(m.kind, span) for m in self._failures if (span := m.first(norm.text, fired)) is not None]
+        failures = [(m, span) for m in self._failures if (span := m.first(norm.text, fired)) is not None]
         tagged = sorted(t for t in tags if self._tag_prefixes and t.startswith(self._tag_prefixes))
         if not failures:
             if tagged and subtype:
                 quote = norm.evidence(0, 0, _QUOTE_CHARS)
                 return [Problem(product=tagged[0], failure=subtype, quote=quote, from_tag=True)]
             return []
-        products = [tagged[0]] if tagged else self._products_named(norm.text)[:_PRODUCTS_WEIGHED]
-        return [
-            Problem(
-                product=product,
-                failure=kind,
-                quote=norm.evidence(start, end, _QUOTE_CHARS),
-                from_tag=bool(tagged),
+        named = [] if tagged else self._named(norm.text)
+        if named:
+            # A product name inside a failure's words is the failure told, not the product ("on the
+            # toilet all night").
+            told = [span for m in self._failures for span in m.words_in(norm.text)]
+            named = [n for n in named if not any(s <= n.start and n.end <= e for s, e in told)]
+        problems: list[Problem] = []
+        for failure, (start, end) in failures:
+            candidates = [n for n in named if not (failure.of_specific_products and n.generic)]
+            product = tagged[0] if tagged else self._nearest(candidates, norm.text, start, end)
+            if product is None:
+                continue
+            problems.append(
+                Problem(
+                    product=product if tagged else self._family_of[product],
+                    failure=failure.kind,
+                    quote=norm.evidence(start, end, _QUOTE_CHARS),
+                    from_tag=bool(tagged),
+                )
             )
-            for product in products
-            for kind, (start, end) in failures
-        ]
+        if not problems and not tagged and self._similar is not None:
+            failure, (start, end) = failures[0]
+            quote = norm.evidence(start, end, _QUOTE_CHARS)
+            return [Problem(bucket, failure.kind, quote) for bucket in self._similar.buckets(text)]
+        return problems
+
+    def failures_in(self, text: str, fired: Collection[str] | None = None) -> list[str]:
+        """The failure kinds a text shows, whatever product it names (or none)."""
+        norm = normalise(text).text
+        return [m.kind for m in self._failures if m.first(norm, fired) is not None]
 
     def product_named(self, text: str) -> tuple[str, str] | None:
-        """The product a text names (its id, and the words as the customer wrote them), or None."""
+        """The product a text names (its id, and the words as the customer wrote them), or None:
+        the most specific (not generic, the longest, the earliest)."""
         norm = normalise(text)
         found = self._named(norm.text)
         if not found:
             return None
-        product, start, end = found[0]
+        best = min(found, key=lambda n: (n.generic, n.start - n.end, n.start))
         source = norm.original if len(norm.original) == len(norm.text) else norm.text
-        return product, source[start:end]
+        return best.product, source[best.start : best.end]
 
-    def _products_named(self, text: str) -> list[str]:
-        return [product for product, _, _ in self._named(text)]
+    @staticmethod
+    def _nearest(named: list[_NamedProduct], text: str, start: int, end: int) -> str | None:
+        """The product a failure is told about: a specific one before a part or a place, then one
+        named in the failure's own sentence ("The kettle is fine. The toaster sparked."), then the
+        longer name (给手机充电的充电宝鼓包 is the power bank), then the earlier."""
+        if not named:
+            return None
+        sentence_start, sentence_end = _sentence_start(text, start), _sentence_end(text, end)
 
-    def _named(self, text: str) -> list[tuple[str, int, int]]:
-        """Every product the text names with its best span, the most specific first (not generic,
-        longest, earliest)."""
-        best: dict[str, tuple[bool, int, int, int]] = {}  # product → (generic, -length, start, end)
-        for start, end in self._product_names.spans(text):
-            product, generic = self._product_of[text[start:end]]
-            rank = (generic, -(end - start), start, end)
-            if product not in best or rank < best[product]:
-                best[product] = rank
-        return [(p, best[p][2], best[p][3]) for p in sorted(best, key=best.__getitem__)]
+        def rank(name: _NamedProduct) -> tuple[bool, bool, int, int]:
+            elsewhere = name.end <= sentence_start or name.start >= sentence_end
+            return (name.generic, elsewhere, name.start - name.end, name.start)
+
+        return min(named, key=rank).product
+
+    def _named(self, text: str) -> list[_NamedProduct]:
+        """Every product name in the text, without the names inside a longer one (手机 in
+        手机充电器), in text order."""
+        spans = self._product_names.spans(text)
+
+        def inside_another(start: int, end: int) -> bool:
+            return any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+
+        outermost = sorted({(s, e) for s, e in spans if not inside_another(s, e)})
+        return [_NamedProduct(*self._product_of[text[s:e]], s, e) for s, e in outermost]

@@ -33,6 +33,20 @@ ONE_POWER_BANK_FAILURE = [
 ]
 
 
+# One warning copied by customers word for word, naming no product (a post passed around).
+COPIED_WARNING = (
+    "用了不到十分钟就开始冒烟，还有一股很浓的焦糊味，吓得我赶紧关掉了，大家千万别再买了，商家到现在都不回复"
+)
+UNRELATED_UNNAMED = [
+    "用了两天外壳就开始冒烟，还有焦味，赶紧拔了，差点出事",
+    "It started smoking after ten minutes and the whole room smelled of burning plastic, never again",
+    "昨晚插着电突然冒出火花，墙上都熏黑了一块，太吓人了，必须给个说法",
+    "第一次用就闻到烧焦的味道，打开一看里面的线都烧黑了，质量太差",
+    "Sparks flew out of the back while my kid was using it, we unplugged it right away, dangerous",
+    "才买一周，用的时候突然冒黑烟，家里老人吓坏了，要求退货并赔偿",
+]
+
+
 def _handle_all(stack: Stack, tickets: list[int]) -> None:
     """Each ticket's created event, then every event the triage queued (group raises) until none is left."""
     for n, ticket_id in enumerate(tickets):
@@ -85,3 +99,23 @@ def test_one_power_bank_failing_one_way_in_six_wordings_is_one_group(stack: Stac
     # AND a member written when the group already existed got one write; the earlier ones at most two
     assert [len(stack.plugin_writes(t)) for t in tickets[GROUP.min_customers :]] == [1]
     assert max(len(stack.plugin_writes(t)) for t in tickets) <= 2
+
+
+def test_near_identical_reports_naming_no_product_join_and_different_words_do_not(stack: Stack) -> None:
+    # GIVEN five customers posting one warning word for word (a little punctuation aside), naming no
+    # product, and six more describing a fire sign each in their own words, also naming none
+    copied = [
+        new_ticket(stack, "千万别买", COPIED_WARNING + "！" * (n % 2), requester=f"copier{n}@example.com")
+        for n in range(GROUP.min_customers)
+    ]
+    unrelated = [
+        new_ticket(stack, "冒烟", body, requester=f"other{n}@example.com")
+        for n, body in enumerate(UNRELATED_UNNAMED)
+    ]
+    # WHEN the plugin triages them all
+    _handle_all(stack, copied + unrelated)
+    # THEN the copies are one group under a near-identical bucket (alerting.yaml near_identical)
+    tags = {tuple(_group_tags(stack, t)) for t in copied}
+    assert len(tags) == 1 and next(iter(tags))[0].startswith("complaint_group_similar_")
+    # AND reports in different words are no group: a bare safety flag never groups
+    assert [_group_tags(stack, t) for t in unrelated] == [[]] * len(unrelated)

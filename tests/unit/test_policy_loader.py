@@ -50,7 +50,14 @@ _FIRST_LEVEL_2 = next(n for n, s in enumerate(load_policy().grading.signals) if 
         ("compliance.yaml", "forbidden:", "forbidden: [", "not valid YAML"),
         # the files this stop added: a failure naming no concept, a ladder naming no channel, an
         # amount pattern without its group, a remedy answering a demand that does not exist
-        ("problems.yaml", "concepts: [electric_shock]", "concepts: [electric_shocks]", "electric_shocks"),
+        (
+            "problems.yaml",
+            "concepts: [electric_shock, shock_feeling]",
+            "concepts: [electric_shocks, shock_feeling]",
+            "electric_shocks",
+        ),
+        # a product family naming a product the lexicon lacks
+        ("problems.yaml", "bag: [handbag, backpack, suitcase, wallet]", "bag: [handbag, purse]", "purse"),
         ("channels.yaml", "ladder: [supervisors, compliance_head]", "ladder: [supervisors, ceo]", "ceo"),
         ("intake.yaml", "([0-9]+(?:\\.[0-9]{1,2})?)\\s*(?:元|块)'", "[0-9]+\\s*(?:元|块)'", "needs a group"),
         ("remedies.yaml", "main_answers: [exchange, repair]", "main_answers: [swap]", "main_answers"),

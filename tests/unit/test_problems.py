@@ -7,7 +7,8 @@ import pytest
 from policies.engine import TriageEngine
 from policies.problems import ProblemReader
 
-POLICY = TriageEngine.from_directory().policy
+ENGINE = TriageEngine.from_directory()
+POLICY = ENGINE.policy
 READER = ProblemReader(
     POLICY.problems, POLICY.concepts, POLICY.grading, POLICY.alerting.group_complaint.product_tag_prefixes
 )
@@ -43,10 +44,10 @@ def test_unrelated_safety_complaints_are_different_problems() -> None:
     ]
     # WHEN each one's problem is read
     keys = [READER.problem_of(t) for t in texts]
-    # THEN each names its own product and failure: five keys, none shared
+    # THEN each names its own product (family) and failure: five keys, none shared
     assert [k.key if k else None for k in keys] == [
-        "charger|electric_shock",
-        "bread|illness_after_eating",
+        "charging_accessory|electric_shock",
+        "bakery|illness_after_eating",
         "kettle|overheating",
         "toy|choking",
         "space_heater|overheating",
@@ -75,7 +76,10 @@ def test_the_longest_product_name_wins() -> None:
     # GIVEN a text naming a phone and a phone charger
     problem = READER.problem_of("手机充电器插上就冒烟了")
     # THEN the charger is the product: it is the longer, more specific name
-    assert problem is not None and problem.product == "charger"
+    assert problem is not None and problem.product == "charging_accessory"
+    # AND a power bank charging a phone is the power bank, wherever the phone is named
+    problem = READER.problem_of("给手机充电的充电宝鼓包了")
+    assert problem is not None and problem.product == "power_bank"
 
 
 def test_look_alike_senses_of_a_failure_do_not_count() -> None:
@@ -87,3 +91,152 @@ def test_look_alike_senses_of_a_failure_do_not_count() -> None:
 def test_the_key_is_described_for_people() -> None:
     assert POLICY.problems.describe("power_bank|overheating").startswith("power bank: ")
     assert "overheating" in POLICY.problems.describe("power_bank|overheating")
+
+
+@pytest.mark.parametrize(
+    ("texts", "key"),
+    [
+        (
+            [
+                "给儿子买的合金小汽车，轮子一掰就掉，他差点吞下去",  # the specific name
+                "玩具车的小零件掉了，孩子差点吞下去",  # the general one
+                "兒子的合金車輪子鬆脫，他差點吞下去",  # traditional
+                "The toy car's wheel came off and my toddler nearly swallowed it",  # English
+                "这个玩具的零件太小了，宝宝误吞了一个",  # the most general
+            ],
+            "toy|choking",
+        ),
+        (
+            [
+                "这箱橙汁喝完全家都拉肚子",
+                "果汁喝完肚子疼，拉了一晚上",
+                "買的柳橙汁喝完一直拉肚子，跑了好幾次廁所",
+                "The orange juice made my kids sick, they were on the toilet all night",
+                "饮料喝了以后上吐下泻",
+            ],
+            "drink|illness_after_eating",
+        ),
+        (
+            [
+                "充电器插上就冒烟了",
+                "数据线接口处烧焦了，差点着火",
+                "充電線插頭燒焦了，還冒煙",
+                "my charging cable sparked and smoked when I plugged it in",
+                "The charger got so hot it melted the outlet cover",
+            ],
+            "charging_accessory|overheating",
+        ),
+    ],
+)
+def test_one_product_named_at_different_levels_meets_under_its_family(texts: list[str], key: str) -> None:
+    # GIVEN customers naming one product generally, specifically, in three scripts and in English
+    # WHEN each one's problem is read
+    keys = {t: READER.problem_of(t) for t in texts}
+    # THEN all are one readable key: the product's family failing one way
+    assert {t: k.key if k else None for t, k in keys.items()} == dict.fromkeys(texts, key)
+
+
+def test_unrelated_products_stay_apart_even_in_one_family_of_words() -> None:
+    # GIVEN the same failure in products that are not one item named two ways
+    texts = {
+        "电水壶外壳漏电，手被电了一下": "kettle|electric_shock",
+        "电饭煲外壳漏电，手被电了一下": "rice_cooker|electric_shock",
+        "充电宝充电时冒烟了": "power_bank|overheating",
+        "充电器充电时冒烟了": "charging_accessory|overheating",
+        "喝了这盒牛奶就拉肚子": "dairy|illness_after_eating",
+        "喝了这瓶果汁就拉肚子": "drink|illness_after_eating",
+        "This space heater caught fire": "space_heater|overheating",
+        "This hair dryer caught fire": "hair_dryer|overheating",
+    }
+    # WHEN their problems are read THEN each keeps its own family
+    assert {t: (p.key if (p := READER.problem_of(t)) else None) for t in texts} == texts
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("吹风机手柄有电，摸着手发麻", "hair_dryer|electric_shock"),
+        ("电饭煲外壳摸上去麻手，家里老人都不敢碰", "rice_cooker|electric_shock"),
+        ("熱水器出水時，手碰到水龍頭會麻麻的", "water_heater|electric_shock"),
+        ("my kettle gives a tingle every time I touch the handle", "kettle|electric_shock"),
+        ("新买的拖鞋有股刺鼻的橡胶味，穿一会就头晕", "shoes|fumes"),
+        ("爬行垫味道很呛，孩子爬了一上午就咳嗽", "rug|fumes"),
+        ("This yoga mat has a strong chemical smell that gave me a headache", "fitness_equipment|fumes"),
+        ("這雙拖鞋味道好刺鼻", "shoes|fumes"),
+    ],
+)
+def test_a_failure_told_without_its_concept_words_is_still_read(text: str, key: str) -> None:
+    # GIVEN a shock told by how it felt (麻手, a tingle) or fumes by how they sting (刺鼻, 呛)
+    # WHEN its problem is read THEN the failure is the one the words mean
+    problem = READER.problem_of(text)
+    assert problem is not None and problem.key == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这家的麻辣烫太麻了，吃得嘴发麻",  # numbness from pepper is no shock
+        "洗完头皮发麻，说明书写得太吓人了",  # an idiom of fear
+        "雪糕都融化了，外卖太慢",  # melting ice cream is no overheating
+        "这个包装是假的吧",  # a fake box names no product
+        "热水器的水很烫",  # hot water is what a water heater is for
+    ],
+)
+def test_look_alikes_of_the_new_failure_words_are_no_problem(text: str) -> None:
+    # GIVEN words that only look like a shock, a melting device, or a counterfeit of something
+    # WHEN the problem is read THEN there is none
+    assert READER.problems_of(text) == []
+
+
+def test_a_product_inside_the_failure_words_is_not_the_product() -> None:
+    # GIVEN a failure told with a product word inside it ("on the toilet all night")
+    problem = READER.problem_of("The juice made my kids sick, they were on the toilet all night")
+    # THEN the product is the one the failure is about
+    assert problem is not None and problem.key == "drink|illness_after_eating"
+
+
+def test_a_product_in_two_families_is_refused() -> None:
+    # GIVEN a policy that files one product under two families
+    from pydantic import ValidationError
+
+    from policies.problems import ProblemPolicy
+
+    data = POLICY.problems.model_dump(by_alias=True)
+    data["families"] = {**data["families"], "gadget": ["charger"]}
+    # WHEN it is loaded THEN it stops, naming the product and both families
+    with pytest.raises(ValidationError, match=r"charger.*two families"):
+        ProblemPolicy.model_validate(data)
+
+
+def test_near_identical_reports_naming_no_product_share_a_key_and_others_do_not() -> None:
+    # GIVEN one warning passed around in two scripts and other punctuation, naming no product, and the
+    # same failure told in other words
+    reader = ENGINE.problems  # with alerting.yaml's near_identical
+    copies = [
+        "用了不到十分钟就开始冒烟，还有一股很浓的焦糊味，吓得我赶紧关掉了，大家千万别再买了",
+        "用了不到十分鐘就開始冒煙 還有一股很濃的焦糊味 嚇得我趕緊關掉了 大家千萬別再買了！！",
+    ]
+    other = "才买一周，用的时候突然冒黑烟，家里老人吓坏了，要求退货并赔偿"
+    # WHEN their problems are read
+    keys = [p.key for text in copies for p in reader.problems_of(text)]
+    other_keys = [p.key for p in reader.problems_of(other)]
+    # THEN the copies meet under one near-identical bucket of the failure, readable as such
+    assert len(keys) == 2 and len(set(keys)) == 1 and keys[0].startswith("similar_")
+    assert keys[0].endswith("|overheating")
+    assert "near-identical" in POLICY.problems.describe(keys[0])
+    # AND other words are another bucket, and a short bare hazard is none (a bare flag never groups)
+    assert other_keys and other_keys[0] != keys[0]
+    assert reader.problems_of("用了两次就冒烟了，差点着火") == []
+
+
+def test_near_identical_bands_must_each_be_one_of_the_reads() -> None:
+    # GIVEN a group policy with more LSH bands than candidates it may read
+    from pydantic import ValidationError
+
+    from policies.alerting import GroupComplaintPolicy
+
+    data = POLICY.alerting.group_complaint.model_dump()
+    data["near_identical"]["bands"] = data["candidates_considered"] + 1
+    # WHEN it is loaded THEN it stops: the join reads one bucket per band and no more
+    with pytest.raises(ValidationError, match="bands"):
+        GroupComplaintPolicy.model_validate(data)
