@@ -5,6 +5,11 @@ import re
 from dataclasses import dataclass
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A handle followed by a space (@优选商城 …): the brand's name, not the language the customer writes in.
+_MENTION = re.compile(r"@[^\s@]{1,30}(?=\s)")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# English with a Chinese product name in it stays English; Chinese with a few model names stays Chinese.
+_LATIN_WORDS_PER_CJK_CHAR = 3
 # Full-width letters and digits (ＦＴＣ, １２３１５) fold to ASCII. Full-width punctuation is left as it
 # is (sentence splitting knows both forms), so the matching text keeps the customer's text's length.
 _FULL_WIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
@@ -111,7 +116,15 @@ def normalise(text: str) -> Normalised:
     folded = original
     if not original.isascii() and _FULL_WIDTH_ALNUM.search(original):
         folded = original.translate(_FULL_WIDTH_TO_ASCII)
-    is_chinese = _CJK.search(folded) is not None
+    is_chinese = _written_in_chinese(folded)
     if is_chinese:
         folded = _TraditionalToSimplified.convert(folded)
     return Normalised(original=original, text=folded.lower(), is_chinese=is_chinese)
+
+
+def _written_in_chinese(text: str) -> bool:
+    if _CJK.search(text) is None:
+        return False
+    body = _MENTION.sub(" ", text) if "@" in text else text
+    cjk = len(_CJK.findall(body))
+    return cjk > 0 and len(_LATIN_WORD.findall(body)) <= _LATIN_WORDS_PER_CJK_CHAR * cjk
