@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY313 := $(shell (PYENV_VERSION=3.13.0 python3 -c 'import sys; assert sys.version_info[:2] == (3, 13); print(sys.executable)' 2>/dev/null) || command -v python3.13)
 VENV313 := .venv313
 
-.PHONY: install demo demo-serve test lint browser unit-py313 bench bench-flow bench-faults bench-groups bench-cold-start clean
+.PHONY: install demo demo-serve test lint browser unit-py313 bench bench-flow bench-faults bench-social-faults bench-groups bench-cold-start clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ COMMENTS ?= 2
 KILLS ?= 8
 bench-faults: install
 	$(BIN)/python bench/fault_flow.py --tickets $(TICKETS) --comments $(COMMENTS) --kills $(KILLS)
+
+# The social flow through platform faults and killed outreach workers (see bench/README.md).
+POSTS ?= 200
+bench-social-faults: install
+	$(BIN)/python bench/social_faults.py --posts $(POSTS) --kills $(KILLS)
 
 # Group complaints on a replayed corpus stream with injected true groups (see bench/README.md).
 bench-groups: install

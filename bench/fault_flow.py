@@ -2,7 +2,7 @@
 
 Runs the product locally (`local.product.LocalProduct`) with moto in a process of its own (its
 state survives whatever happens to the triage) and the triage handler in worker processes
-(`local.triage_worker`, as Lambda execution environments). Then, with the sandbox misbehaving as
+(`local.queue_worker`, as Lambda execution environments). Then, with the sandbox misbehaving as
 `local/zendesk/sandbox_faults.py` describes (20 % of requests answered 500/502/503, bursts of 429
 with Retry-After, answers slower than the client's timeout after the write landed, webhook
 deliveries sent twice):
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.complaint_corpus import complaint_text
 from bench.ticket_flow_load import UNLIMITED, _ms, _pct, _queue_depths
+from local.worker_pool import WorkerPool
 
 DEFAULT_FAULTS = {
     "error_rate": 0.2,
@@ -51,7 +51,6 @@ DEFAULT_FAULTS = {
     "throttle_seconds": 3.0,
     "duplicate_rate": 0.05,
 }
-WORKER_START_SECONDS = 60.0
 FOLLOW_UPS = ("还没处理吗？我等了好久了", "Any update on this? Still waiting.", "订单号 {order}，请尽快处理")
 
 
@@ -81,49 +80,6 @@ class FaultRun:
     @property
     def ok(self) -> bool:
         return not self.lost and not self.written_twice and self.left_after == (0, 0)
-
-
-class Workers:
-    """Triage worker processes; `kill_one` ends one with SIGKILL and starts its replacement.
-
-    Each writes its logs to a file of its own: a pipe nobody reads would fill and block its logging.
-    """
-
-    def __init__(self, command: list[str], count: int, rng: random.Random, log_dir: Path) -> None:
-        self._command, self._rng, self._log_dir = command, rng, log_dir
-        self._lock = threading.Lock()
-        self._spawned = 0
-        self._processes = [self._spawn() for _ in range(count)]
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        self._spawned += 1
-        log = self._log_dir / f"triage-worker-{self._spawned}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(self._command, stdout=output, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + WORKER_START_SECONDS
-        while b"triage worker ready" not in log.read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"a triage worker did not start: {log.read_text()[-1000:]}")
-            time.sleep(0.05)
-        return process
-
-    def kill_one(self) -> None:
-        with self._lock:
-            index = self._rng.randrange(len(self._processes))
-            victim = self._processes[index]
-            victim.send_signal(signal.SIGKILL)
-            victim.wait()
-            self._processes[index] = self._spawn()
-
-    def stop(self) -> None:
-        with self._lock:
-            for process in self._processes:
-                process.terminate()
-            for process in self._processes:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
 
 
 def run(
@@ -161,13 +117,15 @@ def run(
     )
     with moto_fixes.in_children(True):
         product.start()  # moto's process starts first, with the fixes
-    pool: Workers | None = None
+    pool: WorkerPool | None = None
     logs = tempfile.TemporaryDirectory(prefix="fault-flow-")
     started = time.monotonic()
     try:
         ready, sandbox = product.ready, product.sandbox
         assert ready is not None and sandbox is not None
-        pool = Workers(product.triage_worker_command(), workers, rng, Path(logs.name))
+        pool = WorkerPool(
+            product.triage_worker_command(), workers, rng, Path(logs.name), name="triage-worker"
+        )
         slow = float(DEFAULT_TIMEOUT[1]) + 1.0  # past the client's read timeout: the write lands unseen
         sandbox.inject_faults(FaultPlan(slow_seconds=slow, seed=seed, **faults))
         session = requests.Session()
@@ -202,7 +160,8 @@ def run(
         killing.join(timeout=1)
         result.left_before_replay = _queue_depths(ready.aws_endpoint_url, product.stack)
         if result.left_before_replay[1]:
-            result.replayed = _replay_dead_letters(product)
+            result.replayed = result.left_before_replay[1]
+            _replay_dead_letters(product, product.stack.queue_url, product.stack.dead_letter_queue_url)
             _wait_until_drained(product, sandbox, timeout)
         result.left_after = _queue_depths(ready.aws_endpoint_url, product.stack)
         result.faults = sandbox.fault_counts()
@@ -220,7 +179,7 @@ def run(
 
 
 def _kill_now_and_then(
-    pool: Workers, kills: int, every: tuple[float, float], rng: random.Random, result: FaultRun
+    pool: WorkerPool, kills: int, every: tuple[float, float], rng: random.Random, result: FaultRun
 ) -> None:
     for _ in range(kills):
         time.sleep(rng.uniform(*every))
@@ -244,9 +203,8 @@ def _wait_until_drained(product: Any, sandbox: Any, timeout: float) -> None:
         time.sleep(1)
 
 
-def _replay_dead_letters(product: Any) -> int:
+def _replay_dead_letters(product: Any, queue_url: str, dead_letter_queue_url: str) -> None:
     """`triage replay-dlq`, the operator's command, as an operator runs it."""
-    _, dead = _queue_depths(product.ready.aws_endpoint_url, product.stack)
     done = subprocess.run(
         [
             sys.executable,
@@ -254,9 +212,9 @@ def _replay_dead_letters(product: Any) -> int:
             "cli.main",
             "replay-dlq",
             "--queue-url",
-            product.stack.queue_url,
+            queue_url,
             "--dlq-url",
-            product.stack.dead_letter_queue_url,
+            dead_letter_queue_url,
             "--endpoint-url",
             product.ready.aws_endpoint_url,
         ],
@@ -265,7 +223,6 @@ def _replay_dead_letters(product: Any) -> int:
     )
     if done.returncode:
         raise RuntimeError(f"replay-dlq failed: {done.stderr[-500:]}")
-    return dead
 
 
 def _read_writes(client: Any, sandbox: Any, result: FaultRun) -> None:

@@ -83,6 +83,7 @@ class LocalProduct:
         monitor_every_seconds: float = 60.0,
         escalate_every_seconds: float = 60.0,
         triage_in_process: bool = True,
+        outreach_in_process: bool = True,
         chat_notifier: bool = True,
     ) -> None:
         self._escalate_every_seconds = escalate_every_seconds
@@ -98,8 +99,10 @@ class LocalProduct:
         self._aws_in_child_process = aws_in_child_process
         self._watch_every_seconds = watch_every_seconds
         self._monitor_every_seconds = monitor_every_seconds
-        # False: no triage runner here; start `local.triage_worker` processes (the fault benchmark).
+        # False: no triage (outreach) runner here; start `local.queue_worker` processes (the fault
+        # benchmarks).
         self._triage_in_process = triage_in_process
+        self._outreach_in_process = outreach_in_process
         self.social_platforms: dict[str, Any] = {}
         self.social_monitors: dict[str, Any] = {}
         self._saved_env: dict[str, str | None] = {}
@@ -254,7 +257,13 @@ class LocalProduct:
 
     def triage_worker_command(self) -> list[str]:
         """The command that runs the triage on this product's queue in a process of its own."""
-        return [sys.executable, "-m", "local.triage_worker", self.stack.queue_url, self.stack.queue_arn]
+        return _worker_command("functions.triage.app", self.stack.queue_url, self.stack.queue_arn)
+
+    def outreach_worker_command(self) -> list[str]:
+        """The command that runs the outreach on this product's posts queue in a process of its own."""
+        return _worker_command(
+            "functions.outreach.app", self.stack.social_queue_url, self.stack.social_queue_arn
+        )
 
     def _subscribe_alert_inbox(self) -> None:
         """An SQS queue on both alert topics, standing in for the e-mail and chat subscriptions."""
@@ -314,12 +323,13 @@ class LocalProduct:
         self._stoppers.append(SANDBOX_PLATFORMS.clear)
         for app in (outreach_app, monitor_app):
             self._stoppers.append(_log_to_stderr(app.logger))
-        sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
-        runner = SqsLambdaRunner(
-            sqs, self.stack.social_queue_url, self.stack.social_queue_arn, outreach_app.lambda_handler
-        )
-        runner.start()
-        self._stoppers.append(runner.stop)
+        if self._outreach_in_process:
+            sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
+            runner = SqsLambdaRunner(
+                sqs, self.stack.social_queue_url, self.stack.social_queue_arn, outreach_app.lambda_handler
+            )
+            runner.start()
+            self._stoppers.append(runner.stop)
         for name in self.social_platforms:
             monitor = ScheduleRunner(
                 monitor_app.lambda_handler,
@@ -424,3 +434,7 @@ def _swap_stream(handler: logging.StreamHandler, stream: Any) -> Any:
         handler.stream = stream
         return None
     return handler.setStream(stream)
+
+
+def _worker_command(handler_module: str, queue_url: str, queue_arn: str) -> list[str]:
+    return [sys.executable, "-m", "local.queue_worker", handler_module, queue_url, queue_arn]

@@ -156,6 +156,7 @@ def test_the_sidebar_shows_the_grade_counts_down_checks_the_reply_inserts_and_co
     page.screenshot(path=str(shot), full_page=True)
     app_bytes = sum(p.stat().st_size for p in APP.iterdir() if p.suffix in (".js", ".css", ".html", ".json"))
     assert shot.stat().st_size > 5_000 and app_bytes < 100_000 and loaded_ms < 30_000
+    print(f"sidebar app: {app_bytes:,} bytes, page and app ready in {loaded_ms:.0f} ms, screenshot {shot}")
     page.close()
 
 
