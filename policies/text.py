@@ -126,5 +126,6 @@ def _written_in_chinese(text: str) -> bool:
     if _CJK.search(text) is None:
         return False
     body = _MENTION.sub(" ", text) if "@" in text else text
-    cjk = len(_CJK.findall(body))
-    return cjk > 0 and len(_LATIN_WORD.findall(body)) <= _LATIN_WORDS_PER_CJK_CHAR * cjk
+    if _LATIN_WORD.search(body) is None:  # most Chinese texts: nothing to weigh
+        return _CJK.search(body) is not None
+    return len(_LATIN_WORD.findall(body)) <= _LATIN_WORDS_PER_CJK_CHAR * len(_CJK.findall(body))
