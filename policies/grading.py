@@ -214,6 +214,8 @@ class Grader:
                 if reading.complaint
                 else self._model_evidence(reading, "complaint", features)
             )
+            # The model read the whole (often short) text as a complaint: its opening words are why.
+            complaint_evidence = complaint_evidence or norm.evidence(0, 0, _EVIDENCE_CHARS)
 
         # Recall first: the model alone may raise a complaint to level 1 or 2 (tagged for a look).
         raises = (

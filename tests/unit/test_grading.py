@@ -116,3 +116,12 @@ def test_any_text_gets_a_valid_grade(text: str) -> None:
     # THEN the grader never crashes and always answers inside the closed vocabularies
     assert result.level in (1, 2, 3)
     assert all(r.rule.startswith("R-") for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", ["过时", "蒙牛混蛋！", "应该叫经典无弹力"])
+def test_a_complaint_the_model_alone_recognises_still_quotes_the_customer(grader: Grader, text: str) -> None:
+    # GIVEN a short text with no problem word the lexicons know, which the model reads as a complaint
+    result = grader.grade(text)
+    assert result.is_complaint
+    # THEN every reason quotes the customer's own words: never an empty "why"
+    assert all(r.evidence and r.evidence in text for r in result.reasons)
