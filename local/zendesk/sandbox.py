@@ -50,6 +50,7 @@ from local.zendesk.sandbox_errors import (
     unauthorized,
 )
 from local.zendesk.sandbox_faults import EXEMPT_HEADER, FaultPlan, Faults
+from local.zendesk.sandbox_pages import paginated
 from local.zendesk.sandbox_rate_limit import SlidingWindow
 from local.zendesk.sandbox_settings import SandboxSettings
 from local.zendesk.sandbox_slas import SlaPolicyBook
@@ -84,6 +85,7 @@ class _Call:
     client: str
     raw: bytes = b""
     content_type: str = ""
+    list_url: str = ""  # this path as an absolute URL on the host the client named (for page links)
 
     def object(self, key: str) -> Mapping[str, Any]:
         """The `{key: {...}}` envelope's inner object, or Zendesk's 400 when it is missing."""
@@ -119,8 +121,8 @@ def _path(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}(?:\\.json)?/?$")
 
 
-def _page(key: str, items: list[Json]) -> Json:
-    """The offset-pagination envelope of Support API lists (one page is all the sandbox needs)."""
+def _whole_list(key: str, items: list[Json]) -> Json:
+    """The offset envelope of a list Zendesk does not paginate (SLA policies): every item at once."""
     return {key: items, "next_page": None, "previous_page": None, "count": len(items)}
 
 
@@ -145,7 +147,7 @@ class ZendeskSandbox:
         self._directory = Directory(clock, self.settings.admin_name, self.settings.email)
         self._tickets = TicketBook(clock, self._directory)
         self._webhooks = WebhookRegistry(clock, self._directory.admin_id)
-        self._apps = AppRegistry(self._directory.next_id, lambda: iso_seconds(clock()))
+        self._apps = AppRegistry(self._directory.next_id, lambda: iso_seconds(clock()), lambda: self._url)
         self._slas = SlaPolicyBook(clock, lambda: self._url, self.settings.sla_policies_refusal)
         self._agent_desk = AgentDesk(
             self._ticket_view, lambda: self._directory.admin_id, self.settings.app_dir
@@ -311,7 +313,12 @@ class ZendeskSandbox:
                 body_json = None if route.binary_body else _parse_json(raw_body)
                 client_name = header.get("user-agent") or ""
                 content_type = header.get("content-type") or "application/binary"
-                call = _Call(params, query, body_json, actor_id, client_name, raw_body, content_type)
+                scheme, _, own_host = self._url.partition("://")
+                # Page links name the host the client used, as Zendesk's name the account's subdomain.
+                list_url = f"{scheme or 'http'}://{header.get('host') or own_host}{path}"
+                call = _Call(
+                    params, query, body_json, actor_id, client_name, raw_body, content_type, list_url
+                )
                 status, body, events = route.handler(call)
             except ApiError as err:
                 status, body = err.status, err.body
@@ -440,8 +447,11 @@ class ZendeskSandbox:
         def ok(body: Json, status: int = 200) -> tuple[int, Json, list[TicketEvent]]:
             return status, body, []
 
+        def listing(c: _Call, key: str, items: list[Json]) -> tuple[int, Json, list[TicketEvent]]:
+            return ok(paginated(key, items, c.query, c.list_url))
+
         def ticket_list(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
-            return ok(_page("tickets", t.list_tickets(c.query.get("external_id"))))
+            return listing(c, "tickets", t.list_tickets(c.query.get("external_id")))
 
         def ticket_create(c: _Call) -> tuple[int, Json, list[TicketEvent]]:
             ticket, events = t.create(c.body, c.actor_id, c.client)
@@ -494,14 +504,14 @@ class ZendeskSandbox:
             (
                 "GET",
                 "/api/v2/tickets/{id}/comments",
-                lambda c: ok(_page("comments", t.list_comments(c.id()))),
+                lambda c: listing(c, "comments", t.list_comments(c.id())),
             ),
-            ("GET", "/api/v2/tickets/{id}/audits", lambda c: ok(_page("audits", t.list_audits(c.id())))),
+            ("GET", "/api/v2/tickets/{id}/audits", lambda c: listing(c, "audits", t.list_audits(c.id()))),
             ("POST", "/api/v2/tickets/{id}/satisfaction_rating", ticket_rate),
             (
                 "GET",
                 "/api/v2/ticket_fields",
-                lambda c: ok(_page("ticket_fields", [d.ticket_field(i) for i in d.ticket_fields])),
+                lambda c: listing(c, "ticket_fields", [d.ticket_field(i) for i in d.ticket_fields]),
             ),
             (
                 "POST",
@@ -518,12 +528,12 @@ class ZendeskSandbox:
             ("POST", "/api/v2/users/create_or_update", user_upsert),
             ("POST", "/api/v2/users", lambda c: ok({"user": d.create_user(c.object("user"))}, 201)),
             ("GET", "/api/v2/users/{id}", lambda c: ok({"user": d.user(c.id())})),
-            ("GET", "/api/v2/groups", lambda c: ok(_page("groups", [dict(g) for g in d.groups.values()]))),
+            ("GET", "/api/v2/groups", lambda c: listing(c, "groups", [dict(g) for g in d.groups.values()])),
             ("POST", "/api/v2/apps", lambda c: ok(a.create(c.body), 202)),
             ("GET", "/api/v2/apps/job_statuses/{key}", lambda c: ok(a.job(c.params[0]))),
             ("GET", "/api/v2/apps/installations", lambda c: ok({"installations": a.installations()})),
             ("POST", "/api/v2/apps/installations", lambda c: ok(a.install(c.body), 201)),
-            ("GET", "/api/v2/macros", lambda c: ok(_page("macros", [dict(m) for m in d.macros.values()]))),
+            ("GET", "/api/v2/macros", lambda c: listing(c, "macros", [dict(m) for m in d.macros.values()])),
             ("POST", "/api/v2/macros", lambda c: ok({"macro": d.create_macro(c.object("macro"))}, 201)),
             ("POST", "/api/v2/groups", lambda c: ok({"group": d.create_group(c.object("group"))}, 201)),
             (
@@ -555,13 +565,7 @@ class ZendeskSandbox:
             (
                 "GET",
                 "/api/v2/webhooks",
-                lambda c: ok(
-                    {
-                        "webhooks": w.list_webhooks(),
-                        "meta": {"has_more": False, "after_cursor": None, "before_cursor": None},
-                        "links": {"next": None, "prev": None},
-                    }
-                ),
+                lambda c: ok(paginated("webhooks", w.list_webhooks(), c.query, c.list_url, cursor_only=True)),
             ),
             ("POST", "/api/v2/webhooks", lambda c: ok({"webhook": w.create(c.body)}, 201)),
             ("GET", "/api/v2/webhooks/{key}", lambda c: ok({"webhook": w.show(c.params[0])})),
@@ -572,7 +576,7 @@ class ZendeskSandbox:
                 "/api/v2/webhooks/{key}/signing_secret",
                 lambda c: ok({"signing_secret": w.signing_secret(c.params[0])}),
             ),
-            ("GET", "/api/v2/slas/policies", lambda c: ok(_page("sla_policies", s.list_policies()))),
+            ("GET", "/api/v2/slas/policies", lambda c: ok(_whole_list("sla_policies", s.list_policies()))),
             (
                 "POST",
                 "/api/v2/slas/policies",

@@ -4,7 +4,8 @@
     POST /api/v2/apps/validate       multipart `file` (the app's zip): 200 {} or 400 {description}
     POST /api/v2/apps/uploads        multipart `uploaded_data`: 201 {"id"}
     POST /api/v2/apps                {"name", "short_description"?, "upload_id"}: 202 {"job_id"}
-    GET  /api/v2/apps/job_statuses/{job_id}   {"status": "completed", "app_id"} (or "failed", "message")
+    GET  /api/v2/apps/job_statuses/{job_id}   {"id", "url", "total", "progress", "status": "completed",
+                                                "message", "app_id"} (or "failed" with the reason)
     GET  /api/v2/apps/installations  {"installations": [...]}
     POST /api/v2/apps/installations  {"app_id", "settings": {"name"}}: 201 the installation
 
@@ -90,9 +91,12 @@ def validate_package(package: bytes) -> None:
 
 
 class AppRegistry:
-    def __init__(self, next_id: Callable[[], int], now: Callable[[], str]) -> None:
+    def __init__(
+        self, next_id: Callable[[], int], now: Callable[[], str], base_url: Callable[[], str] = lambda: ""
+    ) -> None:
         self._next_id = next_id
         self._now = now
+        self._base_url = base_url
         self._uploads: dict[int, bytes] = {}
         self._apps: dict[int, Json] = {}
         self._jobs: dict[str, Json] = {}
@@ -110,17 +114,22 @@ class AppRegistry:
         job_id = uuid.uuid4().hex
         package = self._uploads.get(int(data["upload_id"]))
         if package is None:
-            self._jobs[job_id] = {"id": job_id, "status": "failed", "message": "upload not found"}
+            self._jobs[job_id] = self._job(job_id, "failed", "upload not found")
             return {"job_id": job_id}
         try:
             validate_package(package)
         except ApiError as exc:
-            self._jobs[job_id] = {"id": job_id, "status": "failed", "message": exc.body.get("description")}
+            self._jobs[job_id] = self._job(job_id, "failed", str(exc.body.get("description")))
             return {"job_id": job_id}
         app_id = self._next_id()
         self._apps[app_id] = {"id": app_id, "name": str(data["name"]), "created_at": self._now()}
-        self._jobs[job_id] = {"id": job_id, "status": "completed", "app_id": app_id, "message": "Created"}
+        self._jobs[job_id] = {**self._job(job_id, "completed", "Created"), "app_id": app_id}
         return {"job_id": job_id}
+
+    def _job(self, job_id: str, status: str, message: str) -> Json:
+        """A finished build job in the documented job-status shape (the sandbox builds at once)."""
+        url = f"{self._base_url()}/api/v2/apps/job_statuses/{job_id}.json"
+        return {"id": job_id, "url": url, "total": 1, "progress": 1, "status": status, "message": message}
 
     def job(self, job_id: str) -> Json:
         found = self._jobs.get(job_id)

@@ -31,8 +31,9 @@ def not_found() -> ApiError:
     return ApiError(404, {"error": "RecordNotFound", "description": "Not found"})
 
 
-def forbidden(description: str) -> ApiError:
-    return ApiError(403, {"error": "Forbidden", "description": description})
+def forbidden(message: str) -> ApiError:
+    """Zendesk's 403 nests its title and message under `error` (not the `error`/`description` pair)."""
+    return ApiError(403, {"error": {"title": "Forbidden", "message": message}})
 
 
 def invalid_endpoint() -> ApiError:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from local.zendesk.sandbox_clock import iso_seconds
-from local.zendesk.sandbox_errors import ApiError, invalid_endpoint, not_found, record_invalid
+from local.zendesk.sandbox_errors import ApiError, forbidden, invalid_endpoint, not_found, record_invalid
 
 Json = dict[str, Any]
 
@@ -39,14 +39,11 @@ def plan_refusal(status: int) -> ApiError:
     """What an account without SLA policies on its plan answers."""
     if status == 404:
         return invalid_endpoint()
-    return ApiError(
-        status,
-        {
-            "error": "Forbidden",
-            "description": "You do not have access to this page. Please contact the account owner of "
-            "this help desk for further help.",
-        },
+    refusal = forbidden(
+        "You do not have access to this page. Please contact the account owner of this help desk for "
+        "further help."
     )
+    return ApiError(status, refusal.body)
 
 
 class SlaPolicyBook:

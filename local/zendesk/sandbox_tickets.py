@@ -43,6 +43,8 @@ EVENT_STATUS_CHANGED = "zen:event-type:ticket.status_changed"
 EVENT_PRIORITY_CHANGED = "zen:event-type:ticket.priority_changed"
 EVENT_CUSTOM_FIELD_CHANGED = "zen:event-type:ticket.custom_field_changed"
 EVENT_TAGS_CHANGED = "zen:event-type:ticket.tags_changed"
+# An upload token lasts 60 minutes: https://support.zendesk.com/hc/en-us/articles/4408887057946
+UPLOAD_TOKEN_LIFETIME_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,13 @@ class TicketBook:
             "deleted": False,
         }
         self._uploads[token] = attachment
-        return {"token": token, "expires_at": None, "attachment": attachment, "attachments": [attachment]}
+        expires_at = iso_seconds(self._clock() + UPLOAD_TOKEN_LIFETIME_SECONDS)
+        return {
+            "token": token,
+            "expires_at": expires_at,
+            "attachment": attachment,
+            "attachments": [attachment],
+        }
 
     def _attachments(self, comment: Any) -> list[Json]:
         tokens = comment.get("uploads") if isinstance(comment, Mapping) else None
