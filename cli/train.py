@@ -85,19 +85,10 @@ def run(args: argparse.Namespace) -> int:
     for path in (labelled_path, dev_path):
         if not path.exists():
             raise CliFailure(f"{path}: not found", EXIT_UNUSABLE)
-    labelled = dataset.labelled(labelled_path) + dataset.development_set(dev_path)
-    weak = (
-        dataset.weak_reviews(
-            args.weak,
-            args.weak_weight,
-            args.seed,
-            dataset.texts_never_to_train_on(labelled_path, dev_path),
-            corpus,
-        )
-        if args.weak
-        else []
-    )
-    written = dataset.written(args.written or dataset.WRITTEN, args.written_weight)
+    try:
+        labelled, weak, written = _examples(args, labelled_path, dev_path, corpus)
+    except dataset.DatasetError as exc:
+        raise CliFailure(str(exc), EXIT_UNUSABLE) from exc
     reader = CueReader(grading, concepts)
     with Progress(transient=True) as progress:
         task = progress.add_task("reading texts", total=len(labelled) + len(weak) + len(written))
@@ -152,3 +143,25 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"Model written to {out} ({out.stat().st_size:,} bytes)")
     return EXIT_OK
+
+
+def _examples(
+    args: argparse.Namespace, labelled_path: Path, dev_path: Path, corpus: Path
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The labelled, weakly labelled and written examples (raises DatasetError naming file and line)."""
+    from training import dataset
+
+    labelled = dataset.labelled(labelled_path) + dataset.development_set(dev_path)
+    weak = (
+        dataset.weak_reviews(
+            args.weak,
+            args.weak_weight,
+            args.seed,
+            dataset.texts_never_to_train_on(labelled_path, dev_path),
+            corpus,
+        )
+        if args.weak
+        else []
+    )
+    written = dataset.written(args.written or dataset.WRITTEN, args.written_weight)
+    return labelled, weak, written

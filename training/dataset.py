@@ -49,17 +49,35 @@ def canonical_text(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
+class DatasetError(ValueError):
+    """A training file that cannot be read: the message names the file and the line."""
+
+
+# What every labelled or written example must say (`_example`).
+EXAMPLE_KEYS = ("id", "text", "is_complaint", "level", "category")
+
+
+def _read_jsonl(path: Path, required: tuple[str, ...] = ()) -> Iterator[dict]:
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DatasetError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise DatasetError(f"{path}:{number}: not a JSON object")
+            missing = [key for key in required if key not in row]
+            if missing:
+                raise DatasetError(f"{path}:{number}: missing {', '.join(missing)}")
+            yield row
 
 
 def labelled(path: Path = LABELLED, split: str = "tune") -> list[Example]:
     """The project's labelled set, one split."""
     out = []
-    for row in _read_jsonl(path):
+    for row in _read_jsonl(path, (*EXAMPLE_KEYS, "split", "source_id")):
         if row["split"] != split:
             continue
         out.append(_example(row, group=row["source_id"], weight=1.0, source="labelled"))
@@ -68,7 +86,7 @@ def labelled(path: Path = LABELLED, split: str = "tune") -> list[Example]:
 
 def development_set(path: Path = DEV_SET) -> list[Example]:
     out = []
-    for row in _read_jsonl(path):
+    for row in _read_jsonl(path, ("id", "text", "level", "category")):
         group = row["id"].replace("zht-", "zh-", 1)
         out.append(
             Example(
@@ -128,7 +146,7 @@ def written(directory: Path = WRITTEN, weight: float = 0.5) -> list[Example]:
     """Every written example under `directory` (*.jsonl: id, text, is_complaint, level, category)."""
     out = []
     for path in sorted(directory.glob("*.jsonl")):
-        for row in _read_jsonl(path):
+        for row in _read_jsonl(path, EXAMPLE_KEYS):
             out.append(_example(row, group=row["id"], weight=weight, source="written"))
     return out
 

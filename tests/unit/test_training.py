@@ -84,3 +84,27 @@ def test_a_missing_labelled_file_is_a_clear_error(tmp_path: Path, capsys: pytest
     )
     assert status == 2
     assert "none.jsonl: not found" in capsys.readouterr().err
+
+
+def test_a_written_example_missing_a_field_names_the_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a folder of written examples whose second line lacks its level
+    written = tmp_path / "written"
+    written.mkdir()
+    good = {"id": "w-1", "text": "充电器冒烟了", "is_complaint": True, "level": 1, "category": "product"}
+    broken = {key: value for key, value in {**good, "id": "w-2"}.items() if key != "level"}
+    (written / "extra.jsonl").write_text(
+        json.dumps(good, ensure_ascii=False) + "\n" + json.dumps(broken, ensure_ascii=False) + "\n", "utf-8"
+    )
+    # WHEN the model is trained with it
+    status = main(
+        [
+            "train",
+            *("--labelled", str(LABELLED), "--dev-set", str(DEV_SET), "--written", str(written)),
+            *("--weak", "0", "--no-cv", "--out", str(tmp_path / "m.json")),
+        ]
+    )
+    # THEN it stops with the file, the line and the missing field, not a bare KeyError
+    assert status == 2
+    assert f"{written / 'extra.jsonl'}:2: missing level" in capsys.readouterr().err
