@@ -436,20 +436,13 @@ def _run(product: Any, result: BurstResult, timeout: float) -> None:
 
     from infra.complaints import ComplaintStore
     from infra.social_ledger import SocialLedger
-    from policies.loader import load_social_policy
 
     plan = result.plan
-    social = load_social_policy()
     # A session of its own: the bench's reads are not the product's calls (see AwsCalls).
     table = boto3.session.Session().resource("dynamodb").Table(os.environ["COMPLAINTS_TABLE"])
     ledger, store = SocialLedger(table), ComplaintStore(table)
     platforms = product.social_platforms
-    by_platform: dict[str, list[SocialPost]] = {name: [] for name in platforms}
-    for planned in sorted(plan.posts, key=lambda p: p.post.posted_at):
-        by_platform[planned.post.platform].append(planned.post)
-        if planned.dm_closed:
-            routes = social.platform(planned.post.platform).routes
-            platforms[planned.post.platform].close_route(planned.post.author.id, routes[0])
+    by_platform = place_posts(platforms, plan)
     complaints = set(result.keys("complaint"))
 
     started = time.monotonic()
@@ -524,6 +517,20 @@ class _Progress:
         if now >= self._next:
             print(f"  … {now - self._started:.0f} s: {what}", file=sys.stderr, flush=True)
             self._next = now + self.EVERY_SECONDS
+
+
+def place_posts(platforms: dict[str, Any], plan: BurstPlan) -> dict[str, list[SocialPost]]:
+    """Each platform's posts of the plan, oldest first, with the planned authors' DMs closed."""
+    from policies.loader import load_social_policy
+
+    social = load_social_policy()
+    by_platform: dict[str, list[SocialPost]] = {name: [] for name in platforms}
+    for planned in sorted(plan.posts, key=lambda p: p.post.posted_at):
+        by_platform[planned.post.platform].append(planned.post)
+        if planned.dm_closed:
+            routes = social.platform(planned.post.platform).routes
+            platforms[planned.post.platform].close_route(planned.post.author.id, routes[0])
+    return by_platform
 
 
 def _read_everything(product: Any, by_platform: dict[str, list[SocialPost]], result: BurstResult) -> None:

@@ -48,6 +48,7 @@ from bench.social_burst import (
     _all_tickets,
     _read_everything,
     _social_queue_depths,
+    place_posts,
     plan_burst,
 )
 from bench.ticket_flow_load import UNLIMITED, _ms, _pct
@@ -180,16 +181,8 @@ def run(
 
 def _publish(product: Any, plan: BurstPlan) -> None:
     """Every post on its platform, DMs closed where planned, then read by the monitors."""
-    from policies.loader import load_social_policy
-
-    social = load_social_policy()
     platforms = product.social_platforms
-    by_platform: dict[str, list[Any]] = {name: [] for name in platforms}
-    for planned in sorted(plan.posts, key=lambda p: p.post.posted_at):
-        by_platform[planned.post.platform].append(planned.post)
-        if planned.dm_closed:
-            routes = social.platform(planned.post.platform).routes
-            platforms[planned.post.platform].close_route(planned.post.author.id, routes[0])
+    by_platform = place_posts(platforms, plan)
     for name, posts in by_platform.items():
         platforms[name].publish(*posts)
     _read_everything(product, by_platform, BurstResult(plan, 1))

@@ -224,12 +224,7 @@ class XConnector:
             for event in _items(body):
                 at = _parse_time(event.get("created_at"))
                 if str(event.get("sender_id")) == self._brand_user_id and at is not None and at >= after:
-                    return Delivery(
-                        route=route,
-                        message_id=str(event.get("id")),
-                        sent_at=at,
-                        text=str(event.get("text") or ""),
-                    )
+                    return _delivery(route, event, at)
             return None
         if route == "public_reply":
             what = "GET /2/users/:id/tweets"
@@ -252,13 +247,7 @@ class XConnector:
                     if isinstance(ref, dict) and ref.get("type") == "replied_to"
                 }
                 if post.post_id in replied:
-                    at = _parse_time(tweet.get("created_at")) or since
-                    return Delivery(
-                        route=route,
-                        message_id=str(tweet.get("id")),
-                        sent_at=at,
-                        text=str(tweet.get("text") or ""),
-                    )
+                    return _delivery(route, tweet, _parse_time(tweet.get("created_at")) or since)
             return None
         return None
 
@@ -321,6 +310,11 @@ def _plain(secret: SecretStr | str) -> str:
     if not value:
         raise ValueError("every X credential is required")
     return value
+
+
+def _delivery(route: RouteName, item: dict[str, Any], at: datetime) -> Delivery:
+    """A DM event or a tweet of the brand's, as the delivery it was."""
+    return Delivery(route=route, message_id=str(item.get("id")), sent_at=at, text=str(item.get("text") or ""))
 
 
 def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
