@@ -80,6 +80,8 @@ LEVEL_1 = [
     "網約車司機追尾，我額頭縫了三針",
     "宝宝玩具的小零件掉了，差点被吞下去",
     "敷完面膜脸上火辣辣的，又红又痒",
+    "房间里有跳蚤，身上还是时不时的红肿瘙痒",
+    "浴盐瓶一打开就碎了，质量差的东西能伤人",
 ]
 
 NOT_LEVEL_1 = [
@@ -110,6 +112,10 @@ NOT_LEVEL_1 = [
     "衣服上的针脚很粗糙，线头很多",
     "书有些质量问题，有很多装订的粗针扎的孔",
     "The sweater has a safety pin on the tag, easy to remove",
+    "装货的人脑袋被门夹了？箱子里全是漏出来的",
+    "刚收到货，洗发液已经被打开，洗发液都流出来了",
+    "送到了以后，抄手都烂了，坨成一疙瘩",
+    "接麦聊天时候有电流声音，有点恐怖",
 ]
 
 
@@ -217,3 +223,9 @@ def test_a_consumer_foundation_complaint_is_level_2_and_unauthorized_charges_a_b
     # THEN both are level 2 by their rule
     assert foundation.level == 2 and "R-GRADE-2b" in {r.rule for r in foundation.reasons}
     assert charges.level == 2 and charges.category == "transaction"
+
+
+@pytest.mark.parametrize("text", ["麻痹的，死京东发票都没有开", "吃着很甜，就是发票还没有"])
+def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
+    # GIVEN a missing invoice said with 都 or 还 (R-GRADE-2a) WHEN graded THEN the invoice signal stands
+    assert "invoice_problem" in GRADER.grade(text).signals
