@@ -41,10 +41,17 @@ def main() -> None:
     parser.add_argument("--random", type=int, default=60, help="random reviews and tweets besides")
     parser.add_argument("--batches", type=int, default=2)
     parser.add_argument("--out", type=Path, default=HERE / "fresh")
+    parser.add_argument(
+        "--groups", default="", help="only these keyword groups (comma-separated), e.g. the level-1 kinds"
+    )
+    parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
+    only = {g for g in args.groups.split(",") if g}
 
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     seen = {canonical_text(r["text"]) for r in read_jsonl(HERE / "labelled.jsonl")}
+    for earlier in HERE.glob("fresh*/labelled.jsonl"):  # earlier fresh samples are not fresh
+        seen |= {canonical_text(r["text"]) for r in read_jsonl(earlier)}
     seen |= {canonical_text(r["text"]) for r in read_jsonl(SHARED / "dev-set" / "cases.jsonl")}
     chinese, english = load_corpus(SHARED / "corpus")
     chinese = unique(chinese, set(seen))
@@ -52,6 +59,8 @@ def main() -> None:
     picked: dict[str, dict] = {}
     for groups, pool in ((ZH_GROUPS, chinese), (EN_GROUPS, english)):
         for group, pattern, _ in groups:
+            if only and group not in only:
+                continue
             regex = re.compile(pattern, re.IGNORECASE)
             hits = [r for r in pool if regex.search(r["text"])]
             draw(rng, hits, args.per_group, f"keyword:{group}", picked, seen)
