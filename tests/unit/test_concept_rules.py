@@ -87,6 +87,13 @@ LEVEL_1 = [
     "房间插座竟然掉在外面，是不是太不安全了",
     "The outlet in the bathroom has exposed wires, it is dangerous",
     "洗头后头皮杀的痛，掉发更多",
+    "My rear passenger door flew open on its own while I was doing 35 on a main road",
+    "行驶中车门自己打开了，孩子就坐在旁边",
+    "Ran the heater for 40 minutes and the CO detector started screaming, we both had headaches",
+    "The pharmacy sent someone else's prescription in my bag and I took one before I noticed",
+    "药店给我拿错药了，吃了一片才发现",
+    "I've sent the whole story to the consumer investigator at our local Channel 8 news",
+    "我已经联系了当地电视台的栏目组，记者下周跟我去店里",
 ]
 
 NOT_LEVEL_1 = [
@@ -124,6 +131,9 @@ NOT_LEVEL_1 = [
     "洗澡用的是电热水器，始终让我觉得不安全，提心吊胆",
     "房间插座很多，充电很方便",
     "门锁坏了，晚上感觉不安全",
+    "Our server made the bananas foster tableside and set it on fire right in front of us",
+    "Saw on the news that a guy in another state got hurt by this airbag, mine is fine",
+    "Ordered the wrong prescription glasses by mistake, my fault",
 ]
 
 
