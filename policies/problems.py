@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -95,6 +96,31 @@ class ProductNames(_Strict):
         return self
 
 
+class NameSense(_Strict):
+    """A product name with a second sense that the words beside it tell: 小车 is a car, but a child's
+    小车 is a toy car. Read as `product` when the text has one of `beside` and none of `unless`."""
+
+    names: list[str] = Field(min_length=1, description="names as `products` lists them")
+    product: str = Field(description="the product the names mean beside those words")
+    beside: Senses
+    unless: Senses = Field(default_factory=Senses, description="words of the usual sense (开车, driving)")
+
+    @model_validator(mode="after")
+    def _has_words(self) -> Self:
+        if not self.beside.all():
+            raise ValueError(f"the sense {self.product!r} of {self.names} needs words beside it")
+        return self
+
+
+class OwnerLinks(_Strict):
+    """How a part is named with its owner (手机的充电头, "my phone's plug", "the charger for my
+    laptop"): the part is the product, the owner is not. `before` stands between the owner and the
+    part (or nothing at all: 手机充电头, "macbook charger"), `after` between the part and the owner."""
+
+    before: Senses = Field(default_factory=Senses)
+    after: Senses = Field(default_factory=Senses)
+
+
 def _is_id(name: str) -> bool:
     return name.replace("_", "").isalnum() and name.islower()
 
@@ -108,6 +134,8 @@ class ProblemPolicy(_Strict):
         default_factory=dict,
         description="family id → its products: one item named at different levels (玩具, 玩具车, 合金小汽车)",
     )
+    name_senses: list[NameSense] = Field(default_factory=list)
+    owner_links: OwnerLinks = Field(default_factory=OwnerLinks)
 
     @model_validator(mode="after")
     def _names_are_keys(self) -> Self:
@@ -133,6 +161,17 @@ class ProblemPolicy(_Strict):
             # A family named like a product must hold it, or two different things would share a key.
             if family in self.products and family not in members:
                 raise ValueError(f"family {family!r} is named like a product it does not hold")
+        return self
+
+    @model_validator(mode="after")
+    def _senses_name_products(self) -> Self:
+        names = {n for names in self.products.values() for n in (*names.zh, *names.en)}
+        for sense in self.name_senses:
+            if sense.product not in self.products:
+                raise ValueError(f"name sense reads {sense.names} as {sense.product!r}, not in `products`")
+            unknown = [n for n in sense.names if n not in names]
+            if unknown:
+                raise ValueError(f"name sense {sense.product!r} names what no product is called: {unknown}")
         return self
 
     def family_of(self, product: str) -> str:
@@ -200,6 +239,11 @@ def _sentence_start(text: str, position: int) -> int:
 def _sentence_end(text: str, position: int) -> int:
     found = _SENTENCE_END.search(text, position)
     return found.start() if found else len(text)
+
+
+def _link(words: str) -> str:
+    """The words between two product names, as owner links are compared: spaces and ’ folded."""
+    return " ".join(words.replace("\u2019", "'").split())
 
 
 def _expanded(concepts: ConceptLexicon, cue: str) -> list[str]:
@@ -294,6 +338,16 @@ class ProblemReader:
             for name in (*names.zh, *names.en):
                 self._product_of.setdefault(normalise(name).text.rstrip("*"), (product, names.generic))
         self._family_of = {product: policy.family_of(product) for product in policy.products}
+        generic = {product: names.generic for product, names in policy.products.items()}
+        # A name with a second sense: read as another product beside that sense's words.
+        self._senses: dict[str, list[tuple[SensedPhrases, SensedPhrases | None, str, bool]]] = {}
+        for sense in policy.name_senses:
+            unless = SensedPhrases.of(sense.unless.all()) if sense.unless.all() else None
+            reading = (SensedPhrases.of(sense.beside.all()), unless, sense.product, generic[sense.product])
+            for name in sense.names:
+                self._senses.setdefault(normalise(name).text.rstrip("*"), []).append(reading)
+        self._owner_before = {_link(w) for w in policy.owner_links.before.all()} | {""}
+        self._owner_after = {_link(w) for w in policy.owner_links.after.all()}
         self._product_names = PhraseSet(list(self._product_of))
         self._tag_prefixes = tuple(product_tag_prefixes)
         self._similar = NearIdenticalBuckets(near_identical) if near_identical is not None else None
@@ -392,12 +446,30 @@ class ProblemReader:
         return min(named, key=rank).product
 
     def _named(self, text: str) -> list[_NamedProduct]:
-        """Every product name in the text, without the names inside a longer one (手机 in
-        手机充电器), in text order."""
+        """Every product name in the text, in text order, without the names inside a longer one
+        (手机 in 手机充电器), each in the sense the words beside it tell (a child's 小车 is a toy
+        car), and without a part's owner (手机的充电头, "my phone's plug": the part is the product)."""
         spans = self._product_names.spans(text)
 
         def inside_another(start: int, end: int) -> bool:
             return any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
 
         outermost = sorted({(s, e) for s, e in spans if not inside_another(s, e)})
-        return [_NamedProduct(*self._product_of[text[s:e]], s, e) for s, e in outermost]
+        named = [self._in_sense(text, s, e) for s, e in outermost]
+        owners: set[int] = set()
+        for i, (first, second) in enumerate(pairwise(named)):
+            if second.start < first.end:
+                continue  # overlapping names (压力锅盖): neither owns the other
+            gap = _link(text[first.end : second.start])
+            if gap in self._owner_before and not second.generic:
+                owners.add(i)  # 手机的充电头: the phone owns the charger
+            elif gap in self._owner_after and not first.generic:
+                owners.add(i + 1)  # the charger for my laptop
+        return [name for i, name in enumerate(named) if i not in owners]
+
+    def _in_sense(self, text: str, start: int, end: int) -> _NamedProduct:
+        name = text[start:end]
+        for beside, unless, product, generic in self._senses.get(name, ()):
+            if beside.found_in(text) and (unless is None or not unless.found_in(text)):
+                return _NamedProduct(product, generic, start, end)
+        return _NamedProduct(*self._product_of[name], start, end)

@@ -240,3 +240,123 @@ def test_near_identical_bands_must_each_be_one_of_the_reads() -> None:
     # WHEN it is loaded THEN it stops: the join reads one bucket per band and no more
     with pytest.raises(ValidationError, match="bands"):
         GroupComplaintPolicy.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("充电宝充电的时候烫得拿不住", "power_bank|overheating"),
+        ("my power bank heats up like crazy", "power_bank|overheating"),
+        ("The charging cable got hot enough to burn my fingers", "charging_accessory|overheating"),
+        ("the charger smelled like something burning", "charging_accessory|overheating"),
+        ("the heater gave off a burnt smell", "space_heater|overheating"),
+        ("洗衣机碰一下手酥酥的", "laundry_machine|electric_shock"),
+        ("热水器洗澡的时候手上酥麻", "water_heater|electric_shock"),
+        ("the washing machine gives me a little buzz when I touch it", "laundry_machine|electric_shock"),
+        ("吃了这家外卖跑了一晚上厕所", "takeaway_meal|illness_after_eating"),
+        ("吃完面包一直在厕所", "bakery|illness_after_eating"),
+        ("Ate the chicken and was up all night", "meat|illness_after_eating"),
+        ("吃薯片咬到硬的东西", "snacks|foreign_object"),
+        ("I bit into something hard in the bread", "bakery|foreign_object"),
+        ("薯片里面混着一小块玻璃", "snacks|foreign_object"),
+        ("用了面霜脸上刺痒", "beauty|skin_reaction"),
+        ("用了面霜眼周开始肿", "beauty|skin_reaction"),
+        ("the face cream made my skin burn and itch", "beauty|skin_reaction"),
+        ("the mattress smell gave me a headache", "bedding|fumes"),
+        ("新买的床垫闻着头晕", "bedding|fumes"),
+    ],
+)
+def test_a_failure_told_in_everyday_words_is_read(text: str, key: str) -> None:
+    # GIVEN a failure told in everyday words no concept holds (烫得拿不住, 酥酥的, 跑了一晚上厕所,
+    # 咬到硬的东西, 刺痒, "gave me a headache")
+    # WHEN its problem is read THEN it is the product's failure of that kind
+    assert key in [p.key for p in READER.problems_of(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the noise kept me up all night after we ate at the hotel restaurant",  # awake, not ill
+        "洗发水用完头皮还是痒，头皮屑也多",  # a scalp that still itches: the shampoo did not help
+        "酒店床单不干净，睡了一晚身上好痒",  # a dirty bed, not a reaction to a product
+        "想买这个手机心痒痒的",  # itching to buy
+        "烤箱做的面包有股烧焦味",  # burnt bread, no wiring or appliance heat named
+        "收到的床垫包装里有塑料片",  # a piece of plastic in packaging, not in food
+    ],
+)
+def test_look_alikes_of_the_everyday_failure_words_are_no_new_problem(text: str) -> None:
+    # GIVEN words of the new signs in another sense (a night awake, an itch a shampoo did not cure)
+    # WHEN the problems are read THEN none of the new kinds is found there
+    kinds = {p.failure for p in READER.problems_of(text)}
+    assert not kinds & {"illness_after_eating", "skin_reaction", "foreign_object"}
+
+
+def test_a_battery_swollen_into_a_loaf_is_not_bread() -> None:
+    # GIVEN a power bank "swollen into a little loaf" (胀成小面包)
+    problem = READER.problem_of("这款10000毫安的宝，充电时闻到焦糊味，起来一看已经胀成小面包了")
+    # THEN the loaf is the failure's words, not a product: the key is the power bank's
+    assert problem is not None and problem.key == "power_bank|overheating"
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("孩子的小车电池冒烟了", "toy"),  # a child's 小车 is a toy car
+        ("宝宝的遥控小车冒烟", "toy"),
+        ("我开的小车在高速上失控", "car"),  # a 小车 driven on the motorway is a car
+        ("带孩子开车，小车在高速上起火了", "car"),  # a child in a driven car: still a car
+        ("我的小汽车开在高速上突然起火", "car"),  # a grown-up's 小汽车 is a car, not a toy
+        ("合金小汽车的轮子掉了，孩子差点吞下", "toy"),
+        ("my toddler's ride-on car caught fire", "toy"),
+    ],
+)
+def test_a_name_with_two_senses_is_read_by_the_words_beside_it(text: str, product: str) -> None:
+    # GIVEN 小车 / 小汽车 / car beside a child's or a driver's words
+    # WHEN the problem is read THEN the product is the toy or the car those words tell
+    problem = READER.problem_of(text)
+    assert problem is not None and problem.product == product
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "手机的充电头冒烟了",
+        "my phone's plug sparked and smoked",
+        "iPhone的充电线冒烟了",
+        "MacBook's charger caught fire",
+        "the charger for my laptop caught fire",
+        "华为手机原装的充电器烫得拿不住",
+    ],
+)
+def test_a_part_named_with_its_owner_is_the_part(text: str) -> None:
+    # GIVEN a charger or cable named with the device it belongs to (手机的充电头, "my phone's plug")
+    # WHEN the problem is read THEN the product is the part (the charging accessory), not the owner
+    problem = READER.problem_of(text)
+    assert problem is not None and problem.product == "charging_accessory"
+
+
+def test_a_generic_part_keeps_its_owner_and_a_flavour_is_no_product() -> None:
+    # GIVEN an e-bike's battery (a generic part), crisps named by their flavour, and overlapping
+    # names (压力锅盖)
+    # WHEN the problems are read
+    battery = READER.problem_of("电动车的电池起火了")
+    crisps = READER.problem_of("番茄味的薯片里面混着一小块玻璃")
+    lid = READER.problem_of("压力锅盖突然弹开，热汤溅到手臂，烫伤了")
+    # THEN the owner of a generic part is the product, the flavour is not, and neither overlapping
+    # name owns the other
+    assert battery is not None and battery.key == "e_bike|overheating"
+    assert crisps is not None and crisps.key == "snacks|foreign_object"
+    assert lid is not None and lid.key == "pressure_cooker|cut_or_burn_injury"
+
+
+def test_a_name_sense_must_read_a_known_name_as_a_known_product() -> None:
+    # GIVEN a name sense that reads a name no product has, or as a product not in the lexicon
+    from policies.problems import ProblemPolicy
+
+    base = POLICY.problems.model_dump(by_alias=True)
+    unknown_name = {"names": ["飞天小车"], "product": "toy_car", "beside": {"zh": ["孩子"]}}
+    unknown_product = {"names": ["小车"], "product": "rocket", "beside": {"zh": ["孩子"]}}
+    # WHEN the policy is validated THEN both are refused, naming what is wrong
+    for sense, words in ((unknown_name, "飞天小车"), (unknown_product, "rocket")):
+        with pytest.raises(ValueError, match=words):
+            ProblemPolicy.model_validate({**base, "name_senses": [sense]})
