@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import ahocorasick_rs
 
@@ -164,6 +164,7 @@ class _ContextMatcher:
         exceptions = [p for w in words.except_phrases.all() for p in expand(w)]
         self._except = alternation(exceptions) if exceptions else None
         self.window = words.window_chars or default_window
+        self.after = words.after_chars
 
     def may_be_in(self, text: str, begin: int, end: int) -> bool:
         return self._words.search(text, begin, end) is not None
@@ -206,7 +207,8 @@ class CueReader:
         self._near = ctx.near_chars
         self._contexts: dict[str, _ContextMatcher] = {
             name: _ContextMatcher(getattr(ctx, name), self._window, self.expand)
-            for name in ("irrealis", "fear", "doubt", "negation", "attribution", "adjacent_negation")
+            for name in get_args(ContextName)
+            if name != "question"  # a question is read from the sentence, not from words near the cue
         }
         self._question = alternation(ctx.question_markers.all())
         self._question_except = alternation(ctx.question_except.all()) if ctx.question_except.all() else None
@@ -307,11 +309,21 @@ class CueReader:
         if context == "question":
             return self._rhetorical_question(norm, hit)
         matcher = self._contexts[context]
+        if matcher.after is not None and self._told_after(norm, hit, matcher):
+            return True
         window = matcher.window.zh if norm.is_chinese else matcher.window.en
         # Most cues have no context word near them at all: look for one before cutting the clause.
         if not matcher.may_be_in(norm.text, max(0, hit.start - window), hit.start):
             return False
         return matcher.found_in(norm.clause_before(hit.start, window))
+
+    @staticmethod
+    def _told_after(norm: Normalised, hit: Hit, matcher: _ContextMatcher) -> bool:
+        """Context words after the cue, in its sentence and within the matcher's `after_chars`."""
+        assert matcher.after is not None
+        reach = matcher.after.zh if norm.is_chinese else matcher.after.en
+        end = min(norm.sentence_end(hit.end), hit.end + reach)
+        return matcher.may_be_in(norm.text, hit.end, end) and matcher.found_in(norm.text[hit.end : end])
 
     def _rhetorical_question(self, norm: Normalised, hit: Hit) -> bool:
         """The cue's sentence asks a question that is not about what happened (是假货吗? / 为什么会冒烟?)."""

@@ -64,7 +64,9 @@ class Tag(Strict):
 
 
 Scope = Literal["clause", "sentence", "text"]
-ContextName = Literal["irrealis", "fear", "doubt", "negation", "question", "attribution", "adjacent_negation"]
+ContextName = Literal[
+    "irrealis", "fear", "doubt", "negation", "question", "attribution", "adjacent_negation", "own_doing"
+]
 
 
 class Signal(Strict):
@@ -102,6 +104,9 @@ class ContextWords(Strict):
     window_chars: ByLanguage | None = Field(
         default=None, description="how far before a cue to look; default context.window_chars"
     )
+    after_chars: ByLanguage | None = Field(
+        default=None, description="also look this far after the cue, in its sentence (none: before only)"
+    )
 
 
 class Context(Strict):
@@ -115,6 +120,9 @@ class Context(Strict):
     negation: ContextWords
     attribution: ContextWords = Field(description="someone else's act or a mere suggestion (R-GRADE-1c)")
     adjacent_negation: ContextWords = Field(description="a negation right before a cue: 无划伤, no scratches")
+    own_doing: ContextWords = Field(
+        description="the customer's own mishap, told before or after the harm (my own clumsiness, 怪我自己)"
+    )
     question_markers: Phrases
     question_except: Phrases = Field(
         default_factory=Phrases, description="questions about what happened (为什么, why) are not rhetorical"
