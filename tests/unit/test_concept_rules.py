@@ -134,7 +134,7 @@ NOT_LEVEL_1 = [
     "Our server made the bananas foster tableside and set it on fire right in front of us",
     "Saw on the news that a guy in another state got hurt by this airbag, mine is fine",
     "Ordered the wrong prescription glasses by mistake, my fault",
-    "I had sprained my ankle on the trail that morning (my own clumsiness), the hostess found us a table downstairs",
+    "I had sprained my ankle on the trail that morning (my own clumsiness), so we asked for a table",
     "我自己不小心摔了一跤，和酒店无关，服务员还扶我起来",
 ]
 
