@@ -326,7 +326,11 @@ class LocalProduct:
         if self._outreach_in_process:
             sqs = boto3.client("sqs", endpoint_url=self.stack.endpoint_url, region_name=self.stack.region)
             runner = SqsLambdaRunner(
-                sqs, self.stack.social_queue_url, self.stack.social_queue_arn, outreach_app.lambda_handler
+                sqs,
+                self.stack.social_queue_url,
+                self.stack.social_queue_arn,
+                outreach_app.lambda_handler,
+                function_name="outreach",
             )
             runner.start()
             self._stoppers.append(runner.stop)
@@ -378,7 +382,7 @@ class LocalProduct:
         )
         _reset_handler_caches()
         self._stoppers.append(_log_to_stderr(notifier_app.logger))
-        runner = SqsLambdaRunner(sqs, url, arn, notifier_app.lambda_handler)
+        runner = SqsLambdaRunner(sqs, url, arn, notifier_app.lambda_handler, function_name="notifier")
         runner.start()
         self._stoppers.append(runner.stop)
         escalation = ScheduleRunner(

@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
 
     handler = importlib.import_module(args.handler_module).lambda_handler
     sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-    runner = SqsLambdaRunner(sqs, args.queue_url, args.queue_arn, handler)
+    # functions.outreach.app → "outreach": the name its logs and its Lambda context carry
+    name = args.handler_module.split(".")[-2]
+    runner = SqsLambdaRunner(sqs, args.queue_url, args.queue_arn, handler, function_name=name)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     runner.start()
