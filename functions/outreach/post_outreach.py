@@ -225,7 +225,7 @@ class PostOutreach:
             if found is not None:
                 return found, progress
             # The platform shows nothing sent: the earlier attempt never reached the poster.
-            progress = self._ledger.record(progress.model_copy(update={"contact_sending": None}))
+            progress = self._nothing_sent(progress)
         now = self._clock()
         allowed = connector.allowed_routes(post, now)
         routes = [r for r in self._policy.social.platform(post.platform).routes if r in allowed]
@@ -245,11 +245,11 @@ class PostOutreach:
                 return _Attempt(failure=f"the {post.platform} credentials were refused ({exc})"), progress
             except SocialRateLimited as exc:
                 # Refused before it was processed: nothing went out.
-                progress = self._ledger.record(progress.model_copy(update={"contact_sending": None}))
+                progress = self._nothing_sent(progress)
                 return _Attempt(retry_after=exc.retry_after), progress
             except SocialUnavailable as exc:
                 if exc.status == UNAVAILABLE_BEFORE_PROCESSING:
-                    progress = self._ledger.record(progress.model_copy(update={"contact_sending": None}))
+                    progress = self._nothing_sent(progress)
                 # Otherwise (a timeout, 500, 502, 504) it may have gone out: the record stays, and the
                 # retry asks the platform first.
                 return _Attempt(retry_after=RETRY_UNAVAILABLE_SECONDS), progress
@@ -260,6 +260,10 @@ class PostOutreach:
         if not routes:
             return _Attempt(failure=f"{post.platform} allows no first message to this author now"), progress
         return _Attempt(failure="; ".join(refused)), progress
+
+    def _nothing_sent(self, progress: PostProgress) -> PostProgress:
+        """Forget a send recorded as about to happen: it is known that nothing went out."""
+        return self._ledger.record(progress.model_copy(update={"contact_sending": None}))
 
     def _sent_before(
         self, connector: SocialConnector, post: SocialPost, sending: ContactSending
