@@ -27,9 +27,15 @@ def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def mocked_aws(fake_aws_credentials: None) -> Iterator[None]:
-    """In-process moto for the whole test."""
+    """In-process moto for the whole test. Powertools keeps its parameter providers (and their
+    boto3 clients) across calls: one built by an earlier test may point at a moto server that is
+    gone, so each test starts without them."""
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()
     with mock_aws():
         yield
+    parameters.clear_caches()
 
 
 @pytest.fixture
