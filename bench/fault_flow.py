@@ -66,6 +66,7 @@ class FaultRun:
     watcher_writes: int = 0  # the deadline watcher's own writes, not counted as the triage's
     deliveries: int = 0
     kills: int = 0
+    timed_out: int = 0  # workers that outlived the function's timeout and were ended (as Lambda)
     left_before_replay: tuple[int, int] = (0, 0)
     replayed: int = 0
     left_after: tuple[int, int] = (0, 0)
@@ -173,6 +174,7 @@ def run(
         result.seconds = time.monotonic() - started
         if pool is not None:
             pool.stop()
+            result.timed_out = pool.ended_by_themselves
         product.stop()
         logs.cleanup()
     return result
@@ -258,7 +260,8 @@ def report_lines(result: FaultRun) -> list[str]:
     per_ticket = sum(result.requests.values()) / max(1, result.tickets)
     lines = [
         f"fault flow: {result.tickets} tickets, {result.deliveries} webhook events delivered "
-        f"(duplicates and redeliveries included), {result.kills} triage workers killed",
+        f"(duplicates and redeliveries included), {result.kills} triage workers killed, "
+        f"{result.timed_out} ended past the function's timeout",
         f"  faults served       {dict(sorted(result.faults.items()))}",
         f"  enriched            {result.tickets - len(result.lost)}",
         f"  lost (no write)     {len(result.lost)}",

@@ -74,6 +74,7 @@ class SocialFaultRun:
     status: dict[str, str] = field(default_factory=dict)
     handed_to_people: list[str] = field(default_factory=list)
     kills: int = 0
+    timed_out: int = 0  # workers that outlived the function's timeout and were ended (as Lambda)
     left_before_replay: tuple[int, int] = (0, 0)
     replayed: int = 0
     left_after: tuple[int, int] = (0, 0)
@@ -173,6 +174,7 @@ def run(
         result.seconds = time.monotonic() - started
         if pool is not None:
             pool.stop()
+            result.timed_out = pool.ended_by_themselves
         server.stop()
         product.stop()
         logs.cleanup()
@@ -247,7 +249,8 @@ def report_lines(result: SocialFaultRun) -> list[str]:
     complaints = result.keys("complaint")
     lines = [
         f"social faults: {len(plan.posts)} posts ({len(complaints)} complaints, "
-        f"{len(result.keys('other'))} praise or questions), {result.kills} outreach workers killed",
+        f"{len(result.keys('other'))} praise or questions), {result.kills} outreach workers killed, "
+        f"{result.timed_out} ended past the function's timeout",
         f"  faults served        {dict(sorted(result.faults.items()))}",
         f"  contacted            {len(result.contacted)} of {len(complaints)} complaints",
         f"  handed to people     {len(result.handed_to_people)}, of which the interrupted send had "

@@ -6,8 +6,11 @@ to come back after the visibility timeout (and to the dead-letter queue after ma
 `ScheduleRunner` invokes a handler every N seconds with an EventBridge Scheduler-like event.
 
 Both run on a daemon thread (`start()` / `stop()`, or a `with` block) or one step at a time
-(`run_once()`). Handlers run on the caller's thread: nothing enforces the Lambda timeout, but the
-context's `get_remaining_time_in_millis()` counts it down so handlers that consult it behave.
+(`run_once()`). Handlers run on the caller's thread and the context's `get_remaining_time_in_millis()`
+counts the timeout down. An invocation that outlives its timeout is ended only where the runner is
+given `on_overrun` (a worker process exits, as Lambda ends the execution environment): an
+invocation that went on would still be writing after its idempotency record's in-progress expiry
+(the remaining time), when SQS may already have handed its batch to another worker.
 
 `execution_environment()` loads a handler from its own copy of its module, so that several runners
 on one queue stand in for Lambda's concurrent execution environments without sharing state.
@@ -35,6 +38,8 @@ EventFactory = Callable[[datetime], dict[str, Any]]
 # moto's default account, so ARNs built here match the ones moto returns.
 ACCOUNT_ID = "123456789012"
 DEFAULT_TIMEOUT_SECONDS = 10.0  # template.yaml Globals.Function.Timeout
+# The queue-fed functions' own timeouts (template.yaml TriageFunction / OutreachFunction Timeout).
+FUNCTION_TIMEOUT_SECONDS = {"triage": 30.0, "outreach": 30.0}
 DEFAULT_MEMORY_MB = 512  # template.yaml Globals.Function.MemorySize
 SQS_MAX_BATCH = 10  # one ReceiveMessage returns at most 10 messages
 SQS_MAX_WAIT_SECONDS = 20
@@ -180,6 +185,7 @@ class SqsLambdaRunner(_BackgroundLoop):
         region: str | None = None,
         function_name: str = "triage",
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        on_overrun: Callable[[float], None] | None = None,
     ) -> None:
         if not 1 <= batch_size <= SQS_MAX_BATCH:
             raise ValueError(f"batch_size must be 1..{SQS_MAX_BATCH}, not {batch_size}")
@@ -195,6 +201,7 @@ class SqsLambdaRunner(_BackgroundLoop):
         self._region = region or str(sqs_client.meta.region_name)
         self._function_name = function_name
         self._timeout_seconds = timeout_seconds
+        self._on_overrun = on_overrun
 
     def run_once(self) -> RunResult:
         """Receive one batch, invoke the handler, delete what succeeded.
@@ -216,6 +223,7 @@ class SqsLambdaRunner(_BackgroundLoop):
         context = lambda_context(
             self._function_name, region=self._region, timeout_seconds=self._timeout_seconds
         )
+        overrun = self._overrun_timer()
         try:
             response = self._handler(event, context)
         except Exception:
@@ -223,6 +231,9 @@ class SqsLambdaRunner(_BackgroundLoop):
                 "%s failed; the whole batch returns after the visibility timeout", self._function_name
             )
             return RunResult(received=len(messages), succeeded=0, failed=len(messages))
+        finally:
+            if overrun is not None:
+                overrun.cancel()
 
         failed_ids = failed_message_ids(response, [m["MessageId"] for m in messages])
         succeeded = [m for m in messages if m["MessageId"] not in failed_ids]
@@ -230,6 +241,14 @@ class SqsLambdaRunner(_BackgroundLoop):
         return RunResult(
             received=len(messages), succeeded=len(succeeded), failed=len(messages) - len(succeeded)
         )
+
+    def _overrun_timer(self) -> threading.Timer | None:
+        if self._on_overrun is None:
+            return None
+        timer = threading.Timer(self._timeout_seconds, self._on_overrun, args=(self._timeout_seconds,))
+        timer.daemon = True
+        timer.start()
+        return timer
 
     def _delete(self, messages: list[dict[str, Any]]) -> None:
         for start in range(0, len(messages), SQS_MAX_BATCH):

@@ -1,8 +1,9 @@
 """Handler worker processes for the fault benchmarks (`local.queue_worker`), killed at random.
 
 `kill_one` ends one with SIGKILL, as a Lambda execution environment can end mid-batch, and starts its
-replacement. Each worker writes its logs to a file of its own: a pipe nobody reads would fill and
-block its logging.
+replacement; a worker that ends by itself (an invocation past its timeout, `local.queue_worker`) is
+replaced too, as Lambda starts a new environment. Each worker writes its logs to a file of its own:
+a pipe nobody reads would fill and block its logging.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from local.queue_worker import READY
 
 WORKER_START_SECONDS = 60.0
+REPLACE_CHECK_SECONDS = 0.5
 
 
 class WorkerPool:
@@ -35,7 +37,21 @@ class WorkerPool:
         self._env = {**os.environ, **(env or {})}
         self._lock = threading.Lock()
         self._spawned = 0
+        self.ended_by_themselves = 0  # workers that exited on their own (timed out) and were replaced
         self._processes = [self._spawn() for _ in range(count)]
+        self._stopping = threading.Event()
+        self._replacer = threading.Thread(target=self._replace_ended, name=f"{name}-replacer", daemon=True)
+        self._replacer.start()
+
+    def _replace_ended(self) -> None:
+        while not self._stopping.wait(REPLACE_CHECK_SECONDS):
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                for index, process in enumerate(self._processes):
+                    if process.poll() is not None:
+                        self.ended_by_themselves += 1
+                        self._processes[index] = self._spawn()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         self._spawned += 1
@@ -58,6 +74,7 @@ class WorkerPool:
             self._processes[index] = self._spawn()
 
     def stop(self) -> None:
+        self._stopping.set()
         with self._lock:
             for process in self._processes:
                 process.terminate()

@@ -394,6 +394,50 @@ def test_the_background_runner_survives_sqs_and_handler_errors(sqs: Any, stack: 
     assert not runner.running
 
 
+def test_an_invocation_past_its_timeout_is_reported_and_a_quick_one_is_not(
+    sqs: Any, stack: LocalStack
+) -> None:
+    # GIVEN a runner whose function times out after 0.2 s, told what to do when one overruns
+    overruns: list[float] = []
+    released = threading.Event()
+
+    def slow(event: dict[str, Any], context: Any) -> None:
+        released.wait(PATIENCE_SECONDS)
+
+    runner = _runner(sqs, stack, slow, timeout_seconds=0.2, on_overrun=overruns.append)
+    _send(sqs, stack, "slow", group="s")
+    # WHEN an invocation outlives its timeout
+    polling = threading.Thread(target=runner.run_once)
+    polling.start()
+    _eventually(lambda: bool(overruns), lambda: time.sleep(0.05))
+    released.set()
+    polling.join(PATIENCE_SECONDS)
+    # THEN the runner said so once, with the timeout (a worker process ends there, as Lambda does)
+    assert overruns == [0.2]
+    # AND an invocation that ends in time is not reported
+    quick = _runner(sqs, stack, lambda event, context: None, timeout_seconds=0.2, on_overrun=overruns.append)
+    _send(sqs, stack, "quick", group="q")
+    _eventually(lambda: quick.run_once().received > 0)
+    time.sleep(0.3)
+    assert overruns == [0.2]
+
+
+def test_queue_workers_time_out_as_their_functions_do_in_the_template() -> None:
+    # GIVEN the SAM template's queue-fed functions
+    from cfnlint.decode import decode
+
+    from local.runners import FUNCTION_TIMEOUT_SECONDS
+
+    template, errors = decode(str(Path(__file__).resolve().parents[2] / "template.yaml"))
+    assert not errors
+    resources = template["Resources"]
+    # THEN a local worker ends an invocation when the deployed function would
+    assert {
+        "triage": resources["TriageFunction"]["Properties"]["Timeout"],
+        "outreach": resources["OutreachFunction"]["Properties"]["Timeout"],
+    } == FUNCTION_TIMEOUT_SECONDS
+
+
 def test_stop_ends_the_thread(sqs: Any, stack: LocalStack) -> None:
     runner = _runner(sqs, stack, RecordingHandler())
     runner.start()
