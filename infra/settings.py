@@ -181,11 +181,16 @@ class TriageSettings(TicketWorkerSettings):
     DEAD_LETTER_QUEUE_URL      the ticket-events dead-letter queue (poison messages are parked at once)
     IDEMPOTENCY_TABLE          DynamoDB table of Powertools idempotency records
     IDEMPOTENCY_TTL_SECONDS    how long a handled event id is remembered (default 86400)
+    RECORD_TIME_BUDGET_MS      a record is started only with this much of the invocation left
+                               (default 15000: one Zendesk answer past its 10 s read timeout, then
+                               the write); the rest come back after the visibility timeout instead
+                               of being cut off by the Lambda timeout mid-write
     """
 
     dead_letter_queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", min_length=1)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     idempotency_ttl_seconds: int = Field(default=86_400, alias="IDEMPOTENCY_TTL_SECONDS", gt=0)
+    record_time_budget_ms: int = Field(default=15_000, alias="RECORD_TIME_BUDGET_MS", ge=0)
 
 
 class SocialAccessSettings(BaseModel):

@@ -4,6 +4,8 @@ Per record:
     unreadable message          → parked in the DLQ with the reason (it can never succeed)
     Zendesk 429 / write budget  → message hidden for Retry-After seconds, record reported failed
     Zendesk refuses as invalid  → parked in the DLQ with the reason
+    too little time left        → not started, reported failed: it returns after the visibility
+                                  timeout rather than being cut off by the Lambda timeout mid-write
     anything else failing       → record reported failed; SQS redelivers, then redrives to the DLQ
 Records of a failed ticket's FIFO group are not processed out of order (skip_group_on_error).
 Duplicate deliveries of one event are answered from the idempotency table (Powertools).
@@ -60,8 +62,16 @@ def idempotency() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
     return config, handle_once
 
 
-def record_handler(record: SQSRecord) -> dict[str, Any]:
-    inbox = services().inbox
+class NotEnoughTimeLeft(RuntimeError):
+    """The invocation has too little time left to start a record (RECORD_TIME_BUDGET_MS)."""
+
+
+def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> dict[str, Any]:
+    built = services()
+    budget_ms = built.settings.record_time_budget_ms
+    if lambda_context is not None and lambda_context.get_remaining_time_in_millis() < budget_ms:
+        raise NotEnoughTimeLeft(f"less than {budget_ms} ms left in this invocation; the record returns later")
+    inbox = built.inbox
     try:
         queued = QueuedEvent.from_message_body(record.body)
         event = TicketEvent.model_validate(queued.event)

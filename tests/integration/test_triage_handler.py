@@ -62,6 +62,21 @@ def test_a_duplicate_delivery_writes_nothing_more(stack: Stack) -> None:
     assert len(stack.plugin_writes(ticket_id)) == 1
 
 
+def test_a_record_is_not_started_without_the_time_to_finish_it(stack: Stack) -> None:
+    # GIVEN a ticket event, and an invocation with less time left than a record's budget (15 s)
+    ticket_id = new_ticket(stack, "Late parcel", "My parcel is a week late.")
+    record = sqs_record(event_body(ticket_id, "ev-late"), group=str(ticket_id))
+    # WHEN the batch is handled with 2 s to go
+    result = invoke(record, timeout_seconds=2.0)
+    # THEN the record is reported failed (it returns after the visibility timeout) and nothing was
+    # written, so the Lambda timeout cannot cut a write off half-way
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert stack.plugin_writes(ticket_id) == []
+    # AND with the time, the same record is written once
+    assert invoke(record) == {"batchItemFailures": []}
+    assert len(stack.plugin_writes(ticket_id)) == 1
+
+
 def test_a_poison_message_is_parked_with_its_reason(stack: Stack) -> None:
     # GIVEN a message that is not a queued ticket event
     record = sqs_record('{"not": "ours"}', group="77")

@@ -156,8 +156,10 @@ def event_body(ticket_id: int, event_id: str, kind: EventType = EventType.CREATE
     return QueuedEvent.wrap(event, json.dumps({"id": event_id}).encode()).to_message_body()
 
 
-def invoke(*records: dict[str, Any]) -> dict[str, Any]:
-    return app.lambda_handler({"Records": list(records)}, lambda_context("triage", region=REGION))
+def invoke(*records: dict[str, Any], timeout_seconds: float = 30.0) -> dict[str, Any]:
+    """The triage handler on a batch, with `timeout_seconds` of the invocation ahead."""
+    context = lambda_context("triage", region=REGION, timeout_seconds=timeout_seconds)
+    return app.lambda_handler({"Records": list(records)}, context)
 
 
 def triage_event(ticket_id: int, event_id: str, kind: EventType = EventType.CREATED) -> None:
