@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         args.queue_arn,
         handler,
         function_name=name,
-        timeout_seconds=FUNCTION_TIMEOUT_SECONDS[name],
+        timeout_seconds=FUNCTION_TIMEOUT_SECONDS[name],  # a worker runs only these functions
         on_overrun=_timed_out,
     )
     stopped = threading.Event()

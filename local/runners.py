@@ -184,7 +184,7 @@ class SqsLambdaRunner(_BackgroundLoop):
         wait_seconds: int = 1,
         region: str | None = None,
         function_name: str = "triage",
-        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        timeout_seconds: float | None = None,
         on_overrun: Callable[[float], None] | None = None,
     ) -> None:
         if not 1 <= batch_size <= SQS_MAX_BATCH:
@@ -200,7 +200,12 @@ class SqsLambdaRunner(_BackgroundLoop):
         self._wait_seconds = wait_seconds
         self._region = region or str(sqs_client.meta.region_name)
         self._function_name = function_name
-        self._timeout_seconds = timeout_seconds
+        # The function's own timeout (template.yaml) unless told otherwise.
+        self._timeout_seconds = (
+            timeout_seconds
+            if timeout_seconds is not None
+            else FUNCTION_TIMEOUT_SECONDS.get(function_name, DEFAULT_TIMEOUT_SECONDS)
+        )
         self._on_overrun = on_overrun
 
     def run_once(self) -> RunResult:

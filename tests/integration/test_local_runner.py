@@ -422,6 +422,18 @@ def test_an_invocation_past_its_timeout_is_reported_and_a_quick_one_is_not(
     assert overruns == [0.2]
 
 
+def test_a_runner_gives_its_function_the_timeout_it_has_when_deployed(sqs: Any, stack: LocalStack) -> None:
+    # GIVEN a runner for the triage, told no timeout
+    handler = RecordingHandler()
+    runner = _runner(sqs, stack, handler, function_name="triage")
+    _send(sqs, stack, "one", group="a")
+    # WHEN it invokes the handler
+    runner.run_once()
+    # THEN the context counts down from the triage function's own 30 s, not the 10 s default (the
+    # triage starts no record with less than its record budget left)
+    assert 10_000 < handler.contexts[0].get_remaining_time_in_millis() <= 30_000
+
+
 def test_queue_workers_time_out_as_their_functions_do_in_the_template() -> None:
     # GIVEN the SAM template's queue-fed functions
     from cfnlint.decode import decode
