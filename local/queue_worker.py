@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import boto3
 
-    from local.runners import FUNCTION_TIMEOUT_SECONDS, SqsLambdaRunner
+    from local.runners import SqsLambdaRunner
 
     handler = importlib.import_module(args.handler_module).lambda_handler
     sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
@@ -47,8 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         args.queue_url,
         args.queue_arn,
         handler,
-        function_name=name,
-        timeout_seconds=FUNCTION_TIMEOUT_SECONDS[name],  # a worker runs only these functions
+        function_name=name,  # its timeout is that function's own (local.runners)
         on_overrun=_timed_out,
     )
     stopped = threading.Event()
