@@ -74,6 +74,11 @@ class FailureKind(_Strict):
         default=False,
         description="only a product named specifically, never a part or a place (a fake box says nothing)",
     )
+    same_fault_as: list[str] = Field(
+        default_factory=list,
+        description="failures that one fault of a product also shows (a shock and a melted plug): this "
+        "failure may join their group when more customers already reported it",
+    )
 
     @model_validator(mode="after")
     def _has_words(self) -> Self:
@@ -142,6 +147,9 @@ class ProblemPolicy(_Strict):
         kinds = [f.kind for f in self.failures]
         if len(set(kinds)) != len(kinds):
             raise ValueError(f"failure kinds repeat: {sorted(k for k in kinds if kinds.count(k) > 1)}")
+        unknown = sorted({k for f in self.failures for k in f.same_fault_as} - set(kinds))
+        if unknown:
+            raise ValueError(f"same_fault_as names failures not in `failures`: {unknown}")
         bad = [p for p in (*self.products, *self.families) if not _is_id(p)]
         if bad:
             raise ValueError(f"product and family ids must be lower-case words joined by _: {bad}")
@@ -315,6 +323,7 @@ class ProblemReader:
             return SensedPhrases.of(phrases, senses)
 
         signals = {s.name: s for s in grading.signals}
+        self._same_fault = {f.kind: tuple(f.same_fault_as) for f in policy.failures}
         self._failures: list[_FailureMatcher] = []
         for failure in policy.failures:
             cues: list[str] = []
@@ -412,7 +421,20 @@ class ProblemReader:
             failure, (start, end) = failures[0]
             quote = norm.evidence(start, end, _QUOTE_CHARS)
             return [Problem(bucket, failure.kind, quote) for bucket in self._similar.buckets(text)]
-        return problems
+        return self._with_same_fault(problems)
+
+    def _with_same_fault(self, problems: list[Problem]) -> list[Problem]:
+        """The problems read, then the same product's failures one fault also shows (a shock beside
+        a melted plug): last, so a text joins them only where more customers already reported them."""
+        keys = {p.key for p in problems}
+        more: list[Problem] = []
+        for problem in problems:
+            for kind in self._same_fault.get(problem.failure, ()):
+                also = Problem(problem.product, kind, problem.quote, problem.from_tag)
+                if also.key not in keys:
+                    keys.add(also.key)
+                    more.append(also)
+        return problems + more
 
     def failures_in(self, text: str, fired: Collection[str] | None = None) -> list[str]:
         """The failure kinds a text shows, whatever product it names (or none)."""

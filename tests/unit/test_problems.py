@@ -360,3 +360,60 @@ def test_a_name_sense_must_read_a_known_name_as_a_known_product() -> None:
     for sense, words in ((unknown_name, "飞天小车"), (unknown_product, "rocket")):
         with pytest.raises(ValueError, match=words):
             ProblemPolicy.model_validate({**base, "name_senses": [sense]})
+
+
+def test_one_fault_told_by_another_effect_may_join_that_effects_group() -> None:
+    # GIVEN a kettle that shocked a customer (failed wiring also sparks, melts and overheats)
+    # WHEN its problems are read
+    keys = [p.key for p in READER.problems_of("电水壶底座漏电，手被电了一下")]
+    # THEN its own failure comes first and the same fault's other effect after it, same product
+    assert keys[0] == "kettle|electric_shock"
+    assert "kettle|overheating" in keys[1:]
+    # AND a failure with no such relation adds nothing
+    assert [p.key for p in READER.problems_of("积木的小零件脱落了，孩子差点吞下去")] == ["toy|choking"]
+
+
+def test_same_fault_as_must_name_known_failures() -> None:
+    # GIVEN a failure said to share a fault with one that does not exist
+    from pydantic import ValidationError
+
+    from policies.problems import ProblemPolicy
+
+    data = POLICY.problems.model_dump(by_alias=True)
+    data["failures"][0]["same_fault_as"] = ["sparks_and_flames"]
+    # WHEN the policy is loaded THEN it stops, naming the unknown failure
+    with pytest.raises(ValidationError, match="sparks_and_flames"):
+        ProblemPolicy.model_validate(data)
+
+
+class _CountedClusters:
+    """In memory: how many customers each problem has, and where a customer was counted."""
+
+    def __init__(self, sizes: dict[str, int]) -> None:
+        self.sizes = dict(sizes)
+
+    def customers(self, key: str, **_: object) -> int:
+        return self.sizes.get(key, 0)
+
+    def join(self, key: str, **_: object) -> object:
+        self.sizes[key] = self.sizes.get(key, 0) + 1
+        return key
+
+
+def test_a_related_effect_joins_the_group_more_customers_reported_and_never_starts_one() -> None:
+    from datetime import UTC, datetime
+
+    from functions.triage.group_complaints import join_problem
+
+    group = POLICY.alerting.group_complaint
+    shocked = READER.problems_of("电水壶底座漏电，手被电了一下")
+    at = datetime(2026, 12, 6, tzinfo=UTC)
+    # GIVEN three customers already reported kettles overheating, none a shock
+    clusters = _CountedClusters({"kettle|overheating": 3})
+    # WHEN a customer reports a shock from a kettle THEN it joins the overheating kettles
+    _, problem = join_problem(clusters, shocked, group, customer="c4", ticket_id=4, at=at)  # type: ignore[arg-type]
+    assert problem.key == "kettle|overheating" and clusters.sizes["kettle|overheating"] == 4
+    # AND with no one before it, the shock starts its own problem, not the related one
+    fresh = _CountedClusters({})
+    _, first = join_problem(fresh, shocked, group, customer="c1", ticket_id=1, at=at)  # type: ignore[arg-type]
+    assert first.key == "kettle|electric_shock"
