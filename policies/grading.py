@@ -202,10 +202,10 @@ class Grader:
 
         # Is it a complaint at all (R-INTAKE-3)? A level signal says so; otherwise the model reads
         # the whole text, and the evidence is the customer's first words of a problem.
-        # Recall first for level 1: a safety or regulator signal always makes a complaint.
-        rule_says_complaint = level == 1 or (
-            level == 2 and scores.complaint >= model_policy.complaint_floor_with_level_2
-        )
+        # Recall first for level 1: a safety or regulator signal makes a complaint unless the model
+        # reads the text as plainly none (a thank-you to staff who looked after a sick guest).
+        floors = {1: model_policy.complaint_floor_with_level_1, 2: model_policy.complaint_floor_with_level_2}
+        rule_says_complaint = level in floors and scores.complaint >= floors[level]
         is_complaint = rule_says_complaint or scores.complaint >= self._model.threshold("complaint")
         complaint_evidence = ""
         if is_complaint and not rule_says_complaint:

@@ -173,6 +173,9 @@ class ModelPolicy(Strict):
     """The learned second reader (issue 13): its artifact and how its decisions are shown."""
 
     file: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.json$", description="artifact beside the policy files")
+    complaint_floor_with_level_1: float = Field(
+        ge=0, le=1, description="complaint probability above which a level-1 signal makes a complaint"
+    )
     complaint_floor_with_level_2: float = Field(
         ge=0, le=1, description="complaint probability above which a level-2 signal makes a complaint"
     )

@@ -158,3 +158,26 @@ def test_a_complaint_the_model_alone_finds_carries_evidence() -> None:
     # THEN it is a complaint, and some reason quotes the customer's words
     assert result.is_complaint
     assert any(r.evidence and r.evidence in "The shoes came unglued after three days" for r in result.reasons)
+
+
+@pytest.mark.parametrize(("floor", "is_complaint"), [(0.0, True), (1.0, False)])
+def test_a_level_1_signal_makes_a_complaint_only_above_the_models_floor(
+    tmp_path: Path, floor: float, is_complaint: bool
+) -> None:
+    # GIVEN the policy's floor under which a level-1 signal does not make a complaint (R-INTAKE-3)
+    directory = copy_policies(tmp_path)
+    path = directory / "grading.yaml"
+    text = path.read_text(encoding="utf-8")
+    shipped = f"complaint_floor_with_level_1: {POLICY.grading.model.complaint_floor_with_level_1}"
+    assert shipped in text
+    path.write_text(text.replace(shipped, f"complaint_floor_with_level_1: {floor}"), encoding="utf-8")
+    grader = Grader.from_policy(load_policy(directory))
+    # WHEN a thank-you that tells of a shock (a level-1 signal) is graded
+    result = grader.grade(
+        "热水器漏电，洗澡时被电了一下，师傅当天上门换好了，服务太好了，五星好评，非常满意，谢谢！"
+    )
+    # THEN it is a level-1 complaint at a floor of 0 (the signal decides), and none at a floor no
+    # text reaches: the model reads this praise as no complaint
+    assert "electric_shock" in result.signals
+    assert result.is_complaint is is_complaint
+    assert result.level == (1 if is_complaint else 3)
