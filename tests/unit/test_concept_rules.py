@@ -136,6 +136,10 @@ NOT_LEVEL_1 = [
     "Ordered the wrong prescription glasses by mistake, my fault",
     "I had sprained my ankle on the trail that morning (my own clumsiness), so we asked for a table",
     "我自己不小心摔了一跤，和酒店无关，服务员还扶我起来",
+    # slang praise: a quality that "explodes" is a great one
+    "这耳机音质炸裂，绝了",
+    "新手机性能炸了，打游戏一点不卡",
+    "新平板跑分直接炸了，比上一代高了三成",
 ]
 
 
