@@ -181,3 +181,21 @@ def test_a_level_1_signal_makes_a_complaint_only_above_the_models_floor(
     assert "electric_shock" in result.signals
     assert result.is_complaint is is_complaint
     assert result.level == (1 if is_complaint else 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("这款支持双卡双待吗？", {"t:question", "t:length0", "n:numbers0"}),
+        ("Does the warranty cover accidental drops", {"t:length0", "n:numbers0"}),
+        ("提车三个月，跑了4100公里，市区油耗8.1，高速6.3", {"t:length1", "n:numbers3"}),
+    ],
+)
+def test_the_model_reads_a_texts_shape(text: str, shape: set[str]) -> None:
+    # GIVEN a question, a short statement, a report of figures
+    reading, _ = read_text(GRADER._reader, text)
+    # WHEN its features other than n-grams are read
+    features = reading_features(reading.norm, {}, [], 0, 0)
+    # THEN its shape is among them: a question or not, how long, how many numbers (capped)
+    assert shape <= features
+    assert len({f for f in features if f.startswith("t:length")}) == 1
