@@ -94,6 +94,9 @@ LEVEL_1 = [
     "药店给我拿错药了，吃了一片才发现",
     "I've sent the whole story to the consumer investigator at our local Channel 8 news",
     "我已经联系了当地电视台的栏目组，记者下周跟我去店里",
+    "While driving at 60 mph on the interstate the vehicle lost motive power and I coasted to the shoulder",
+    "Dealer says the sensor is on backorder and until then the passenger airbag may not deploy",
+    "月租退了還一直扣，我已經向通傳會提出申訴",
 ]
 
 NOT_LEVEL_1 = [
