@@ -97,6 +97,7 @@ LEVEL_1 = [
     "While driving at 60 mph on the interstate the vehicle lost motive power and I coasted to the shoulder",
     "Dealer says the sensor is on backorder and until then the passenger airbag may not deploy",
     "月租退了還一直扣，我已經向通傳會提出申訴",
+    "用了这款洗发水头皮起了好多红点，又痒又疼",
 ]
 
 NOT_LEVEL_1 = [
@@ -143,6 +144,8 @@ NOT_LEVEL_1 = [
     "这耳机音质炸裂，绝了",
     "新手机性能炸了，打游戏一点不卡",
     "新平板跑分直接炸了，比上一代高了三成",
+    "这个苹果是被打针了吗，刮了皮，发现有小小的针眼",  # an injected fruit, not a beaten customer
+    "牛肉咬不动直接咽下去，蔬菜是一些豆芽",  # tough beef swallowed, no choking
 ]
 
 
