@@ -98,6 +98,11 @@ LEVEL_1 = [
     "Dealer says the sensor is on backorder and until then the passenger airbag may not deploy",
     "月租退了還一直扣，我已經向通傳會提出申訴",
     "用了这款洗发水头皮起了好多红点，又痒又疼",
+    # the danger or the symptom told in the next sentence
+    "The installer left bare wires hanging out of the socket in the kids' room. This is dangerous.",
+    "电线就这么露在外面，孩子天天在旁边玩。太危险了！",
+    "The pool was so heavily chlorinated. My daughter had red eyes and was coughing all night.",
+    "新买的衣柜味道特别大。住进去第二天孩子就开始咳嗽流眼泪。",
 ]
 
 NOT_LEVEL_1 = [
