@@ -326,8 +326,10 @@ class CueReader:
         return matcher.may_be_in(norm.text, hit.end, end) and matcher.found_in(norm.text[hit.end : end])
 
     def _rhetorical_question(self, norm: Normalised, hit: Hit) -> bool:
-        """The cue's sentence asks a question that is not about what happened (是假货吗? / 为什么会冒烟?)."""
-        end = norm.sentence_end(hit.end) + 1
+        """The cue's sentence asks a question that is not about what happened (是假货吗? / 为什么会冒烟?).
+        The question mark stands in the cue's clause or the next: a question three clauses on asks
+        about something else (电池膨起来，背盖撑开了，门市说要等两周，这段时间我用什么?)."""
+        end = min(norm.sentence_end(hit.end), norm.clause_end(norm.clause_end(hit.end) + 1)) + 1
         if not self._question.search(norm.text, hit.end, end):
             return False
         # "Why did it catch fire?" asks about what happened: the why-word stands in the cue's clause.

@@ -103,6 +103,15 @@ LEVEL_1 = [
     "电线就这么露在外面，孩子天天在旁边玩。太危险了！",
     "The pool was so heavily chlorinated. My daughter had red eyes and was coughing all night.",
     "新买的衣柜味道特别大。住进去第二天孩子就开始咳嗽流眼泪。",
+    # told by consequences, in the corpus's own voices (probes-11 kinds)
+    "手機用不到半年，電池整個膨起來，背蓋都被撐開翹起來了，門市說要等兩週，這段時間我是要用什麼？",
+    "熱水器裝好之後浴室一直有瓦斯味，我跟老婆洗完澡都頭暈想吐",
+    "装好第二天洗澡，手碰到花洒那根金属管，一下麻到胳膊肘",
+    "打了二十来分钟电话，耳朵贴着那块越来越烫，耳廓红了一片，晚上还起了个小水泡",
+    "亲子房的阳台栏杆是松的，底下是十二楼，这么大的安全隐患没人管？",
+    "我已经约了我们这边电视台的记者，下礼拜一跟我一块去你们店里看看",
+    "已经打电话给文化市场执法大队举报了，你们店等着查吧",
+    "@brand had the chicken bowl at lunch. by 8pm I was hugging the toilet",
 ]
 
 NOT_LEVEL_1 = [
@@ -151,6 +160,9 @@ NOT_LEVEL_1 = [
     "新平板跑分直接炸了，比上一代高了三成",
     "这个苹果是被打针了吗，刮了皮，发现有小小的针眼",  # an injected fruit, not a beaten customer
     "牛肉咬不动直接咽下去，蔬菜是一些豆芽",  # tough beef swallowed, no choking
+    "这平板卡的我原地爆炸，点一下等三秒",  # furious, not an explosion
+    "我自己拿的時候沒拿好把湯打翻，手燙到一下，這不怪店家",  # the customer's own spill
+    "@brand your own rep told me to 'go complain to the FCC if I don't like it'",  # staff's suggestion
 ]
 
 
@@ -264,3 +276,21 @@ def test_a_consumer_foundation_complaint_is_level_2_and_unauthorized_charges_a_b
 def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
     # GIVEN a missing invoice said with 都 or 还 (R-GRADE-2a) WHEN graded THEN the invoice signal stands
     assert "invoice_problem" in GRADER.grade(text).signals
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("下单的时候选的增值税专票，寄过来是张普票，申请了一个礼拜没人理", "invoice_problem"),
+        ("sent my laptop in under warranty and you're denying it for 'liquid damage'", "warranty_dispute"),
+        ("退房的时候说押金原路退回，现在十天了，信用卡上还冻着500", "billing_error"),
+        ("这台热水器半年修了三回了，这都第四次了", "repeated_repair"),
+        ("下单前客服报的安装费全包120，师傅装完收了我340", "billing_error"),
+    ],
+)
+def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
+    # GIVEN a wrong invoice type, a warranty refused, a deposit held, a fourth repair, a bill above
+    # the quote (R-GRADE-2a) WHEN graded THEN the level-2 signal stands and the level is 2
+    result = GRADER.grade(text)
+    assert signal in result.signals
+    assert result.level == 2
