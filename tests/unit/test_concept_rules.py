@@ -112,6 +112,19 @@ LEVEL_1 = [
     "我已经约了我们这边电视台的记者，下礼拜一跟我一块去你们店里看看",
     "已经打电话给文化市场执法大队举报了，你们店等着查吧",
     "@brand had the chicken bowl at lunch. by 8pm I was hugging the toilet",
+    # domains the corpus lacks (probes-12 kinds): dangers left in place, care gone wrong, regulators
+    "The lift in B wing suddenly dropped from the 7th floor with a loud bang, my mother was inside",
+    "阳台的铁护栏底部都锈断了，手一推整片都在晃，外面就是十二楼",
+    "Found my son on his own in the nursery garden, by a side gate wide open onto the road",
+    "The ceiling rose is hanging down on bare wires and the circuit still live",
+    "护士把隔壁床的药挂到我妈身上了，拔了以后她就心慌胸闷",
+    "The staff nurse gave him insulin meant for the patient in the next bed",
+    "上星期四佢哽親，成個面發紫，要叫白車送院",
+    "Mum came in with perfect skin and now has a grade 3 pressure sore on her heel",
+    "I've given up on the manager and put the whole lot into the CQC",
+    "我把聊天记录和收费通知都截图发到区教育局的局长信箱了",
+    "I rang Fair Work last week and they've opened a file",
+    "Was going to report it but then the FSSAI app: I have registered complaint on FSSAI Food Safety Connect",
 ]
 
 NOT_LEVEL_1 = [
@@ -163,6 +176,9 @@ NOT_LEVEL_1 = [
     "这平板卡的我原地爆炸，点一下等三秒",  # furious, not an explosion
     "我自己拿的時候沒拿好把湯打翻，手燙到一下，這不怪店家",  # the customer's own spill
     "@brand your own rep told me to 'go complain to the FCC if I don't like it'",  # staff's suggestion
+    "Was going to report you to the FTC but honestly it's not worth my time",  # a thought, not a contact
+    "The CQC inspector's report on Oakfield came out today: Outstanding across the board",  # praise
+    "Sat in A&E with my dad's broken wrist (he tripped over the dog at home, nobody's fault)",
 ]
 
 
@@ -286,6 +302,12 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("退房的时候说押金原路退回，现在十天了，信用卡上还冻着500", "billing_error"),
         ("这台热水器半年修了三回了，这都第四次了", "repeated_repair"),
         ("下单前客服报的安装费全包120，师傅装完收了我340", "billing_error"),
+        ("A week later $650 comes out of my bond for a scratch marked at pickup", "billing_error"),
+        ("This is the fourth time your roofer has been out for the same leak", "repeated_repair"),
+        ("定制的衣柜比图纸矮了12公分，门也关不严", "custom_order_mismatch"),
+        ("I've instructed a solicitor and you'll be hearing from her this week", "legal_threat"),
+        ("I have already drafted my complaint for the district consumer commission", "legal_threat"),
+        ("These pods aren't genuine, full stop. You're selling fakes.", "counterfeit_claim"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
