@@ -417,3 +417,62 @@ def test_a_related_effect_joins_the_group_more_customers_reported_and_never_star
     fresh = _CountedClusters({})
     _, first = join_problem(fresh, shocked, group, customer="c1", ticket_id=1, at=at)  # type: ignore[arg-type]
     assert first.key == "kettle|electric_shock"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # a shock: Indian English, Cantonese, a start, a tingle at the feet, shocks in the plural
+        ("I got current from the geyser while bathing", "water_heater|electric_shock"),
+        ("個熱水爐漏電，沖涼俾電親", "water_heater|electric_shock"),
+        ("电饭锅外壳带电，我老婆碰了一下被电得一激灵", "rice_cooker|electric_shock"),
+        ("the foot spa gave me a tingle when I put my feet in", "massager|electric_shock"),
+        ("my hair straightener gives off little electric shocks", "hair_styler|electric_shock"),
+        # overheating: Taiwan's 著火, a battery that 膨胀, a lead that trips the electrics, a vented battery
+        ("電暖爐著火了，還好人在家", "space_heater|overheating"),
+        ("充电宝充着充着就膨胀了，把手机壳都顶开了", "power_bank|overheating"),
+        ("the extension reel melted and tripped the electrics", "power_strip|overheating"),
+        ("my e-cig battery vented and burned a hole in my pocket", "e_cigarette|overheating"),
+        ("酸奶机插上电就冒烟了", "yogurt_maker|overheating"),
+        ("there is gas leakage from the new gas stove knob", "gas_stove|gas_leak"),
+        # illness after eating: Indian English, Cantonese, a baby's 米粉 (rice cereal, not rice noodles)
+        ("I had loose motions after eating the paneer", "dairy|illness_after_eating"),
+        ("食咗呢盒曲奇之後成家人屙嘔", "snacks|illness_after_eating"),
+        ("宝宝6个月大，吃了这个米粉以后一直拉肚子", "baby_food|illness_after_eating"),
+        ("八宝粥里吃出一片指甲大小的铁片", "canned_food|foreign_object"),
+        ("my son cracked his tooth on a stone in the rice", "rice|foreign_object"),
+        ("婴儿推车折叠时夹到宝宝手指，夹出血了", "stroller|cut_or_burn_injury"),
+        ("the pram hinge trapped my daughter's finger", "stroller|cut_or_burn_injury"),
+        # a skin reaction: Hong Kong's 块面 (the face) and 痕 (itch), earlobes, a nappy area
+        ("塊面膜敷完成塊面好痕又紅", "beauty|skin_reaction"),
+        ("the earrings made my ears swollen and itchy", "jewellery|skin_reaction"),
+        ("纸尿裤用了两天宝宝屁屁红了一大片", "diaper|skin_reaction"),
+        # a swallowed part: magnet balls and water beads a small child swallowed
+        ("孩子把巴克球吞进了肚子，送医院拍片", "toy|choking"),
+        ("the water beads were swallowed by my toddler", "toy|choking"),
+        # loss of control: Taiwan's 煞车, a stuck throttle
+        ("電動車煞車失靈差點撞車", "e_bike|loss_of_control"),
+        ("the throttle stuck on my electric scooter", "e_bike|loss_of_control"),
+        # fumes: Hong Kong's 攻鼻, Taiwan's 塑膠味
+        ("爬行墊好臭，啲味好攻鼻", "rug|fumes"),
+        ("新買的瑜伽墊塑膠味很重，聞到頭暈", "fitness_equipment|fumes"),
+        # look-alikes: a crush, laughter, a melted heart, a rash cream, a mind that short-circuits, a warning
+        ("这本书让人心里暖暖的，像被电了一下", None),
+        ("这家外卖好吃到爆，笑到肚子疼", None),
+        ("my heart melted when I saw the teddy", None),
+        ("用了这个面霜脸上再也不泛红了", None),
+        ("the nappy rash cream for my baby arrived late", None),
+        ("脑子短路了，把充电器落在酒店", None),
+        ("小心火烛，电暖器别放在床边", None),
+    ],
+)
+def test_more_ways_to_name_a_product_and_tell_its_failure_meet_in_one_key(text: str, key: str | None) -> None:
+    # GIVEN a product named and a failure told in words the lexicon has by meaning (Taiwan and Hong Kong
+    # words, Cantonese, British and Indian English, compounds and new products), or a look-alike of them
+    # WHEN its problem is read
+    problems = READER.problems_of(text)
+    # THEN it is the product's family failing that way, and a look-alike is no problem at all
+    if key is None:
+        assert problems == []
+    else:
+        assert problems and problems[0].key == key
