@@ -308,6 +308,8 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("I've instructed a solicitor and you'll be hearing from her this week", "legal_threat"),
         ("I have already drafted my complaint for the district consumer commission", "legal_threat"),
         ("These pods aren't genuine, full stop. You're selling fakes.", "counterfeit_claim"),
+        ("呢對波鞋明明係老翻，仲話係正貨", "counterfeit_claim"),
+        ("They sent me a first copy watch, not the original I paid for", "counterfeit_claim"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
