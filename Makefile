@@ -95,6 +95,7 @@ bench-social-faults: install
 # Group complaints on a replayed corpus stream with injected true groups (see bench/README.md).
 bench-groups: install
 	-$(BIN)/python bench/group_complaints.py
+	-$(BIN)/python bench/group_complaints.py --figures-only --injected bench/data/injected_groups_tuning2.jsonl
 	-$(BIN)/python bench/group_complaints.py --figures-only --injected bench/data/injected_groups_holdout.jsonl
 
 clean:

@@ -9,7 +9,7 @@ are both `toy`), so customers who name one product at different levels of genera
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, Self
@@ -73,6 +73,12 @@ class FailureKind(_Strict):
     of_specific_products: bool = Field(
         default=False,
         description="only a product named specifically, never a part or a place (a fake box says nothing)",
+    )
+    happens_to: list[str] = Field(
+        default_factory=list,
+        description="the kinds of product (product_kinds) this failure happens to: a named product of "
+        "another kind is the failure's product only when none of these kinds is named (a pillow in a "
+        "simile does not swell like a battery); empty: any product",
     )
     same_fault_as: list[str] = Field(
         default_factory=list,
@@ -141,6 +147,9 @@ class ProblemPolicy(_Strict):
     )
     name_senses: list[NameSense] = Field(default_factory=list)
     owner_links: OwnerLinks = Field(default_factory=OwnerLinks)
+    product_kinds: dict[str, list[str]] = Field(
+        default_factory=dict, description="kind → families (or products) of that kind: powered, eaten, …"
+    )
 
     @model_validator(mode="after")
     def _names_are_keys(self) -> Self:
@@ -153,6 +162,18 @@ class ProblemPolicy(_Strict):
         bad = [p for p in (*self.products, *self.families) if not _is_id(p)]
         if bad:
             raise ValueError(f"product and family ids must be lower-case words joined by _: {bad}")
+        return self
+
+    @model_validator(mode="after")
+    def _kinds_name_families(self) -> Self:
+        known = {self.family_of(p) for p in self.products}
+        for kind, members in self.product_kinds.items():
+            unknown = sorted(set(members) - known)
+            if unknown:
+                raise ValueError(f"product kind {kind!r} names no family or product: {unknown}")
+        undefined = sorted({k for f in self.failures for k in f.happens_to} - set(self.product_kinds))
+        if undefined:
+            raise ValueError(f"happens_to names product kinds not in `product_kinds`: {undefined}")
         return self
 
     @model_validator(mode="after")
@@ -272,6 +293,7 @@ class _FailureMatcher:
     paired: tuple[tuple[SensedPhrases, SensedPhrases], ...]
     signals: frozenset[str] = frozenset()
     of_specific_products: bool = False
+    happens_to: frozenset[str] | None = None  # the families it happens to; None: any
 
     def first(self, text: str, fired: Collection[str] | None = None) -> tuple[int, int] | None:
         if self.signals and fired is not None and not self.signals.intersection(fired):
@@ -335,9 +357,15 @@ class ProblemReader:
                 senses += signals[name].not_in.all()
             paired = tuple((words(pair.concepts), words(pair.with_)) for pair in failure.paired)
             alone = words(failure.concepts, cues, senses)
+            kinds = [policy.product_kinds[k] for k in failure.happens_to]
             self._failures.append(
                 _FailureMatcher(
-                    failure.kind, alone, paired, frozenset(failure.signals), failure.of_specific_products
+                    failure.kind,
+                    alone,
+                    paired,
+                    frozenset(failure.signals),
+                    failure.of_specific_products,
+                    frozenset(f for families in kinds for f in families) if kinds else None,
                 )
             )
         # One automaton for every product name (thousands): a text is scanned once, and each name
@@ -406,7 +434,11 @@ class ProblemReader:
         problems: list[Problem] = []
         for failure, (start, end) in failures:
             candidates = [n for n in named if not (failure.of_specific_products and n.generic)]
-            product = tagged[0] if tagged else self._nearest(candidates, norm.text, start, end)
+            product = (
+                tagged[0]
+                if tagged
+                else self._nearest(candidates, norm.text, start, end, self._fits(failure.happens_to))
+            )
             if product is None:
                 continue
             problems.append(
@@ -452,18 +484,27 @@ class ProblemReader:
         source = norm.original if len(norm.original) == len(norm.text) else norm.text
         return best.product, source[best.start : best.end]
 
+    def _fits(self, families: frozenset[str] | None) -> Callable[[str], bool]:
+        """Whether a named product is of a kind the failure happens to (any, when it names none)."""
+        if families is None:
+            return lambda _product: True
+        return lambda product: self._family_of[product] in families
+
     @staticmethod
-    def _nearest(named: list[_NamedProduct], text: str, start: int, end: int) -> str | None:
-        """The product a failure is told about: a specific one before a part or a place, then one
+    def _nearest(
+        named: list[_NamedProduct], text: str, start: int, end: int, fits: Callable[[str], bool]
+    ) -> str | None:
+        """The product a failure is told about: one of a kind the failure happens to (the drill, not
+        the pillow its battery puffed up like), a specific one before a part or a place, then one
         named in the failure's own sentence ("The kettle is fine. The toaster sparked."), then the
         longer name (给手机充电的充电宝鼓包 is the power bank), then the earlier."""
         if not named:
             return None
         sentence_start, sentence_end = _sentence_start(text, start), _sentence_end(text, end)
 
-        def rank(name: _NamedProduct) -> tuple[bool, bool, int, int]:
+        def rank(name: _NamedProduct) -> tuple[bool, bool, bool, int, int]:
             elsewhere = name.end <= sentence_start or name.start >= sentence_end
-            return (name.generic, elsewhere, name.start - name.end, name.start)
+            return (not fits(name.product), name.generic, elsewhere, name.start - name.end, name.start)
 
         return min(named, key=rank).product
 

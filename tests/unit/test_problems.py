@@ -476,3 +476,46 @@ def test_more_ways_to_name_a_product_and_tell_its_failure_meet_in_one_key(text: 
         assert problems == []
     else:
         assert problems and problems[0].key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("drill batt puffed up like a pillow after 3 charges", "power_tool|overheating"),
+        ("The 20V battery pack that came with my cordless drill has swollen up", "power_tool|overheating"),
+        ("插電的那種毯子，控制器先冒火花，接著邊邊就冒出小火苗", "electric_blanket|overheating"),
+    ],
+)
+def test_the_failures_product_is_one_of_the_kinds_it_happens_to(text: str, key: str) -> None:
+    # GIVEN a text naming a product the failure cannot happen to (a pillow in a simile, a toaster
+    # beside the kettle that shocked) or a name whose sense the words beside it tell
+    problem = READER.problem_of(text)
+    # WHEN its problem is read THEN the product is the one that can fail that way
+    assert problem is not None and problem.key == key
+
+
+def test_a_product_of_another_kind_still_counts_when_it_is_the_only_one() -> None:
+    # GIVEN a shock told about the only product named, of no powered kind (a ranking, not a filter)
+    problem = READER.problem_of("这个不锈钢保温杯摸着漏电，手被电了一下")
+    # THEN the product named is still the problem's product
+    assert problem is not None and problem.key.endswith("|electric_shock")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["failures"][0].update(happens_to=["levitating"]), "levitating"),
+        (lambda d: d["product_kinds"].update(powered=["warp_drive"]), "warp_drive"),
+    ],
+)
+def test_product_kinds_must_name_known_families_and_kinds(edit, message: str) -> None:
+    # GIVEN a failure that happens to an undefined kind, or a kind naming an unknown family
+    from pydantic import ValidationError
+
+    from policies.problems import ProblemPolicy
+
+    data = POLICY.problems.model_dump(by_alias=True)
+    edit(data)
+    # WHEN the policy is loaded THEN it stops, naming what is unknown
+    with pytest.raises(ValidationError, match=message):
+        ProblemPolicy.model_validate(data)
