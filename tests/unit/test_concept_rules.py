@@ -125,6 +125,16 @@ LEVEL_1 = [
     "我把聊天记录和收费通知都截图发到区教育局的局长信箱了",
     "I rang Fair Work last week and they've opened a file",
     "Was going to report it but then the FSSAI app: I have registered complaint on FSSAI Food Safety Connect",
+    # services told in everyday words (probes-13 and -14 kinds)
+    "高速上方向盘突然变重，电子助力失灵，车速110左右",
+    "坐的快车司机刷视频追尾了，我坐后排脑门磕前座上肿了个大包",
+    "充电桩插枪的时候手一麻，整条胳膊都酥了一下",
+    "育儿嫂趁我出门掐孩子，胳膊内侧青一块紫一块",
+    "今朝港鐵站條扶手電梯突然急停，我膝頭哥擦損咗流緊血",
+    "月子中心的护士给宝宝洗澡水温都不测，宝宝两条腿烫得通红",
+    "区住建委的投诉我昨天交上去了",
+    "已打12301，说会转当地文旅局处理",
+    "Bit down on something hard in the clam chowder and pulled out a thin piece of glass",
 ]
 
 NOT_LEVEL_1 = [
@@ -179,6 +189,10 @@ NOT_LEVEL_1 = [
     "Was going to report you to the FTC but honestly it's not worth my time",  # a thought, not a contact
     "The CQC inspector's report on Oakfield came out today: Outstanding across the board",  # praise
     "Sat in A&E with my dad's broken wrist (he tripped over the dog at home, nobody's fault)",
+    "看新闻外地有个小区电梯坠落，我们小区电梯倒是没啥事",  # someone else's, in the news
+    "The tour guide was so boring I nearly died lol",
+    "I'm not going to run to the attorney general over a $2 fee, but it's ridiculous",
+    "开始吐槽到天亮",
 ]
 
 
@@ -309,6 +323,12 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("I have already drafted my complaint for the district consumer commission", "legal_threat"),
         ("These pods aren't genuine, full stop. You're selling fakes.", "counterfeit_claim"),
         ("呢對波鞋明明係老翻，仲話係正貨", "counterfeit_claim"),
+        ("变速箱顿挫、发动机异响，三次进店维修仍未解决", "repeated_repair"),
+        ("4th visit for the same check engine light, P0420 again", "repeated_repair"),
+        ("八達通喺閘口嘟咗兩次，扣咗我兩次車費", "billing_error"),
+        ("游泳馆年卡十月份就申请停了，结果还是每个月自动扣399", "billing_error"),
+        ("这家培训机构开了张普票，还把公司名字打错了", "invoice_problem"),
+        ("我準備入小額錢債審裁處告佢", "legal_threat"),
         ("They sent me a first copy watch, not the original I paid for", "counterfeit_claim"),
     ],
 )
