@@ -97,6 +97,7 @@ bench-groups: install
 	-$(BIN)/python bench/group_complaints.py
 	-$(BIN)/python bench/group_complaints.py --figures-only --injected bench/data/injected_groups_tuning2.jsonl
 	-$(BIN)/python bench/group_complaints.py --figures-only --injected bench/data/injected_groups_holdout.jsonl
+	-$(BIN)/python bench/group_complaints.py --figures-only --injected bench/data/injected_groups_holdout2.jsonl
 
 clean:
 	rm -rf $(VENV) $(VENV313) $(DEPLOY_VENV) .aws-sam .pytest_cache .ruff_cache *.egg-info
