@@ -135,6 +135,17 @@ LEVEL_1 = [
     "区住建委的投诉我昨天交上去了",
     "已打12301，说会转当地文旅局处理",
     "Bit down on something hard in the clam chowder and pulled out a thin piece of glass",
+    # look-alikes' real twins (probes-16 kinds)
+    "Brakes went soft on the highway off-ramp yesterday, pedal nearly to the floor",
+    "他把螺丝刀往桌上一拍，说不给钱就让我好看",
+    "The contractor told my mother he'd come back and deal with her if she left a bad review",
+    "已经emailed the consumer desk at KTVU with pics of the droppings",
+    "婴儿床栏杆间距太大，宝宝的头卡进去了，脖子都勒红了",
+    "My 14-month-old swallowed one of the little wheels off the push-along truck",
+    "部電熱水爐今朝沖涼時插蘇位仲出火花，已經報咗機電署",
+    "My son's gaming headset shocked him through the ear cup while it was plugged in",
+    "充电宝才用了半年，今天发现鼓得像个馒头，外壳都撑裂了",
+    "你们的催收员打电话说要上门收拾我，还说知道我孩子在哪个学校上学",
 ]
 
 NOT_LEVEL_1 = [
@@ -193,6 +204,16 @@ NOT_LEVEL_1 = [
     "The tour guide was so boring I nearly died lol",
     "I'm not going to run to the attorney general over a $2 fee, but it's ridiculous",
     "开始吐槽到天亮",
+    "Light works, no flicker, nothing dangerous, just sloppy",
+    "I was all set to file with the CFPB over the transfer, but it finally posted, so never mind",
+    "这瓶精华好像是假的，味道也跟专柜试用的不一样。用了倒是没过敏",
+    "本來要打去給消保官申訴，結果業務隔天就把腳踏墊送來了，算了",
+    "I wanted my mouth on fire and got baby food",
+    "周末自己骑车摔了，胳膊打着石膏（跟你们没关系），买了个电动牙刷",
+    "這家麻辣鍋真的辣到爆炸，吃完整個人在冒汗",
+    "A year with the induction cooktop and the kids still can't burn themselves on it",
+    "Read the news about that other brand's phones catching fire on flights. Glad I went with you",
+    "麻辣小龙虾辣到我怀疑人生，嘴巴都快烧起来了",
 ]
 
 
