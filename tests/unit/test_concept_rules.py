@@ -146,6 +146,13 @@ LEVEL_1 = [
     "My son's gaming headset shocked him through the ear cup while it was plugged in",
     "充电宝才用了半年，今天发现鼓得像个馒头，外壳都撑裂了",
     "你们的催收员打电话说要上门收拾我，还说知道我孩子在哪个学校上学",
+    # told in passing inside long reviews (probes-15 kinds)
+    "我现在正在填台北市卫生局的陈情表单，照片都附上了",
+    "现在住建局那边已经立案，工作人员这两天在约双方调解",
+    "新来的男技师做背部的时候手一直往不该碰的地方摸",
+    "司机指住我话信唔信我打你，仲推咗我膊头一下",
+    "第五天换了一个司机，上车就一身酒气，在弯道上压线好几次",
+    "The driver was drunk, slurring and drifting across the center line",
 ]
 
 NOT_LEVEL_1 = [
@@ -214,6 +221,8 @@ NOT_LEVEL_1 = [
     "A year with the induction cooktop and the kids still can't burn themselves on it",
     "Read the news about that other brand's phones catching fire on flights. Glad I went with you",
     "麻辣小龙虾辣到我怀疑人生，嘴巴都快烧起来了",
+    "The support rep told me to take it up with the FTC if I didn't like it",
+    "每天会有服务员送上报纸，现在偶尔也送上小点心",
 ]
 
 
