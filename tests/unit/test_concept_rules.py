@@ -165,6 +165,18 @@ LEVEL_1 = [
     "司机回头就骂，还说再叨叨一句把你扔高速上",
     "健身房的跑步机猛地加速，我整个人被甩下去，膝盖手掌全搓破了皮",
     "民宿浴室地砖太滑，我爸洗澡直接摔了，后脑勺磕起个大包",
+    # nine countries' local voices (probes-17 kinds)
+    "the practice's own 'reception cat' clawed her face right under the eye, she needed steri-strips",
+    "On the on-ramp the pedal went straight to the floor",
+    "I've filed with the CCTS and copied the CRTC",
+    "Whole kitchen reeked of gas by teatime after their engineer swapped the meter",
+    "Back left wheel came clean off on the N1 doing 100",
+    "My young lad touched the cable and got a right belt off it, arm was tingling for an hour",
+    "The delivery driver has now texted my 16 year old daughter four times asking her to hang out",
+    "Me and the missus were up all night being sick after the jalfrezi",
+    "The courier got right in my face and said he'd smash my head in",
+    "Slipped getting out of the shower in our room and cracked my wrist",
+    "The lap bar on the coaster popped up halfway through the ride",
 ]
 
 NOT_LEVEL_1 = [
@@ -239,6 +251,7 @@ NOT_LEVEL_1 = [
     "部風筒用咗一個月就唔出熱風，冇燒燶冇冒煙，總之就係壞咗",
     "隔籬枱個小朋友食到一半嘔咗出嚟，我哋嗰碟炒飯就又油又鹹",
     "自己削苹果走神，把手指头划了个口子，这个不怪刀",
+    "Bag arrived two days late. Someone really should report this airline to the Commerce Commission",
 ]
 
 
@@ -375,6 +388,10 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("游泳馆年卡十月份就申请停了，结果还是每个月自动扣399", "billing_error"),
         ("这家培训机构开了张普票，还把公司名字打错了", "invoice_problem"),
         ("我準備入小額錢債審裁處告佢", "legal_threat"),
+        ("If this isn't settled this month I'll be getting a solicitor involved", "legal_threat"),
+        ("Need a VAT receipt for an advance ticket for work, three emails unanswered", "invoice_problem"),
+        ("Invoice came in at $2,940 with 'extras' nobody discussed", "billing_error"),
+        ("Cancelled my membership in September and they've taken $54.99 every month since", "billing_error"),
         ("They sent me a first copy watch, not the original I paid for", "counterfeit_claim"),
     ],
 )
