@@ -177,6 +177,15 @@ LEVEL_1 = [
     "The courier got right in my face and said he'd smash my head in",
     "Slipped getting out of the shower in our room and cracked my wrist",
     "The lap bar on the coaster popped up halfway through the ride",
+    # probes-19 and -20 kinds
+    "平板用了半年后壳被顶起来了，屏幕边都翘了，电池鼓成这样还敢放孩子床头吗",
+    "孩子喝了这箱里的一盒，吐了两回",
+    "热水器装好第二天洗澡，手一碰龙头麻了一下",
+    "部平板間鋪頭死都唔認，我已經寫咗信俾報館",
+    "By 2am both of us were taking turns in the bathroom after the pad see ew, only thing we both ate",
+    "刹车片已经磨到铁了，再开下去随时刹不住",
+    "Bit down on a chunk of metal twist tie in the burrito. Cracked molar, dentist Monday",
+    "飞机颠簸的时候餐车没固定好，滑过来直接撞在我膝盖上，软组织挫伤",
 ]
 
 NOT_LEVEL_1 = [
@@ -252,6 +261,8 @@ NOT_LEVEL_1 = [
     "隔籬枱個小朋友食到一半嘔咗出嚟，我哋嗰碟炒飯就又油又鹹",
     "自己削苹果走神，把手指头划了个口子，这个不怪刀",
     "Bag arrived two days late. Someone really should report this airline to the Commerce Commission",
+    "手機才買一個月，充電時燙到不行，都不敢拿在手上",
+    "这家麻辣香锅难吃到爆炸，油多得能再炒一锅",
 ]
 
 
