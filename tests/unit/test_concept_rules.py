@@ -186,6 +186,12 @@ LEVEL_1 = [
     "刹车片已经磨到铁了，再开下去随时刹不住",
     "Bit down on a chunk of metal twist tie in the burrito. Cracked molar, dentist Monday",
     "飞机颠簸的时候餐车没固定好，滑过来直接撞在我膝盖上，软组织挫伤",
+    # probes-21 kinds
+    "Used the new eye cream twice and woke up with my eyelids puffed shut",
+    "酒店的床单有问题，睡了一晚全身起红点，去皮肤科开了药",
+    "A reporter from the local TV station is doing a piece on your flights and I've sent her my emails",
+    "Pharmacy gave me my neighbour's blood pressure pills instead of mine",
+    "Week-old car, the power steering just quit on the ramp at 60",
 ]
 
 NOT_LEVEL_1 = [
@@ -403,6 +409,8 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("Need a VAT receipt for an advance ticket for work, three emails unanswered", "invoice_problem"),
         ("Invoice came in at $2,940 with 'extras' nobody discussed", "billing_error"),
         ("Cancelled my membership in September and they've taken $54.99 every month since", "billing_error"),
+        ("Fourth repair visit on the same dishwasher and it still leaks at the door", "repeated_repair"),
+        ("報價寫1200，結帳刷了1580，客服說系統問題但不退差額", "billing_error"),
         ("They sent me a first copy watch, not the original I paid for", "counterfeit_claim"),
     ],
 )
