@@ -13,18 +13,15 @@ stood, the text), then how many changed. A change is a new false alarm or a case
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval.sample import SHARED, load_corpus
 from policies.grading import Grader
 from policies.loader import load_policy
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-SOURCES = ("os10", "waimai", "htl", "twcs")
 
 
 def main() -> None:
@@ -36,12 +33,8 @@ def main() -> None:
     args = parser.parse_args()
     before = Grader.from_policy(load_policy(args.before))
     after = Grader.from_policy(load_policy(args.after))
-    texts = [
-        json.loads(line)["text"]
-        for name in SOURCES
-        for line in (CORPUS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    chinese, english = load_corpus(SHARED / "corpus")
+    texts = [row["text"] for row in (*chinese, *english)]
     sample = random.Random(args.seed).sample(texts, min(args.texts, len(texts)))
     changed = 0
     for text in sample:

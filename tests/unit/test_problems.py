@@ -487,8 +487,8 @@ def test_more_ways_to_name_a_product_and_tell_its_failure_meet_in_one_key(text: 
     ],
 )
 def test_the_failures_product_is_one_of_the_kinds_it_happens_to(text: str, key: str) -> None:
-    # GIVEN a text naming a product the failure cannot happen to (a pillow in a simile, a toaster
-    # beside the kettle that shocked) or a name whose sense the words beside it tell
+    # GIVEN a text naming a product the failure cannot happen to (a pillow in a simile) or a name
+    # whose sense the words beside it tell (a battery pack beside a drill, a blanket that plugs in)
     problem = READER.problem_of(text)
     # WHEN its problem is read THEN the product is the one that can fail that way
     assert problem is not None and problem.key == key
