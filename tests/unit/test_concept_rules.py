@@ -192,6 +192,20 @@ LEVEL_1 = [
     "A reporter from the local TV station is doing a piece on your flights and I've sent her my emails",
     "Pharmacy gave me my neighbour's blood pressure pills instead of mine",
     "Week-old car, the power steering just quit on the ramp at 60",
+    # probes-22 to -25 kinds
+    "泳池边太滑，我女儿跣低撞到头，要缝三针",
+    "Gas water heater in the rental bathroom: I got dizzy halfway through my shower and had to crawl out",
+    "Lip swelled to twice the size after the injection, urgent care put me on antibiotics",
+    "Our dog kept bringing up blood after two days on the new kibble. Emergency vet kept him overnight",
+    "充电器插了一晚上，插头都化了变形了，插座上黑了一圈",
+    "Driving on the highway when smoke started pouring out of the vents",
+    "Not one reply in nine days. I'm ringing Watchdog tomorrow",
+    "客服说是正常现象，明天我就拿着发票去市场监管局",
+    "I am filing a complaint with the state veterinary board on Monday",
+    "Her finger got shut in the door at nursery and the nail went black",
+    "院舍的护工大力扯我妈的手臂上床，留下一大块瘀青",
+    "羽绒服一股刺鼻的味，挂阳台吹了三天还有，穿了一天出门，眼睛一直流泪",
+    "酸奶喝完没多久就吐了，拉了三四趟",
 ]
 
 NOT_LEVEL_1 = [
@@ -269,6 +283,14 @@ NOT_LEVEL_1 = [
     "Bag arrived two days late. Someone really should report this airline to the Commerce Commission",
     "手機才買一個月，充電時燙到不行，都不敢拿在手上",
     "这家麻辣香锅难吃到爆炸，油多得能再炒一锅",
+    # probes-22 to -25 look-alikes
+    "特辣锅底辣到嘴巴都着火了，但是好过瘾",
+    "Those ghost pepper wings had my mouth on fire for an hour",
+    "Saw on the news the NHTSA is looking into this engine; mine only has a radio glitch",
+    "太苦了，儿子吃一口就吐了",
+    "这种文风更适合去央视百家讲坛吹",
+    "儿子骑车摔了，还好戴了这顶头盔，人完全没事",
+    "酒店由市政府投资开发给外国专家的公寓改建",
 ]
 
 

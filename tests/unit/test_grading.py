@@ -77,6 +77,24 @@ def test_praise_is_not_a_complaint(grader: Grader) -> None:
     assert grader.grade("东西坏了，要求退货").is_complaint
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这款面霜绝绝子，闭眼入不踩雷，姐妹们冲",
+        "部相機影相勁正，正到飛起",
+        "已经安利给整个宿舍了，无限回购",
+        "This cold brew is a game changer, obsessed, will buy again",
+        "Delivery guy was a legend, food still hot. Tipped extra",
+    ],
+)
+def test_praise_in_slang_is_not_a_complaint(grader: Grader, text: str) -> None:
+    # GIVEN praise in internet slang, Cantonese or enthusiastic English (R-INTAKE-3)
+    # WHEN graded
+    result = grader.grade(text)
+    # THEN it is no complaint
+    assert not result.is_complaint, result.reasons
+
+
 def test_subject_is_graded_with_the_text(grader: Grader) -> None:
     # GIVEN the hazard only in the subject line
     result = grader.grade("请尽快处理", subject="充电器冒烟")
