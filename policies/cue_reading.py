@@ -332,10 +332,10 @@ class CueReader:
         end = min(norm.sentence_end(hit.end), norm.clause_end(norm.clause_end(hit.end) + 1)) + 1
         if not self._question.search(norm.text, hit.end, end):
             return False
-        # "Why did it catch fire?" asks about what happened: the why-word stands in the cue's clause.
+        # "Why did it catch fire?" asks about what happened, and "还好意思叫旗舰店?" is an insult: the
+        # why-word or the taunt stands in the cue's clause or the question's.
         begin = norm.clause_start(hit.start, len(norm.text))
-        clause_end = norm.clause_end(hit.end)
-        return self._question_except is None or not self._question_except.search(norm.text, begin, clause_end)
+        return self._question_except is None or not self._question_except.search(norm.text, begin, end)
 
     @staticmethod
     def _blocked(hit: Hit, blockers: list[Hit]) -> bool:

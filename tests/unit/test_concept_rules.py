@@ -434,6 +434,10 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("Fourth repair visit on the same dishwasher and it still leaks at the door", "repeated_repair"),
         ("報價寫1200，結帳刷了1580，客服說系統問題但不退差額", "billing_error"),
         ("They sent me a first copy watch, not the original I paid for", "counterfeit_claim"),
+        ("AC compressor replaced 3 times in a year and it still blows warm", "repeated_repair"),
+        ("They ran my card twice for the same dinner, both posted", "billing_error"),
+        ("訂咗枱俾咗$500訂金，改期之後佢話訂金唔退", "billing_error"),
+        ("这就是假奶粉，根本不是正品，还好意思叫旗舰店？", "counterfeit_claim"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
@@ -442,3 +446,19 @@ def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
     result = GRADER.grade(text)
     assert signal in result.signals
     assert result.level == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "asserted"),
+    [
+        ("这是假货吗？", False),
+        ("这就是假奶粉，根本不是正品，还好意思叫旗舰店？", True),
+        ("电池鼓包了，为什么会这样？", True),
+    ],
+)
+def test_a_question_voids_a_cue_unless_it_asks_why_or_taunts(text: str, asserted: bool) -> None:
+    # GIVEN a cue followed by a question: a real doubt, a taunt (R-GRADE-2c), or a why about what happened
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN only the doubt leaves the cue unasserted
+    assert (result.level < 3) is asserted, result.signals
