@@ -300,6 +300,11 @@ class CueReader:
         else:
             begin, end = max(0, hit.start - near_chars), hit.end + near_chars
         text = norm.text
+        # A reach that ends inside a word takes the whole word: "the car" is not in "the carpet".
+        while 0 < end < len(text) and text[end] in _WORD_CHARS and text[end - 1] in _WORD_CHARS:
+            end += 1
+        while 0 < begin < len(text) and text[begin - 1] in _WORD_CHARS and text[begin] in _WORD_CHARS:
+            begin -= 1
         return all(
             companions.found_in(text[begin : hit.start] if companions.before_only else text[begin:end])
             for companions in hit.cue.requirements

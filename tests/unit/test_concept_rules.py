@@ -206,6 +206,16 @@ LEVEL_1 = [
     "院舍的护工大力扯我妈的手臂上床，留下一大块瘀青",
     "羽绒服一股刺鼻的味，挂阳台吹了三天还有，穿了一天出门，眼睛一直流泪",
     "酸奶喝完没多久就吐了，拉了三四趟",
+    # probes-28 kinds
+    "Ordered the lamb curry on Friday night. By 2am we were both taking turns on the loo",
+    "Power bank was on charge overnight by the bed. Morning there was a burnt plastic smell",
+    "Making chips and the whole kitchen filled with acrid black smoke",
+    "The toy's eye came off and I had to hook it out of her cheek with my finger",
+    "Nobody answers me, so next week I will bring this to Raffy Tulfo",
+    "I raised a grievance on AirSewa marked to DGCA last month",
+    "Kennel's dog went for my hand at pick-up and I needed a tetanus shot",
+    "Whole kitchen stank of rotten eggs after your engineer fitted the hob",
+    "Hair dye left my eyelids so puffed up I couldn't open my eyes; the skin doctor put me on steroids",
 ]
 
 NOT_LEVEL_1 = [
@@ -291,6 +301,13 @@ NOT_LEVEL_1 = [
     "这种文风更适合去央视百家讲坛吹",
     "儿子骑车摔了，还好戴了这顶头盔，人完全没事",
     "酒店由市政府投资开发给外国专家的公寓改建",
+    # probes-28 look-alikes
+    "Nearly died laughing when I opened the 'king size' duvet cover",
+    # the reach of "smoke" (70 characters) ends inside "carpet": "the car" is not a vehicle
+    "Room smelled of old smoke, the sheets looked grey and the towels thin and worn out, "
+    "and the carpet had stains",
+    "世界上有两种人：一种人喝牛奶，另一种人不喝。只为点滴幸福",
+    "鸡翅根全都没熟！里面还带血丝！",
 ]
 
 

@@ -85,10 +85,14 @@ def test_praise_is_not_a_complaint(grader: Grader) -> None:
         "已经安利给整个宿舍了，无限回购",
         "This cold brew is a game changer, obsessed, will buy again",
         "Delivery guy was a legend, food still hot. Tipped extra",
+        "行程有变在APP上退票，手续费为0，退款秒到原账户，省事",
+        "求大佬给点意见：思域和轩逸怎么选？预算13w",
+        "Booked the wrong date, my fault. Cancelled on the app and the refund was back in 3 days, no hassle",
     ],
 )
 def test_praise_in_slang_is_not_a_complaint(grader: Grader, text: str) -> None:
-    # GIVEN praise in internet slang, Cantonese or enthusiastic English (R-INTAKE-3)
+    # GIVEN praise in internet slang, Cantonese or enthusiastic English, a refund that went smoothly,
+    # or a question asking for advice (R-INTAKE-3)
     # WHEN graded
     result = grader.grade(text)
     # THEN it is no complaint
