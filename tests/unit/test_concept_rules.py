@@ -216,6 +216,9 @@ LEVEL_1 = [
     "Kennel's dog went for my hand at pick-up and I needed a tetanus shot",
     "Whole kitchen stank of rotten eggs after your engineer fitted the hob",
     "Hair dye left my eyelids so puffed up I couldn't open my eyes; the skin doctor put me on steroids",
+    # probes-27 kinds
+    "电水壶底下漏水，开水顺着把手往下流，我老伴手背烫起一大片泡",
+    "吃了他家的菜，全家中毒，每个人都上吐下泻",
 ]
 
 NOT_LEVEL_1 = [
@@ -308,6 +311,8 @@ NOT_LEVEL_1 = [
     "and the carpet had stains",
     "世界上有两种人：一种人喝牛奶，另一种人不喝。只为点滴幸福",
     "鸡翅根全都没熟！里面还带血丝！",
+    # probes-27 look-alikes: 中毒 as "hooked on it"
+    "本來對這家雞排已經中毒，每個禮拜都叫，這次炸到乾乾硬硬的",
 ]
 
 
