@@ -219,6 +219,20 @@ LEVEL_1 = [
     # probes-27 kinds
     "电水壶底下漏水，开水顺着把手往下流，我老伴手背烫起一大片泡",
     "吃了他家的菜，全家中毒，每个人都上吐下泻",
+    # probes-29 kinds: vehicle complaint titles
+    "行驶中安全带卡扣自己弹开了",
+    "Truck popped into neutral by itself on the interstate",
+    "AEB误触发，高速上没有障碍物突然急刹",
+    "Auto-up window closed on my son's fingers",
+    "新车高速上爆胎",
+    "松开油门车还往前冲，撞上前车",
+    "高速上整车断电",
+    "超车超到一半车突然没劲了",
+    # probes-31 kinds
+    "Chicken was pink in the middle. By 2am I was on the bathroom floor and spent Sunday at urgent care",
+    # probes-30 kinds: a debt collector's threat
+    "The collector said he would drive out to your place and break a few things, starting with your face",
+    "Collector called my job: tell him we know what car he drives and he should watch himself",
 ]
 
 NOT_LEVEL_1 = [
@@ -313,6 +327,11 @@ NOT_LEVEL_1 = [
     "鸡翅根全都没熟！里面还带血丝！",
     # probes-27 look-alikes: 中毒 as "hooked on it"
     "本來對這家雞排已經中毒，每個禮拜都叫，這次炸到乾乾硬硬的",
+    "天天刷到同款自燃的新闻，我这台充电口盖还关不上",
+    "Thanks to the new DOT refund rule I got my money back within a week",
+    "我本身有偏头痛的老毛病，跟空服员要一杯温水吃药，等了半小时才拿来",
+    "大堂经理说嫌慢你可以打12378投诉啊，态度很冲",
+    "The CFPB website says to report a lost card right away, which I did. The card still hasn't come",
 ]
 
 
