@@ -233,6 +233,14 @@ LEVEL_1 = [
     # probes-30 kinds: a debt collector's threat
     "The collector said he would drive out to your place and break a few things, starting with your face",
     "Collector called my job: tell him we know what car he drives and he should watch himself",
+    # probes-33 and -34 kinds: harm to children, patients and pets
+    "热水器装好第三天突然出来的全是开水，孩子背上烫起了一片泡",
+    "The high chair leg folded and she hit the tiled floor: egg-sized lump above her eye",
+    "婴儿床护栏滑下去，把他手指夹在中间，指甲盖都紫了，去儿童医院拍了片",
+    "Picked her up from the kennels and she came out limping badly, the pad torn open and infected",
+    "32 weeks pregnant, slipped on the unmarked wet floor and went down on my side, black and blue",
+    "The label said 10ml instead of 2.5ml; she went so floppy we couldn't wake her and rang 111",
+    "A slat came out and his leg was wedged through the gap, his shin is purple",
 ]
 
 NOT_LEVEL_1 = [
@@ -332,6 +340,9 @@ NOT_LEVEL_1 = [
     "我本身有偏头痛的老毛病，跟空服员要一杯温水吃药，等了半小时才拿来",
     "大堂经理说嫌慢你可以打12378投诉啊，态度很冲",
     "The CFPB website says to report a lost card right away, which I did. The card still hasn't come",
+    "阿嬤上個月在家裡自己跌倒，出院後去日照中心，中心的午餐每天都是冷的",
+    "Not the aquarium's fault that my son tripped over his own laces and grazed his knee",
+    "I'd have scalded him if I'd trusted the bath thermometer. No harm done, he never went in",
 ]
 
 
