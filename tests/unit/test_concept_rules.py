@@ -241,6 +241,10 @@ LEVEL_1 = [
     "32 weeks pregnant, slipped on the unmarked wet floor and went down on my side, black and blue",
     "The label said 10ml instead of 2.5ml; she went so floppy we couldn't wake her and rang 111",
     "A slat came out and his leg was wedged through the gap, his shin is purple",
+    # probes-32 kinds
+    "这个月已经两次在快速道路上骑到60左右突然熄火，仪表全黑",
+    "At 100 km/h last Thursday there was a bang and the rear left wheel came off",
+    "I've reported the test centre to the DVSA with the screenshots",
 ]
 
 NOT_LEVEL_1 = [
@@ -343,6 +347,9 @@ NOT_LEVEL_1 = [
     "阿嬤上個月在家裡自己跌倒，出院後去日照中心，中心的午餐每天都是冷的",
     "Not the aquarium's fault that my son tripped over his own laces and grazed his knee",
     "I'd have scalded him if I'd trusted the bath thermometer. No harm done, he never went in",
+    "第二天信用卡又扣了一次86元，打人工电话，客服说系统显示只扣了一次",
+    "上周停车熄火后再启动，中控大屏一直黑屏，4S店说主板坏了",
+    "最近看到好几条新闻说同品牌的电动车在停车场自燃，我的车一切正常",
 ]
 
 
