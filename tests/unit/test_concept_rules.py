@@ -245,6 +245,14 @@ LEVEL_1 = [
     "这个月已经两次在快速道路上骑到60左右突然熄火，仪表全黑",
     "At 100 km/h last Thursday there was a bang and the rear left wheel came off",
     "I've reported the test centre to the DVSA with the screenshots",
+    # probes-35 kinds: short texts
+    "外卖退款拖了一个月，已报12315",
+    "酒店床上有臭虫，咬得我全身起红包",
+    "Bank security guard shoved my 70yo dad to the floor",
+    "食完佢哋個燒鵝飯，成家人肚痾",
+    "娃被积木边划了个口子，流了好多血",
+    "说了句要给差评，司机下车就动手",
+    "Uber driver kept grabbing my thigh. Jumped out at a red light.",
 ]
 
 NOT_LEVEL_1 = [
@@ -350,6 +358,8 @@ NOT_LEVEL_1 = [
     "第二天信用卡又扣了一次86元，打人工电话，客服说系统显示只扣了一次",
     "上周停车熄火后再启动，中控大屏一直黑屏，4S店说主板坏了",
     "最近看到好几条新闻说同品牌的电动车在停车场自燃，我的车一切正常",
+    "delivery took so long I nearly died of hunger smh",
+    "The courier shoved my parcel through the letterbox and left",
 ]
 
 
@@ -497,6 +507,8 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("They ran my card twice for the same dinner, both posted", "billing_error"),
         ("訂咗枱俾咗$500訂金，改期之後佢話訂金唔退", "billing_error"),
         ("这就是假奶粉，根本不是正品，还好意思叫旗舰店？", "counterfeit_claim"),
+        ("Third repair on this fridge and it's still not cooling", "repeated_repair"),
+        ("耳機自己壞的，原廠硬說人為不給保固", "warranty_dispute"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
