@@ -253,6 +253,15 @@ LEVEL_1 = [
     "娃被积木边划了个口子，流了好多血",
     "说了句要给差评，司机下车就动手",
     "Uber driver kept grabbing my thigh. Jumped out at a red light.",
+    # probes-36 and -37 kinds: mixed-language writing, and level 1 beside its look-alike
+    "When my mother touch the side of the washing machine she get electric, her hand numb",
+    "The eye part come off so easily, he put in mouth and choke until face turn blue",
+    "ordered the chicken rice set at 7pm, by 11pm 🤮🤮🤮 whole night, now both of us at polyclinic on drip",
+    "网约车司机说再啰嗦就把我扔在高架上，到了还跟着下车要动手",
+    "装修师傅拿着锤子指着我说再催信不信我砸了你",
+    "新衣柜请第三方来测，甲醛0.25，超国标两倍多",
+    "I've sent the whole thread to the Problem Solvers consumer team at FOX31",
+    "Nag-file na po ako ng complaint sa DTI, may reference number na ako",
 ]
 
 NOT_LEVEL_1 = [
@@ -360,6 +369,13 @@ NOT_LEVEL_1 = [
     "最近看到好几条新闻说同品牌的电动车在停车场自燃，我的车一切正常",
     "delivery took so long I nearly died of hunger smh",
     "The courier shoved my parcel through the letterbox and left",
+    "I thought about reporting the lot number to the FDA but honestly it's not worth the hassle",
+    "Heats fine. (My neighbour swears his old one caught fire once, but mine's been no trouble)",
+    "一打开就闻到阵怪味，一啖都冇食，惊食咗会食物中毒",
+    "麻辣小龙虾一股臭味，一只都没敢吃，吃了肯定拉肚子",
+    "This serum makes my cheeks a bit itchy for a few minutes, no redness",
+    "干炒牛河里吃出一只苍蝇，差点吞下去，恶心死了",
+    "燃气热水器水温忽冷忽热，煤气味倒是没有，就是温度不稳定",
 ]
 
 
@@ -509,6 +525,10 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("这就是假奶粉，根本不是正品，还好意思叫旗舰店？", "counterfeit_claim"),
         ("Third repair on this fridge and it's still not cooling", "repeated_repair"),
         ("耳機自己壞的，原廠硬說人為不給保固", "warranty_dispute"),
+        ("This is the fourth time I send the fridge to your service centre", "repeated_repair"),
+        ("Checked out 6 weeks ago, the $1500 deposit until now still never return", "billing_error"),
+        ("If this week still never settle I go report CASE, I not joking ah", "legal_threat"),
+        ("Hindi po original yung sapatos na pinadala niyo, peke talaga", "counterfeit_claim"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
