@@ -262,6 +262,8 @@ LEVEL_1 = [
     "新衣柜请第三方来测，甲醛0.25，超国标两倍多",
     "I've sent the whole thread to the Problem Solvers consumer team at FOX31",
     "Nag-file na po ako ng complaint sa DTI, may reference number na ako",
+    "Phone battery has swollen so much it's pushed the screen out of the frame",
+    "请问吹风机用着用着出风口冒火星正常吗？发梢都烧焦了一小撮",
 ]
 
 NOT_LEVEL_1 = [
