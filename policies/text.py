@@ -14,9 +14,13 @@ _LATIN_WORDS_PER_CJK_CHAR = 3
 # is (sentence splitting knows both forms), so the matching text keeps the customer's text's length.
 _FULL_WIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)}
-# Sentences end at these; clauses (the scope of a negation) also end at commas.
+# Sentences end at these; clauses (the scope of a negation) also end at commas, and at a space
+# between two Chinese characters: unpunctuated Chinese separates its clauses with spaces
+# (连个防滑垫都没有 我老妈早上洗澡滑倒了: the 没有 is not about the fall).
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
-_CLAUSE_END = re.compile(r"[。！？!?；;\n,，、:：]|\.(?:\s|$)")
+_CLAUSE_END = re.compile(
+    r"[。！？!?；;\n,，、:：]|\.(?:\s|$)|(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])"
+)
 # Where a quote cut out of a long sentence may stop: a clause end or a space, never inside a word
 # or a number ("延误了3" for "延误了3天", "nobody ans" for "nobody answers").
 _SOFT_BREAK = re.compile(r"[,，、:：\s]")

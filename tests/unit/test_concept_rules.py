@@ -264,6 +264,12 @@ LEVEL_1 = [
     "Nag-file na po ako ng complaint sa DTI, may reference number na ako",
     "Phone battery has swollen so much it's pushed the screen out of the frame",
     "请问吹风机用着用着出风口冒火星正常吗？发梢都烧焦了一小撮",
+    # probes-39 kinds: unpunctuated Chinese, dialect
+    "浴室地上全是水 连个防滑垫都没有 我老妈早上洗澡滑倒了 尾巴骨摔伤",
+    "俺家老头洗澡伸手摸那个开关 让电打了一下子 胳膊麻了老半天",
+    "平板充电的时候后盖越来越鼓 今天一看屏幕都被顶起来了",
+    "保安过来直接把我胳膊一拧推出门外 手腕到现在还青着",
+    "客服就会说亲亲 俺明天就上市场监管局去 跟你们整明白",
 ]
 
 NOT_LEVEL_1 = [

@@ -1,0 +1,27 @@
+"""Where a clause starts (policies/text.py): the scope in which a negation, a fear or a doubt is looked
+for before a cue."""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.text import normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "clause"),
+    [
+        # unpunctuated Chinese separates its clauses with spaces
+        ("连个防滑垫都没有 我老妈早上洗澡滑倒了", "滑倒", "我老妈早上洗澡"),
+        # a space inside English, or between Chinese and a Latin word, separates nothing
+        ("the mat was not there and my mum slipped", "slipped", "the mat was not there and my mum "),
+        ("充电器 usb口冒烟", "冒烟", "充电器 usb口"),
+    ],
+)
+def test_a_space_between_chinese_characters_ends_a_clause(text: str, cue: str, clause: str) -> None:
+    # GIVEN a text and a cue in it
+    norm = normalise(text)
+    # WHEN the words before the cue in its clause are taken (where a negation or a fear is looked for)
+    before = norm.clause_before(norm.text.index(cue), 40)
+    # THEN they stop at the clause's start
+    assert before == clause
