@@ -270,6 +270,16 @@ LEVEL_1 = [
     "平板充电的时候后盖越来越鼓 今天一看屏幕都被顶起来了",
     "保安过来直接把我胳膊一拧推出门外 手腕到现在还青着",
     "客服就会说亲亲 俺明天就上市场监管局去 跟你们整明白",
+    # eval/fresh-shampoo kinds (real scalp reactions) and probes-40 (support tweets)
+    "用后头皮发痒，头皮还发炎长了几个脓包",
+    "假的，洗了掉一大撮头发，又痒又油",
+    "洗了头皮长豆包，好难受",
+    "宝宝用了纸尿裤，红屁股很严重，挠的结痂了",
+    "就痒的不行 头皮现在严重受损了 整个人都不舒服",
+    "@RydeSupport Already sent the clips to @BBCNews and @MENnewsdesk and they're interested",
+    "@HomeHubDirect refused a return. Trading standards have been informed.",
+    "@FibreNetHelp your hub started SMOKING behind the telly last night",
+    "Filed a complaint with @USDOT this morning. Maybe you'll answer them",
 ]
 
 NOT_LEVEL_1 = [
@@ -383,6 +393,7 @@ NOT_LEVEL_1 = [
     "麻辣小龙虾一股臭味，一只都没敢吃，吃了肯定拉肚子",
     "This serum makes my cheeks a bit itchy for a few minutes, no redness",
     "干炒牛河里吃出一只苍蝇，差点吞下去，恶心死了",
+    "快递包装严重受损，里面的瓶子也漏了",
     "燃气热水器水温忽冷忽热，煤气味倒是没有，就是温度不稳定",
 ]
 
@@ -537,6 +548,8 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("Checked out 6 weeks ago, the $1500 deposit until now still never return", "billing_error"),
         ("If this week still never settle I go report CASE, I not joking ah", "legal_threat"),
         ("Hindi po original yung sapatos na pinadala niyo, peke talaga", "counterfeit_claim"),
+        ("You're refusing warranty on my headphones because of 'accidental damage'", "warranty_dispute"),
+        ("4th engineer visit in 3 weeks and still no hot water", "repeated_repair"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
