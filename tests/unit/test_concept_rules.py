@@ -280,6 +280,13 @@ LEVEL_1 = [
     "@HomeHubDirect refused a return. Trading standards have been informed.",
     "@FibreNetHelp your hub started SMOKING behind the telly last night",
     "Filed a complaint with @USDOT this morning. Maybe you'll answer them",
+    # probes-41 kinds: businesses the corpus lacks, in Chinese
+    "师傅一把拽住我领子把我推到墙上，说信不信我弄你",
+    "打完玻尿酸没多久鼻尖就发白发紫，疼得厉害，跑去三甲医院挂急诊",
+    "驾校教练练车的时候一直把手放我腿上",
+    "那狗冲上来咬在我小腿上，两个牙洞一直冒血，去打了狂犬疫苗",
+    "泳池池底纸皮石爆咗，佢踩落去成只脚板割开咗一条口，要去急症室缝咗四针",
+    "我明天就打1955，再去劳工局申诉",
 ]
 
 NOT_LEVEL_1 = [
@@ -394,6 +401,7 @@ NOT_LEVEL_1 = [
     "This serum makes my cheeks a bit itchy for a few minutes, no redness",
     "干炒牛河里吃出一只苍蝇，差点吞下去，恶心死了",
     "快递包装严重受损，里面的瓶子也漏了",
+    "送餐的速度超快，传统地道冒血旺味道正宗，吃的过瘾",
     "燃气热水器水温忽冷忽热，煤气味倒是没有，就是温度不稳定",
 ]
 
