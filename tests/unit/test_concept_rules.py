@@ -287,6 +287,10 @@ LEVEL_1 = [
     "那狗冲上来咬在我小腿上，两个牙洞一直冒血，去打了狂犬疫苗",
     "泳池池底纸皮石爆咗，佢踩落去成只脚板割开咗一条口，要去急症室缝咗四针",
     "我明天就打1955，再去劳工局申诉",
+    # eval/fresh-harm kinds (real hotel and 外卖 reviews)
+    "房间内有跳蚤，被咬了好几口",
+    "小菜难吃死了，不忍心浪费吃了几口，结果又拉又吐",
+    "装修味太浓，呛的眼泪鼻子一大把的",
 ]
 
 NOT_LEVEL_1 = [
@@ -402,6 +406,9 @@ NOT_LEVEL_1 = [
     "干炒牛河里吃出一只苍蝇，差点吞下去，恶心死了",
     "快递包装严重受损，里面的瓶子也漏了",
     "送餐的速度超快，传统地道冒血旺味道正宗，吃的过瘾",
+    "米里有石籽，硌到牙了。。。",
+    "味道一般，干干巴巴的，吃到最后有点想吐",
+    "宾馆反馈：感谢您入住我店。餐厅蝇虫问题饭店一直都在积极联系卫生防疫部门，对蝇虫进行消杀",
     "燃气热水器水温忽冷忽热，煤气味倒是没有，就是温度不稳定",
 ]
 
@@ -558,6 +565,8 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("Hindi po original yung sapatos na pinadala niyo, peke talaga", "counterfeit_claim"),
         ("You're refusing warranty on my headphones because of 'accidental damage'", "warranty_dispute"),
         ("4th engineer visit in 3 weeks and still no hot water", "repeated_repair"),
+        ("订的菜没有了，换了个便宜的菜，说了多退少补，结果没把钱给我退回来", "billing_error"),
+        ("航班原因我凌晨2点才到酒店，可酒店仍然收取20日房费", "billing_error"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
