@@ -567,6 +567,9 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("4th engineer visit in 3 weeks and still no hot water", "repeated_repair"),
         ("订的菜没有了，换了个便宜的菜，说了多退少补，结果没把钱给我退回来", "billing_error"),
         ("航班原因我凌晨2点才到酒店，可酒店仍然收取20日房费", "billing_error"),
+        ("维修弄了半个月也审核不通过，机子才用半个月就坏了", "warranty_dispute"),
+        ("掉毛掉色，根本不正品班尼路", "counterfeit_claim"),
+        ("宣传白条12期免息，今天查询白条总额多出一百多利息", "billing_error"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
@@ -591,3 +594,12 @@ def test_a_question_voids_a_cue_unless_it_asks_why_or_taunts(text: str, asserted
     result = GRADER.grade(text)
     # THEN only the doubt leaves the cue unasserted
     assert (result.level < 3) is asserted, result.signals
+
+
+@pytest.mark.parametrize(
+    "text", ["正品不正品先不说，包装也太不用心了", "正不正品不知道，反正不好，洗了还会头痒"]
+)
+def test_an_open_question_of_genuineness_is_no_counterfeit_claim(text: str) -> None:
+    # GIVEN a customer who leaves open whether the goods are genuine (R-GRADE-2c needs an assertion)
+    # WHEN graded THEN no counterfeit claim is read
+    assert "counterfeit_claim" not in GRADER.grade(text).signals
