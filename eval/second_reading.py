@@ -12,16 +12,14 @@ table counts labelled complaints only). Prints figures; reads no text out.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval.sample import HERE, read_jsonl
 from policies.grading import Grader
 from policies.loader import load_policy
-
-HERE = Path(__file__).resolve().parent
 
 
 def _is_level_1(row: dict) -> bool:
@@ -33,8 +31,8 @@ def main() -> None:
     parser.add_argument("--second", type=Path, default=HERE / "frozen-second-reading" / "labels.jsonl")
     parser.add_argument("--labelled", type=Path, default=HERE / "labelled.jsonl")
     args = parser.parse_args()
-    first = {row["id"]: row for row in map(json.loads, args.labelled.read_text("utf-8").splitlines())}
-    second = [json.loads(line) for line in args.second.read_text("utf-8").splitlines() if line.strip()]
+    first = {row["id"]: row for row in read_jsonl(args.labelled)}
+    second = read_jsonl(args.second)
     grader = Grader.from_policy(load_policy())
     by_first, by_second, by_grader = set(), set(), set()
     for row in second:

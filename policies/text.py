@@ -4,7 +4,8 @@ import html
 import re
 from dataclasses import dataclass
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_CHAR = r"[\u3400-\u9fff]"
+_CJK = re.compile(_CJK_CHAR)
 # A handle followed by a space (@优选商城 …): the brand's name, not the language the customer writes in.
 _MENTION = re.compile(r"@[^\s@]{1,30}(?=\s)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -18,9 +19,7 @@ _FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)}
 # between two Chinese characters: unpunctuated Chinese separates its clauses with spaces
 # (连个防滑垫都没有 我老妈早上洗澡滑倒了: the 没有 is not about the fall).
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
-_CLAUSE_END = re.compile(
-    r"[。！？!?；;\n,，、:：]|\.(?:\s|$)|(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])"
-)
+_CLAUSE_END = re.compile(rf"[。！？!?；;\n,，、:：]|\.(?:\s|$)|(?<={_CJK_CHAR})[ \t\u3000]+(?={_CJK_CHAR})")
 # Where a quote cut out of a long sentence may stop: a clause end or a space, never inside a word
 # or a number ("延误了3" for "延误了3天", "nobody ans" for "nobody answers").
 _SOFT_BREAK = re.compile(r"[,，、:：\s]")
