@@ -104,9 +104,13 @@ def development_set(path: Path = DEV_SET) -> list[Example]:
 
 
 def texts_never_to_train_on(labelled_path: Path = LABELLED, dev_path: Path = DEV_SET) -> set[str]:
-    """Every text of the labelled set (both splits) and the development set, canonical form."""
+    """Every text of the labelled set (both splits), the development set and the later measurement
+    samples beside the labelled set (eval/*/labelled.jsonl: fresh corpus draws), canonical form: a
+    sample measured after the grader was frozen stays unseen by the model too, even weakly labelled."""
     texts = {canonical_text(row["text"]) for row in _read_jsonl(labelled_path)}
     texts |= {canonical_text(row["text"]) for row in _read_jsonl(dev_path)}
+    for sample in sorted(labelled_path.parent.glob("*/labelled.jsonl")):
+        texts |= {canonical_text(row["text"]) for row in _read_jsonl(sample)}
     return texts
 
 

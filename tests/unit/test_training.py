@@ -108,3 +108,18 @@ def test_a_written_example_missing_a_field_names_the_file_and_line(
     # THEN it stops with the file, the line and the missing field, not a bare KeyError
     assert status == 2
     assert f"{written / 'extra.jsonl'}:2: missing level" in capsys.readouterr().err
+
+
+def test_a_later_measurement_sample_is_never_a_weak_label(tmp_path: Path) -> None:
+    # GIVEN a labelled set and, beside it, a fresh corpus sample measured after the grader was frozen
+    rows = [json.loads(line) for line in LABELLED.open(encoding="utf-8")][:1]
+    labelled_path = tmp_path / "labelled.jsonl"
+    labelled_path.write_text(json.dumps(rows[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "fresh-x").mkdir()
+    fresh = {"id": "os10-1", "text": "电池待机时间长，机身小巧", "is_complaint": False}
+    sample = tmp_path / "fresh-x" / "labelled.jsonl"
+    sample.write_text(json.dumps(fresh, ensure_ascii=False) + "\n", encoding="utf-8")
+    # WHEN the texts never to train on are gathered
+    never = dataset.texts_never_to_train_on(labelled_path, DEV_SET)
+    # THEN the fresh sample's text is among them, so no weak label reaches the model from it
+    assert dataset.canonical_text(fresh["text"]) in never
