@@ -169,9 +169,12 @@ class _ContextMatcher:
     def may_be_in(self, text: str, begin: int, end: int) -> bool:
         return self._words.search(text, begin, end) is not None
 
-    def found_in(self, prefix: str) -> bool:
+    def found_in(self, prefix: str, cue: str = "") -> bool:
+        """A context word in `prefix`, outside the look-alikes; a look-alike may run on into the cue
+        itself (感觉 + 过敏了: a sensation felt, not a doubt)."""
         if self._except is not None:
-            prefix = self._except.sub("\x00", prefix)
+            blanked = self._except.sub(lambda m: "\x00" * len(m.group()), prefix + cue)
+            prefix = blanked[: len(prefix)]
         return self._words.search(prefix) is not None
 
 
@@ -320,7 +323,7 @@ class CueReader:
         # Most cues have no context word near them at all: look for one before cutting the clause.
         if not matcher.may_be_in(norm.text, max(0, hit.start - window), hit.start):
             return False
-        return matcher.found_in(norm.clause_before(hit.start, window))
+        return matcher.found_in(norm.clause_before(hit.start, window), norm.text[hit.start : hit.end])
 
     @staticmethod
     def _told_after(norm: Normalised, hit: Hit, matcher: _ContextMatcher) -> bool:

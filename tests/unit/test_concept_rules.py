@@ -15,6 +15,10 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    "洗完感觉头皮发炎",  # the look-alike 感觉头皮 runs on into the cue 头皮发炎: felt, not doubted
+    "用完感觉脸火辣辣",
+    "为什么我感觉吃了之后嘴和舌头发麻？",  # a sensation felt after eating is no doubt (eval/mined-level1)
+    "不知道为什么，吃完他家的凉皮就拉肚子",
     "酒店一般，睡觉被子不干净，有虫子，被咬了",  # eval/mined-level1: a bite in a hotel bed
     "The brakes failed on the highway and I almost hit the car in front",
     "Airbags did not deploy when I crashed into a pole",
@@ -433,6 +437,7 @@ NOT_LEVEL_1 = [
     "不断地给自己补充新鲜血液，让自己保持一颗年轻的心",
     "晚上要总台送把水果刀和汤勺，得到的回复是没有这项服务，晕倒！！",
     "虽然有强制排气 还是有点煤气味道 清洁程度很好",
+    "送货很快，又一个果好像被虫子咬了，其他都很满意。",
 ]
 
 
