@@ -373,6 +373,15 @@ def test_one_fault_told_by_another_effect_may_join_that_effects_group() -> None:
     assert [p.key for p in READER.problems_of("积木的小零件脱落了，孩子差点吞下去")] == ["toy|choking"]
 
 
+def test_a_fault_reaches_every_effect_it_is_linked_to_not_only_the_next() -> None:
+    # GIVEN a heated vest told by the skin it burned (skin reaction -> burn -> overheating)
+    # WHEN its problems are read
+    keys = [p.key for p in READER.problems_of("The heated vest burned me, red welts all over my back")]
+    # THEN the device's overheating is among them, two links away, after what the text told
+    assert keys[0] != "heated_clothing|overheating"
+    assert "heated_clothing|overheating" in keys
+
+
 def test_same_fault_as_must_name_known_failures() -> None:
     # GIVEN a failure said to share a fault with one that does not exist
     from pydantic import ValidationError
