@@ -13,8 +13,8 @@
   real text.
 """
 
+import hashlib
 import json
-import random
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -114,6 +114,10 @@ def texts_never_to_train_on(labelled_path: Path = LABELLED, dev_path: Path = DEV
     return texts
 
 
+def _draw_rank(seed: int, row_id: str) -> str:
+    return hashlib.sha256(f"{seed}:{row_id}".encode()).hexdigest()
+
+
 def weak_reviews(
     count: int, weight: float, seed: int, exclude: set[str], corpus: Path = CORPUS
 ) -> list[Example]:
@@ -127,10 +131,12 @@ def weak_reviews(
                 continue
             seen.add(key)
             by_sentiment[row["sentiment"]].append(row)
-    rng = random.Random(seed)
     out = []
     for sentiment, rows in sorted(by_sentiment.items()):
-        for row in rng.sample(rows, min(count // 2, len(rows))):
+        # Each review's place in the draw depends on its id alone, so leaving out a newly labelled
+        # sample removes its texts and keeps every other draw: the model does not change by chance.
+        ranked = sorted(rows, key=lambda row: _draw_rank(seed, row["id"]))
+        for row in ranked[: count // 2]:
             out.append(
                 Example(
                     id=f"weak-{row['id']}",

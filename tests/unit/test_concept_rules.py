@@ -15,6 +15,8 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    "苹果吃了人不舒服。不敢吃了！全部都要丢掉，才吃了三个！",  # eval/near-level1
+    "做饼的油明显不行，吃的下午反胃难受。",
     "洗完感觉头皮发炎",  # the look-alike 感觉头皮 runs on into the cue 头皮发炎: felt, not doubted
     "用完感觉脸火辣辣",
     "为什么我感觉吃了之后嘴和舌头发麻？",  # a sensation felt after eating is no doubt (eval/mined-level1)

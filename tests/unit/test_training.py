@@ -123,3 +123,25 @@ def test_a_later_measurement_sample_is_never_a_weak_label(tmp_path: Path) -> Non
     never = dataset.texts_never_to_train_on(labelled_path, DEV_SET)
     # THEN the fresh sample's text is among them, so no weak label reaches the model from it
     assert dataset.canonical_text(fresh["text"]) in never
+
+
+def test_leaving_out_a_text_keeps_every_other_weak_label(tmp_path: Path) -> None:
+    # GIVEN a corpus of reviews of both sentiments
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in dataset.WEAK_FILES:
+        rows = [
+            {"id": f"{name}-{i}", "text": f"{name} 评论 {i}", "sentiment": ("positive", "negative")[i % 2]}
+            for i in range(40)
+        ]
+        (corpus / f"{name}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+    before = dataset.weak_reviews(20, 0.2, seed=7, exclude=set(), corpus=corpus)
+    # WHEN one drawn text is newly left out (a fresh sample labelled it)
+    gone = before[0]
+    after = dataset.weak_reviews(20, 0.2, seed=7, exclude={dataset.canonical_text(gone.text)}, corpus=corpus)
+    # THEN it is gone, and every other text drawn before is drawn again
+    kept = {e.id for e in after}
+    assert gone.id not in kept
+    assert {e.id for e in before} - {gone.id} <= kept
