@@ -286,8 +286,9 @@ def test_a_failure_told_in_everyday_words_is_read(text: str, key: str) -> None:
 )
 def test_look_alikes_of_the_everyday_failure_words_are_no_new_problem(text: str) -> None:
     # GIVEN words of the new signs in another sense (a night awake, an itch a shampoo did not cure)
-    # WHEN the problems are read THEN none of the new kinds is found there
-    kinds = {p.failure for p in READER.problems_of(text)}
+    # WHEN the failures it shows are read THEN none of the new kinds is found there (a failure one
+    # fault may also show is a candidate only where others reported it, not a failure read)
+    kinds = set(READER.failures_in(text))
     assert not kinds & {"illness_after_eating", "skin_reaction", "foreign_object"}
 
 
