@@ -529,3 +529,29 @@ def test_product_kinds_must_name_known_families_and_kinds(edit, message: str) ->
     # WHEN the policy is loaded THEN it stops, naming what is unknown
     with pytest.raises(ValidationError, match=message):
         ProblemPolicy.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("彈力帶拉到一半直接斷掉，回彈打在臉上，眼角腫一大塊", "fitness_equipment|breaks_in_use"),
+        ("婴儿澡椅质量太差，吸盘一松整个往前翻，孩子脸直接扎进水里", "baby_bath|breaks_in_use"),
+        ("My resistance band snapped and whipped me in the face, welt across my cheek", None),
+    ],
+)
+def test_a_product_that_breaks_in_use_and_hurts_is_one_failure(text: str, key: str | None) -> None:
+    # GIVEN a product that snapped, burst or tipped over and struck, dropped or half-drowned someone
+    # WHEN its problems are read
+    keys = [p.key for p in READER.problems_of(text)]
+    # THEN the failure is the breakage that hurt, under the product's family
+    assert key is None or keys[0] == key
+    assert any(k.endswith("|breaks_in_use") for k in keys)
+
+
+@pytest.mark.parametrize(
+    "text", ["手机屏幕摔碎了，换屏要三百", "The phone screen cracked in the box, arrived shattered"]
+)
+def test_a_breakage_that_hurt_no_one_is_no_failure(text: str) -> None:
+    # GIVEN a product that broke without hurting anyone (a cracked screen)
+    # WHEN the failures it shows are read THEN breaking in use is not among them
+    assert "breaks_in_use" not in READER.failures_in(text)
