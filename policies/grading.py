@@ -16,7 +16,7 @@ from policies.decision import Grading, Reason
 from policies.grading_model import GradingModel, Matched, Scores, reading_features, text_features
 from policies.grading_policy import DecisiveCues, GradingPolicy
 from policies.taxonomy import Category, Subtype
-from policies.text import Normalised, normalise
+from policies.text import Normalised, content_words, normalise
 
 if TYPE_CHECKING:
     from policies.loader import Policy
@@ -206,7 +206,12 @@ class Grader:
         # reads the text as plainly none (a thank-you to staff who looked after a sick guest).
         floors = {1: model_policy.complaint_floor_with_level_1, 2: model_policy.complaint_floor_with_level_2}
         rule_says_complaint = level in floors and scores.complaint >= floors[level]
-        is_complaint = rule_says_complaint or scores.complaint >= self._model.threshold("complaint")
+        says_little = (
+            not reading.complaint and content_words(norm.original) < self._policy.complaint.min_content_words
+        )
+        is_complaint = rule_says_complaint or (
+            not says_little and scores.complaint >= self._model.threshold("complaint")
+        )
         complaint_evidence = ""
         if is_complaint and not rule_says_complaint:
             complaint_evidence = (

@@ -197,6 +197,12 @@ class ComplaintCues(Strict):
     rule: RuleId
     problems: list[str] = Field(min_length=1, description="concepts that say something went wrong")
     praise: list[str] = Field(default_factory=list, description="concepts that say something went right")
+    min_content_words: int = Field(
+        default=0,
+        ge=0,
+        description="a text saying fewer words (handles and links left out) is no complaint unless it "
+        "names a problem or a level signal",
+    )
 
 
 class GradingPolicy(Strict):

@@ -9,6 +9,10 @@ _CJK = re.compile(_CJK_CHAR)
 # A handle followed by a space (@优选商城 …): the brand's name, not the language the customer writes in.
 _MENTION = re.compile(r"@[^\s@]{1,30}(?=\s)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# What a text says, counted: each Chinese or Japanese character and each Latin word is one, handles and
+# links are none ("@AskAmex ok", "好！" say nothing a complaint could be).
+_CONTENT_UNIT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[A-Za-z]+")
+_HANDLE_OR_LINK = re.compile(r"@\w+|https?://\S+")
 # English with a Chinese product name in it stays English; Chinese with a few model names stays Chinese.
 _LATIN_WORDS_PER_CJK_CHAR = 3
 # Full-width letters and digits (ＦＴＣ, １２３１５) fold to ASCII. Full-width punctuation is left as it
@@ -132,3 +136,9 @@ def _written_in_chinese(text: str) -> bool:
     if _LATIN_WORD.search(body) is None:  # most Chinese texts: nothing to weigh
         return _CJK.search(body) is not None
     return len(_LATIN_WORD.findall(body)) <= _LATIN_WORDS_PER_CJK_CHAR * len(_CJK.findall(body))
+
+
+def content_words(text: str) -> int:
+    """How many words a text says: Chinese and Japanese characters and Latin words, leaving out
+    @handles and links."""
+    return len(_CONTENT_UNIT.findall(_HANDLE_OR_LINK.sub(" ", text)))

@@ -150,3 +150,19 @@ def test_a_complaint_the_model_alone_recognises_still_quotes_the_customer(grader
     assert result.is_complaint
     # THEN every reason quotes the customer's own words: never an empty "why"
     assert all(r.evidence and r.evidence in text for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", ["好！", "^ @ATVIAssist", "Wym", "@AmazonHelp It", "@ArgosHelpers Alfreton"])
+def test_a_text_that_says_almost_nothing_is_no_complaint(grader: Grader, text: str) -> None:
+    # GIVEN a message of one word or none, handles and links left out, naming no problem
+    # WHEN it is graded
+    grading = grader.grade(text)
+    # THEN it is not a complaint, whatever the learned reader makes of its shortness (R-INTAKE-3)
+    assert grading.is_complaint is False
+
+
+@pytest.mark.parametrize("text", ["太烂", "差评", "still broken", "@Uber_Support refund??"])
+def test_two_words_naming_a_problem_are_still_a_complaint(grader: Grader, text: str) -> None:
+    # GIVEN a message as short, but naming a problem
+    # WHEN it is graded THEN it is a complaint
+    assert grader.grade(text).is_complaint is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.text import normalise
+from policies.text import content_words, normalise
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,13 @@ def test_a_space_between_chinese_characters_ends_a_clause(text: str, cue: str, c
     before = norm.clause_before(norm.text.index(cue), 40)
     # THEN they stop at the clause's start
     assert before == clause
+
+
+def test_content_words_count_characters_and_words_but_not_handles_or_links() -> None:
+    # GIVEN texts in three scripts with handles and links
+    # WHEN their words are counted
+    # THEN each Chinese or Japanese character and each Latin word counts once; handles and links not
+    assert content_words("@AmazonHelp It https://t.co/x1") == 1
+    assert content_words("好！") == 1
+    assert content_words("fireTVが見れない") == 6
+    assert content_words("still broken") == 2
