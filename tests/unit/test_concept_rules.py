@@ -15,6 +15,14 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # eval/paraphrase-level1, round 3
+    "過彎時方向盤突然變超重，EPS故障燈亮起來，完全轉不回來，車頭直接撞上分隔島。",
+    "@ZapPowerAU your bloke swapped our meter box on Tuesday and tonight it's popping and throwing "
+    "little blue flashes, with a wisp of smoke coming out the side.",
+    "@SpiceRouteUK told the waiter my daughter can't have nuts. Ten minutes later her face puffed right "
+    "up and she was wheezing. Paramedics had to give her adrenaline.",
+    "@CarrierUK_Help Closed my broadband account in June and you've taken three more direct debits "
+    "since. I've now raised it with Ofcom.",
     # eval/paraphrase-level1, round 2
     "这玩意儿整的啥呀，馊了吧唧的，吃完俺搁厕所哕了好几回，胃都掏空了",
     "尝了两片这牛肉干，舌头跟没知觉似的，半边脸木木的，过了俩钟头才缓过来",
@@ -479,6 +487,12 @@ NOT_LEVEL_1 = [
     "第二天发现车胎扎了钉子瘪了。朋友说该去旅游局投诉，我嫌麻烦就没去。",
     "用了以后头皮都要被抓烂了，一天就奇痒无比，再也不在京东买洗发水了",
     "杯子用前自己洗时，摸到划手的结痂，也不想用了",
+    "Flight cancelled, refund refused. The agent at the desk said 'complain to the DOT if you want' "
+    "and walked off.",
+    "Bought the car Saturday, Monday they dropped the price by $1,500 and won't match it.",
+    "看到原廠發了引擎熄火的召回公告，上網查了我的車身號碼，不在範圍內。",
+    "Asked why my deposit has been on hold for 7 days and the rep said 'go file with the CFPB then' "
+    "and disconnected.",
 ]
 
 
