@@ -15,6 +15,14 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # eval/paraphrase-level1, round 4: one slang word or an emoji for the harm
+    "尖椒土豆卷全是土豆丝，吃完直接变身喷射战士。",
+    "關東煮好吃，但吃完烙賽。",
+    "床单不干净，睡完我又锅敏了！！",
+    "房价贵还没电梯，花洒麻手⚡🚿😱",
+    "隔音贼差，插座一插就呲火。",
+    "住着住着酒店走水了，全楼断电。",
+    "电梯半道趴窝，被关里头半拉钟头。",
     # eval/paraphrase-level1, round 3
     "過彎時方向盤突然變超重，EPS故障燈亮起來，完全轉不回來，車頭直接撞上分隔島。",
     "@ZapPowerAU your bloke swapped our meter box on Tuesday and tonight it's popping and throwing "
@@ -490,6 +498,9 @@ NOT_LEVEL_1 = [
     "Flight cancelled, refund refused. The agent at the desk said 'complain to the DOT if you want' "
     "and walked off.",
     "Bought the car Saturday, Monday they dropped the price by $1,500 and won't match it.",
+    "规格达不到直经只有6.5公分，一半达不到。",
+    "他们的销售人员下预定单的时候就交代了她们，我晚上会到。",
+    "@AskRide driver refused pickup and kept saying cancel or you'll be charged. Threatening me with a fee.",
     "看到原廠發了引擎熄火的召回公告，上網查了我的車身號碼，不在範圍內。",
     "Asked why my deposit has been on hold for 7 days and the rep said 'go file with the CFPB then' "
     "and disconnected.",
