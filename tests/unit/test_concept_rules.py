@@ -15,6 +15,9 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    "早饭吃了煎鸡蛋，我和同伴一上午轮流占着卫生间，还得托服务员去楼下药店买蒙脱石散。",
+    "我自带的甲醛检测仪一进那间新装修的房就嘀嘀报警，读数一直是红的",
+    "退房后我在候机厅一路挠，回家先去药房买了一盒氯雷他定，那被子明显没换过。",
     # eval/paraphrase-level1, round 4: one slang word or an emoji for the harm
     "尖椒土豆卷全是土豆丝，吃完直接变身喷射战士。",
     "關東煮好吃，但吃完烙賽。",
