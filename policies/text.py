@@ -11,7 +11,7 @@ _MENTION = re.compile(r"@[^\s@]{1,30}(?=\s)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # What a text says, counted: each Chinese or Japanese character and each Latin word is one, handles and
 # links are none ("@AskAmex ok", "好！" say nothing a complaint could be).
-_CONTENT_UNIT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[A-Za-z]+")
+_CONTENT_UNIT = re.compile(rf"{_CJK_CHAR}|[\u3040-\u30ff]|[A-Za-z]+")
 _HANDLE_OR_LINK = re.compile(r"@\w+|https?://\S+")
 # English with a Chinese product name in it stays English; Chinese with a few model names stays Chinese.
 _LATIN_WORDS_PER_CJK_CHAR = 3
