@@ -15,6 +15,12 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # eval/paraphrase-level1, round 5: English by consequence and in regional slang
+    "Chicken katsu wis pink in the middle, boked aw night",
+    "Went arse over tit on the wet floor in the branch, no sign up, wrist is banjaxed.",
+    "flight attendant was bein real touchy w me the whole flight n said he'd 'find me' after landing",
+    "Toaster gave me current when I touched the side, tingled till my elbow. Kindly replace.",
+    "dealer tacked on $3.8k in add-ons post-signing. ch 5 consumer investigator's got it now",
     "早饭吃了煎鸡蛋，我和同伴一上午轮流占着卫生间，还得托服务员去楼下药店买蒙脱石散。",
     "我自带的甲醛检测仪一进那间新装修的房就嘀嘀报警，读数一直是红的",
     "退房后我在候机厅一路挠，回家先去药房买了一盒氯雷他定，那被子明显没换过。",
@@ -503,6 +509,10 @@ NOT_LEVEL_1 = [
     "Bought the car Saturday, Monday they dropped the price by $1,500 and won't match it.",
     "规格达不到直经只有6.5公分，一半达不到。",
     "他们的销售人员下预定单的时候就交代了她们，我晚上会到。",
+    "THE CONTACT STATED THAT THE INFOTAINMENT SCREEN FROZE AND WENT BLACK WHILE PARKED.",
+    "the new ghost pepper wings are actual FIRE 🔥🔥🔥 mouth still burning, 10/10 ordering again",
+    "Kettle handle gets so hot you can barely hold it, feels like it'll melt one day. Returning it.",
+    "Pull tab snapped off, had to dig out the opener. My mate sliced his thumb on a can like this last year.",
     "@AskRide driver refused pickup and kept saying cancel or you'll be charged. Threatening me with a fee.",
     "看到原廠發了引擎熄火的召回公告，上網查了我的車身號碼，不在範圍內。",
     "Asked why my deposit has been on hold for 7 days and the rep said 'go file with the CFPB then' "
