@@ -15,6 +15,11 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # eval/paraphrase-level1, round 6: harm shown by what was done, or in very short dialect
+    "用了半个月，周末去皮肤科排了两小时队，开的是卤米松，这洗发水还要五十多",
+    "吃到一半味道不对，半夜老婆给我冲了两包口服补液盐，这一份还要三十二",
+    "困咗𨋢四十分钟，服务仲差",
+    "吃完lsz了，差评",
     # eval/paraphrase-level1, round 5: English by consequence and in regional slang
     "Chicken katsu wis pink in the middle, boked aw night",
     "Went arse over tit on the wet floor in the branch, no sign up, wrist is banjaxed.",
@@ -510,6 +515,7 @@ NOT_LEVEL_1 = [
     "规格达不到直经只有6.5公分，一半达不到。",
     "他们的销售人员下预定单的时候就交代了她们，我晚上会到。",
     "THE CONTACT STATED THAT THE INFOTAINMENT SCREEN FROZE AND WENT BLACK WHILE PARKED.",
+    "要的全素的给我送来的全是面，还说是我没写清楚，眼睛都有问题该去眼科看看了",
     "the new ghost pepper wings are actual FIRE 🔥🔥🔥 mouth still burning, 10/10 ordering again",
     "Kettle handle gets so hot you can barely hold it, feels like it'll melt one day. Returning it.",
     "Pull tab snapped off, had to dig out the opener. My mate sliced his thumb on a can like this last year.",
