@@ -50,7 +50,7 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     seen = {canonical_text(r["text"]) for r in read_jsonl(HERE / "labelled.jsonl")}
-    for earlier in HERE.glob("fresh*/labelled.jsonl"):  # earlier fresh samples are not fresh
+    for earlier in HERE.glob("*/labelled.jsonl"):  # earlier fresh, mined and near-miss samples are not fresh
         seen |= {canonical_text(r["text"]) for r in read_jsonl(earlier)}
     seen |= {canonical_text(r["text"]) for r in read_jsonl(SHARED / "dev-set" / "cases.jsonl")}
     chinese, english = load_corpus(SHARED / "corpus")
