@@ -15,6 +15,7 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
     # eval/paraphrase-level1, round 6: harm shown by what was done, or in very short dialect
     "用了半个月，周末去皮肤科排了两小时队，开的是卤米松，这洗发水还要五十多",
     "吃到一半味道不对，半夜老婆给我冲了两包口服补液盐，这一份还要三十二",
