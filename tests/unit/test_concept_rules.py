@@ -517,6 +517,7 @@ NOT_LEVEL_1 = [
     "他们的销售人员下预定单的时候就交代了她们，我晚上会到。",
     "THE CONTACT STATED THAT THE INFOTAINMENT SCREEN FROZE AND WENT BLACK WHILE PARKED.",
     "要的全素的给我送来的全是面，还说是我没写清楚，眼睛都有问题该去眼科看看了",
+    "牛蛙很嫩 人均120左右，还会再来",
     "the new ghost pepper wings are actual FIRE 🔥🔥🔥 mouth still burning, 10/10 ordering again",
     "Kettle handle gets so hot you can barely hold it, feels like it'll melt one day. Returning it.",
     "Pull tab snapped off, had to dig out the opener. My mate sliced his thumb on a can like this last year.",

@@ -166,3 +166,17 @@ def test_two_words_naming_a_problem_are_still_a_complaint(grader: Grader, text: 
     # GIVEN a message as short, but naming a problem
     # WHEN it is graded THEN it is a complaint
     assert grader.grade(text).is_complaint is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refund was processed back to my card in 6 days, no calls needed.",
+        "Thunderstorms held us 40 minutes at the gate. Captain kept us updated and the crew came through "
+        "with water. Great job.",
+    ],
+)
+def test_a_problem_already_put_right_is_no_complaint(grader: Grader, text: str) -> None:
+    # GIVEN a customer telling how a problem was put right (R-INTAKE-3: praise, not a grievance)
+    # WHEN it is graded THEN it is not a complaint
+    assert grader.grade(text).is_complaint is False
