@@ -25,12 +25,11 @@ from eval.sample import (
     HERE,
     SHARED,
     ZH_GROUPS,
-    canonical_text,
     draw,
     load_corpus,
-    read_jsonl,
     unique,
 )
+from training.dataset import texts_never_to_train_on
 
 SEED = 20261206
 
@@ -49,10 +48,9 @@ def main() -> None:
     only = {g for g in args.groups.split(",") if g}
 
     rng = random.Random(args.seed)
-    seen = {canonical_text(r["text"]) for r in read_jsonl(HERE / "labelled.jsonl")}
-    for earlier in HERE.glob("*/labelled.jsonl"):  # earlier fresh, mined and near-miss samples are not fresh
-        seen |= {canonical_text(r["text"]) for r in read_jsonl(earlier)}
-    seen |= {canonical_text(r["text"]) for r in read_jsonl(SHARED / "dev-set" / "cases.jsonl")}
+    # Every text already labelled (either split, the development set, every earlier fresh, mined or
+    # near-miss sample) is not fresh: the same texts the model never trains on.
+    seen = texts_never_to_train_on(HERE / "labelled.jsonl", SHARED / "dev-set" / "cases.jsonl")
     chinese, english = load_corpus(SHARED / "corpus")
     chinese = unique(chinese, set(seen))
     english = unique([t for t in english if re.search(r"[A-Za-z]{3,}", t["text"])], set(seen))
