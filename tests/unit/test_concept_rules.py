@@ -624,6 +624,23 @@ def test_a_star_inside_a_phrase_is_refused_with_the_phrase(tmp_path) -> None:
     assert "unauthori* charge*" in str(error.value)
 
 
+def test_a_negative_word_count_for_a_complaint_is_refused_naming_the_field(tmp_path) -> None:
+    # GIVEN a grading.yaml whose least a complaint may say is negative
+    directory = copy_policies(tmp_path)
+    grading = directory / "grading.yaml"
+    text = grading.read_text(encoding="utf-8")
+    assert "  min_content_words: 2\n" in text
+    grading.write_text(
+        text.replace("  min_content_words: 2\n", "  min_content_words: -1\n", 1), encoding="utf-8"
+    )
+    # WHEN loaded
+    with pytest.raises(PolicyError) as error:
+        load_policy(directory)
+    # THEN the message names the file and the field
+    assert str(grading) in str(error.value)
+    assert "min_content_words" in str(error.value)
+
+
 def test_a_consumer_foundation_complaint_is_level_2_and_unauthorized_charges_a_billing_error() -> None:
     # GIVEN Taiwan's consumer foundation (R-GRADE-2b) and unauthorized card charges (R-GRADE-2a)
     # WHEN graded
