@@ -1,7 +1,8 @@
 """`triage train`: rebuild the grading model from labelled real text, deterministically.
 
 Reads the project's labelled set (its `tune` split only: the frozen split is never trained on),
-the development set and a seeded sample of weakly labelled corpus reviews; prints the grouped
+the development set, the measured samples named beside the labelled set, the written examples and
+level-1 rewrites, and a seeded sample of weakly labelled corpus reviews; prints the grouped
 k-fold figures of every head and the thresholds chosen from them; writes the artifact that
 `policies/grading.yaml` names. Running it twice on the same data writes the same bytes.
 """
@@ -43,6 +44,16 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="folder of written examples, *.jsonl (default training/written; trained on, never scored)",
     )
     parser.add_argument("--written-weight", type=float, default=DEFAULT_WRITTEN_WEIGHT)
+    parser.add_argument(
+        "--no-measured",
+        action="store_true",
+        help="leave out the measured samples (those named in measured-samples.txt beside the labelled set)",
+    )
+    parser.add_argument(
+        "--no-paraphrases",
+        action="store_true",
+        help="leave out the level-1 rewrites (paraphrase-level1/ beside the labelled set)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--out", type=Path, help="where to write the model (default: the policies' model file)"
@@ -152,6 +163,10 @@ def _examples(
     from training import dataset
 
     labelled = dataset.labelled(labelled_path) + dataset.development_set(dev_path)
+    if not args.no_measured:
+        labelled += dataset.measured_samples(
+            {dataset.canonical_text(e.text) for e in labelled}, labelled_path
+        )
     weak = (
         dataset.weak_reviews(
             args.weak,
@@ -164,4 +179,7 @@ def _examples(
         else []
     )
     written = dataset.written(args.written or dataset.WRITTEN, args.written_weight)
+    if not args.no_paraphrases:
+        groups = {e.id: e.group for e in labelled}
+        written += dataset.paraphrases(groups, labelled_path, args.written_weight)
     return labelled, weak, written

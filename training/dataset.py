@@ -7,10 +7,14 @@
   complaint/not), for the complaint head only and at a low weight. Any corpus text that is also
   in the labelled set (either split) or the development set is left out, so no frozen text is
   ever seen, not even with a weak label;
+- the measured samples (eval/<sample>/labelled.jsonl named in eval/measured-samples.txt): fresh
+  corpus draws whose first figure is already recorded in their README. Measured once, they are
+  real labelled text like the tune split; a new sample stays unseen until its figure is taken;
 - written examples (training/written/): texts annotators wrote, labelled by the same rules, of the
   kinds the corpus lacks (English praise, neutral reviews and questions; short praise in Chinese
-  internet slang). They train at a lower weight and are never scored: every figure stays one of
-  real text.
+  internet slang); and the rewrites of eval/paraphrase-level1/ (level-1 harms in other words,
+  with look-alikes), grouped with the text each rewrites. They train at a lower weight and are
+  never scored: every figure stays one of real text.
 """
 
 import hashlib
@@ -28,6 +32,9 @@ DEV_SET = SHARED / "dev-set" / "cases.jsonl"
 CORPUS = SHARED / "corpus"
 WEAK_FILES = ("os10", "waimai", "htl")
 WRITTEN = ROOT / "training" / "written"
+# Beside the labelled set: the measured samples' names (one per line), and the level-1 rewrites.
+MEASURED_LIST = "measured-samples.txt"
+PARAPHRASES = "paraphrase-level1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +121,30 @@ def texts_never_to_train_on(labelled_path: Path = LABELLED, dev_path: Path = DEV
     return texts
 
 
+def measured_samples(exclude: set[str], labelled_path: Path = LABELLED) -> list[Example]:
+    """The labelled texts (complaints and not) of the samples named in the list beside the labelled
+    set, each once and none of `exclude` (canonical texts already trained on). No list, no samples."""
+    listing = labelled_path.parent / MEASURED_LIST
+    if not listing.exists():
+        return []
+    out = []
+    seen = set(exclude)
+    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
+        name = line.split("#", 1)[0].strip()
+        if not name:
+            continue
+        path = labelled_path.parent / name / "labelled.jsonl"
+        if not path.exists():
+            raise DatasetError(f"{listing}:{number}: no sample {name!r} ({path} not found)")
+        for row in _read_jsonl(path, EXAMPLE_KEYS):
+            key = canonical_text(row["text"])
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(_example(row, group=row["id"], weight=1.0, source="labelled"))
+    return out
+
+
 def _draw_rank(seed: int, row_id: str) -> str:
     return hashlib.sha256(f"{seed}:{row_id}".encode()).hexdigest()
 
@@ -158,6 +189,18 @@ def written(directory: Path = WRITTEN, weight: float = 0.5) -> list[Example]:
     for path in sorted(directory.glob("*.jsonl")):
         for row in _read_jsonl(path, EXAMPLE_KEYS):
             out.append(_example(row, group=row["id"], weight=weight, source="written"))
+    return out
+
+
+def paraphrases(groups: dict[str, str], labelled_path: Path = LABELLED, weight: float = 0.5) -> list[Example]:
+    """The written rewrites beside the labelled set (paraphrase-level1/written-*.jsonl), each in the
+    group of the text it rewrites (`groups`: a labelled or development example's id to its group),
+    so no fold trains on a rewrite of a text it scores."""
+    out = []
+    for path in sorted((labelled_path.parent / PARAPHRASES).glob("written-*.jsonl")):
+        for row in _read_jsonl(path, (*EXAMPLE_KEYS, "source")):
+            group = groups.get(row["source"], row["source"])
+            out.append(_example(row, group=group, weight=weight, source="written"))
     return out
 
 

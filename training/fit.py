@@ -6,7 +6,7 @@ the artifact they produce is read by plain Python (policies/grading_model.py).
 """
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,17 +169,29 @@ class OutOfFold:
     category: np.ndarray  # rows: examples, columns: CATEGORIES (zeros where not a complaint)
 
 
+def training_folds(
+    labelled: Sequence[Read], extra: Sequence[Read]
+) -> Iterator[tuple[list[Read], np.ndarray]]:
+    """Each fold's training examples and the indexes of the labelled examples it scores. A group
+    (a text, its traditional copy, the rewrites of it) is scored in one fold and trained on in no
+    fold that scores it."""
+    groups = [r.example.group for r in labelled]
+    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(np.zeros(len(labelled)), groups=groups):
+        scored = {groups[i] for i in test_idx}
+        train = [labelled[i] for i in train_idx] + [r for r in extra if r.example.group not in scored]
+        yield train, test_idx
+
+
 def cross_validate(
     vocabulary: Vocabulary, labelled: Sequence[Read], extra: Sequence[Read], progress: Callable[[int], None]
 ) -> OutOfFold:
     """Grouped k-fold over the labelled examples (a text and its traditional copy share a fold);
-    the extra examples (weak and written) join every training fold and are never scored."""
+    the extra examples (weak and written) join every training fold except one that scores their
+    group (a rewrite and the text it rewrites), and are never scored."""
     n = len(labelled)
     out = {k: np.zeros(n) for k in ("complaint", "level_1", "level_2")}
     category = np.zeros((n, len(CATEGORIES)))
-    groups = [r.example.group for r in labelled]
-    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(np.zeros(n), groups=groups):
-        train = [labelled[i] for i in train_idx] + list(extra)
+    for train, test_idx in training_folds(labelled, extra):
         test = [labelled[i] for i in test_idx]
         heads = fit_heads(vocabulary, train)
         x = vocabulary.matrix(test)

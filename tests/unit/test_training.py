@@ -145,3 +145,113 @@ def test_leaving_out_a_text_keeps_every_other_weak_label(tmp_path: Path) -> None
     kept = {e.id for e in after}
     assert gone.id not in kept
     assert {e.id for e in before} - {gone.id} <= kept
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def _labelled_beside_samples(tmp_path: Path, listing: str) -> Path:
+    """The test labelled set copied into tmp_path, with two samples beside it and a list naming some."""
+    labelled_path = tmp_path / "labelled.jsonl"
+    labelled_path.write_bytes(LABELLED.read_bytes())
+    first = json.loads(LABELLED.open(encoding="utf-8").readline())
+    measured = [
+        {
+            "id": "os10-9001",
+            "text": "充电器插上就冒烟，插座都黑了",
+            "is_complaint": True,
+            "level": 1,
+            "category": "product",
+        },
+        {**{k: first[k] for k in dataset.EXAMPLE_KEYS}, "id": "os10-9002"},  # the same text again
+    ]
+    _write_jsonl(tmp_path / "sample-a" / "labelled.jsonl", measured)
+    unmeasured = [
+        {"id": "os10-9003", "text": "快递三天才到", "is_complaint": True, "level": 3, "category": "logistics"}
+    ]
+    _write_jsonl(tmp_path / "sample-b" / "labelled.jsonl", unmeasured)
+    (tmp_path / dataset.MEASURED_LIST).write_text(listing, encoding="utf-8")
+    return labelled_path
+
+
+def test_a_measured_sample_trains_once_and_an_unnamed_one_never(tmp_path: Path) -> None:
+    # GIVEN two samples beside the labelled set, and a list naming only the first (measured) one,
+    # whose second text is already in the labelled set
+    labelled_path = _labelled_beside_samples(tmp_path, "# measured\nsample-a\n")
+    already = {dataset.canonical_text(e.text) for e in dataset.labelled(labelled_path)}
+    # WHEN the measured samples are read
+    examples = dataset.measured_samples(already, labelled_path)
+    # THEN only the first sample's new text is there, as a labelled example scored like the tune split
+    assert [(e.id, e.source, e.weight) for e in examples] == [("os10-9001", "labelled", 1.0)]
+
+
+def test_training_counts_a_measured_sample_unless_told_not_to(tmp_path: Path) -> None:
+    # GIVEN a labelled set with one measured sample beside it
+    labelled_path = _labelled_beside_samples(tmp_path, "sample-a\n")
+    base = ["train", "--labelled", str(labelled_path), "--dev-set", str(DEV_SET), "--written", str(WRITTEN)]
+    # WHEN the model is trained with the samples, and again without them
+    with_samples, without = tmp_path / "with.json", tmp_path / "without.json"
+    assert main([*base, "--weak", "0", "--out", str(with_samples)]) == 0
+    assert main([*base, "--weak", "0", "--no-measured", "--out", str(without)]) == 0
+    # THEN the sample's one new text is counted (and scored) only in the first
+    counted = [json.loads(p.read_text(encoding="utf-8"))["trained"] for p in (with_samples, without)]
+    assert counted[0]["labelled_examples"] == counted[1]["labelled_examples"] + 1
+    assert counted[0]["cross_validated"]["labelled texts"] == counted[0]["labelled_examples"]
+
+
+def test_a_listed_sample_that_is_not_there_names_the_list_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a list of measured samples whose second entry does not exist
+    labelled_path = _labelled_beside_samples(tmp_path, "sample-a\nsample-gone\n")
+    # WHEN the model is trained
+    status = main(
+        [
+            "train",
+            "--labelled",
+            str(labelled_path),
+            "--dev-set",
+            str(DEV_SET),
+            "--weak",
+            "0",
+            "--no-cv",
+            "--out",
+            str(tmp_path / "m.json"),
+        ]
+    )
+    # THEN it stops with the list file, its line and the missing sample's name
+    assert status == 2
+    assert f"{tmp_path / dataset.MEASURED_LIST}:2: no sample 'sample-gone'" in capsys.readouterr().err
+
+
+def test_a_rewrite_never_trains_the_fold_that_scores_its_source(tmp_path: Path) -> None:
+    # GIVEN the labelled texts and, beside them, a rewrite of each of the first three
+    from training.fit import Read, training_folds
+
+    labelled_path = tmp_path / "labelled.jsonl"
+    labelled_path.write_bytes(LABELLED.read_bytes())
+    examples = dataset.labelled(labelled_path) + dataset.development_set(DEV_SET)
+    rewrites = [
+        {
+            "id": f"pa-{i}",
+            "source": e.id,
+            "text": f"改写 {i}",
+            "is_complaint": True,
+            "level": 1,
+            "category": "product",
+        }
+        for i, e in enumerate(examples[:3])
+    ]
+    _write_jsonl(tmp_path / dataset.PARAPHRASES / "written-1.jsonl", rewrites)
+    extra = dataset.paraphrases({e.id: e.group for e in examples}, labelled_path)
+    assert [e.group for e in extra] == [e.group for e in examples[:3]]
+    reads = [Read(e, frozenset(), 3, None, {}) for e in examples]
+    extra_reads = [Read(e, frozenset(), 1, None, {}) for e in extra]
+    # WHEN the folds are built
+    for train, test_idx in training_folds(reads, extra_reads):
+        # THEN no fold trains on a rewrite whose source it scores, and every other rewrite trains
+        scored = {reads[i].example.group for i in test_idx}
+        trained_rewrites = {r.example.id for r in train if r.example.source == "written"}
+        assert trained_rewrites == {e.id for e in extra if e.group not in scored}
