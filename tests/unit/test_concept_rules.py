@@ -15,6 +15,13 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
+    # and a hospital; a regulator "reported" (报了) to
+    "我用了这款面霜之后头晕恶心",
+    "用了这个洗发水后喉咙肿痛呼吸困难",
+    "After using the new cleaner spray in the bathroom I got dizzy and couldn't breathe.",
+    "我用了这款面霜没多久过敏进了医院",
+    "我们已经报了315",
     "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
     # eval/paraphrase-level1, round 6: harm shown by what was done, or in very short dialect
     "用了半个月，周末去皮肤科排了两小时队，开的是卤米松，这洗发水还要五十多",
@@ -356,6 +363,10 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    "用了这个app半天头晕，界面太乱",
+    "这款面霜用了三天，头晕是因为我感冒了，跟面霜无关",
+    "我是过敏体质，酒店离医院很近",
+    "转发：市场监管局今天通报了一批抽检不合格的充电宝，大家看看自己手上的型号有没有中招",
     "屏幕无划伤，包装完好",
     "No scratches at all, works great",
     "笑到爆炸，这个剧太好看了",
@@ -566,6 +577,32 @@ def test_a_regulator_named_by_staff_is_not_the_customers_contact() -> None:
     # THEN only the customer's own contact is level 1 (R-GRADE-1c)
     assert called.level == 1 and "R-GRADE-1c" in {r.rule for r in called.reasons}
     assert "R-GRADE-1c" not in {r.rule for r in told.reasons}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们已经向市场监管局举报了",
+        "猫友群里十几家都是同一批次出的事，我们已经联名举报到市场监管局",
+        "我们也打了12315",
+        "三十几个家长的钱都拿不回来，我们已经联系了电视台的记者",
+    ],
+)
+def test_customers_who_speak_as_we_contacted_a_regulator_or_the_media(text: str) -> None:
+    # GIVEN customers reporting together ("we"), not staff answering for a shop
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN their own contact is level 1 (R-GRADE-1c): "we have" is no reply of staff
+    assert result.level == 1 and "R-GRADE-1c" in {r.rule for r in result.reasons}
+
+
+def test_a_shops_reply_passing_feedback_to_the_relevant_department_is_no_regulator() -> None:
+    # GIVEN a hotel's reply under a review: the guest's words passed to "the relevant department"
+    text = "房间不错，早餐一般。酒店回复：有关您反映的袋泡茶质量问题，我们已向相关部门反馈，并将做相应调整"
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN no regulator was contacted: it is not level 1
+    assert result.level != 1 and "R-GRADE-1c" not in {r.rule for r in result.reasons}
 
 
 def test_a_stated_hazard_counts_but_a_fear_does_not() -> None:

@@ -143,7 +143,7 @@ def test_any_text_gets_a_valid_grade(text: str) -> None:
     assert all(r.rule.startswith("R-") for r in result.reasons)
 
 
-@pytest.mark.parametrize("text", ["过时", "蒙牛混蛋！", "应该叫经典无弹力"])
+@pytest.mark.parametrize("text", ["过时", "呵呵，就这？", "应该叫经典无弹力"])
 def test_a_complaint_the_model_alone_recognises_still_quotes_the_customer(grader: Grader, text: str) -> None:
     # GIVEN a short text with no problem word the lexicons know, which the model reads as a complaint
     result = grader.grade(text)
