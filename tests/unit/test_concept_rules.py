@@ -39,6 +39,11 @@ LEVEL_1 = [
     "哪怕换了新的也照样漏电",
     "Without warning the battery exploded in my hand.",
     "For no reason the charger caught fire.",
+    "我儿子花生过敏，提前说了还给他上了花生酱的餐，当场过敏休克",
+    "The restaurant's floor was soaking wet and my mother slipped and broke her wrist.",
+    "Crew ignored a passenger groping me the entire flight.",
+    "The bathroom had no grab rails and my dad fell in the shower.",
+    "Bed bugs! Woke up covered in bites.",
     "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
     # eval/paraphrase-level1, round 6: harm shown by what was done, or in very short dialect
     "用了半个月，周末去皮肤科排了两小时队，开的是卤米松，这洗发水还要五十多",
@@ -391,6 +396,9 @@ NOT_LEVEL_1 = [
     "买了防漏电的插座，以防触电",
     "包装可靠，防跌伤。",
     "好可怕，怕孩子吃了会拉肚子",
+    "这价格贵得我都要休克了",
+    "Broke my leg skiing, nothing to do with you, just want to freeze my membership",
+    "There were no injuries, thankfully.",
     "屏幕无划伤，包装完好",
     "No scratches at all, works great",
     "笑到爆炸，这个剧太好看了",
