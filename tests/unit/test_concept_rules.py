@@ -44,6 +44,14 @@ LEVEL_1 = [
     "Crew ignored a passenger groping me the entire flight.",
     "The bathroom had no grab rails and my dad fell in the shower.",
     "Bed bugs! Woke up covered in bites.",
+    "奶嘴头断了卡在宝宝喉咙里",
+    "快递员把我推倒在地",
+    "美容院做完激光脸上留疤了",
+    "The crib slats are too wide and my baby's head got stuck.",
+    "The laser treatment left scars on my face.",
+    "刹车异响，严重影响行车安全",
+    "This product is dangerous and should be recalled.",
+    "The stairs have no handrail, this is an accident waiting to happen.",
     "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
     # eval/paraphrase-level1, round 6: harm shown by what was done, or in very short dialect
     "用了半个月，周末去皮肤科排了两小时队，开的是卤米松，这洗发水还要五十多",
@@ -399,6 +407,8 @@ NOT_LEVEL_1 = [
     "这价格贵得我都要休克了",
     "Broke my leg skiing, nothing to do with you, just want to freeze my membership",
     "There were no injuries, thankfully.",
+    "这个推倒重来吧，设计太差",
+    "洗完头发炸得像狮子，出门直接社死，毁容级别的难看，建议别买",
     "屏幕无划伤，包装完好",
     "No scratches at all, works great",
     "笑到爆炸，这个剧太好看了",
