@@ -116,6 +116,15 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         "channel": "web",
     },
     {
+        "id": "flight-collapse",
+        "note": "level 1 that only the learned reader sees (R-GRADE-1a): a collapse and an ambulance too far "
+        "apart for a rule's window; the model reads the concepts of the whole text and says why",
+        "text": "父亲在航班上突然晕倒，乘务员十分钟后才来，一直没人管。落地后是我们自己叫的救护车送去急诊，"
+        "医生说再晚一点就危险了。",
+        "received_at": "2026-11-21T18:05:00+08:00",
+        "channel": "email",
+    },
+    {
         "id": "trap-zh",
         "note": "figurative '爆炸' is not a safety case: must stay level 3",
         "text": "你们家客服的态度真是差到爆炸，问个尺码等了半个小时才回一句。",

@@ -125,6 +125,20 @@ def test_harm_with_no_cause_named_is_level_1_with_the_customers_words(demo_outpu
     assert "priority: urgent" in block and "人身安全" in block
 
 
+def test_a_level_1_only_the_learned_reader_caught_shows_its_evidence(demo_output: str) -> None:
+    # GIVEN the flight case: a collapse and an ambulance further apart than any rule's window
+    grading = table_rows(demo_output, "Grading")
+    row = grading["flight-collapse"]
+    # THEN it is level 1, marked as the learned reader's, citing R-GRADE-1 with the customer's words
+    # (if a retrained model no longer raises it, pick a case it does: the demo must show one)
+    assert row[1] == "1"
+    assert row[-1].startswith("[learned reader] R-GRADE-1: 父亲在航班")
+    # AND its ticket is urgent, tagged for a supervisor's look, with that step in its note
+    block = ticket_block(demo_output, "flight-collapse")
+    assert "priority: urgent" in block and "complaint_level_1_model" in block
+    assert "模型研判为一级" in block and "救护车" in block
+
+
 def test_pr_compliance_and_team_leads_receive_their_alerts(demo_output: str) -> None:
     # GIVEN the alerts part of the demo (read back from a queue subscribed to both SNS topics)
     summary = next(line for line in demo_output.splitlines() if line.startswith("alerts received: "))
