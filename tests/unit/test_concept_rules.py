@@ -50,6 +50,8 @@ LEVEL_1 = [
     "The crib slats are too wide and my baby's head got stuck.",
     "The laser treatment left scars on my face.",
     "刹车异响，严重影响行车安全",
+    "吃完他家的海鲜，我老公晕过去了，送去医院",
+    "我會搵傳媒曝光你哋",
     "This product is dangerous and should be recalled.",
     "The stairs have no handrail, this is an accident waiting to happen.",
     "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
@@ -408,6 +410,8 @@ NOT_LEVEL_1 = [
     "Broke my leg skiing, nothing to do with you, just want to freeze my membership",
     "There were no injuries, thankfully.",
     "这个推倒重来吧，设计太差",
+    "价格贵得我差点晕过去",
+    "推开卫生间门去冲澡，一股浓烈的恶臭扑面而来，洗完澡人差不多已熏晕过去了",
     "洗完头发炸得像狮子，出门直接社死，毁容级别的难看，建议别买",
     "屏幕无划伤，包装完好",
     "No scratches at all, works great",
