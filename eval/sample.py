@@ -17,13 +17,17 @@ import argparse
 import json
 import random
 import re
-import unicodedata
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 SEED = 20261203
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+
+sys.path.insert(0, str(HERE.parent))
+# What counts as the same text is training's definition: a drawn sample and the model's data agree.
+from training.dataset import canonical_text  # noqa: E402
 
 # Keyword passes: (group, pattern, how many hits to draw). The safety and regulator groups are
 # drawn heavily because level 1 is rare in the natural mix and recall on it is what matters.
@@ -130,11 +134,6 @@ EN_RANDOM = 280
 # Share of a Chinese keyword group drawn from the source's positive reviews: a "positive" hotel
 # review often reports an incident in passing.
 POSITIVE_SHARE = 0.25
-
-
-def canonical_text(text: str) -> str:
-    """NFKC, no whitespace: what counts as the same text."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -52,7 +52,7 @@ class Example:
 
 
 def canonical_text(text: str) -> str:
-    """NFKC, no whitespace: what counts as the same text (as eval/sample.py)."""
+    """NFKC, no whitespace: what counts as the same text (eval/ draws and dedupes by it too)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
