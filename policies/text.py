@@ -44,10 +44,13 @@ class _TraditionalToSimplified:
 
 
 def _start_after_boundary(pattern: re.Pattern[str], text: str, start: int, lookback: int) -> int:
-    """Where the piece of text (sentence, clause) holding `start` begins, looking back at most `lookback`."""
+    """Where the piece of text (sentence, clause) holding `start` begins, looking back at most `lookback`.
+    The search runs one character past `start`, so a boundary that needs to see the next character
+    (a space between two Chinese characters, right before a cue) is found."""
     begin = max(0, start - lookback)
-    for boundary in pattern.finditer(text, begin, start):
-        begin = boundary.end()
+    for boundary in pattern.finditer(text, begin, min(len(text), start + 1)):
+        if boundary.end() <= start:
+            begin = boundary.end()
     return begin
 
 
@@ -97,7 +100,7 @@ class Normalised:
     def clause_before(self, start: int, lookback: int) -> str:
         """The text of the cue's clause before `start`, at most `lookback` characters (the scope of
         a negation or a fear word)."""
-        return _CLAUSE_END.split(self.text[max(0, start - lookback) : start])[-1]
+        return self.text[self.clause_start(start, lookback) : start]
 
     def clause_start(self, start: int, lookback: int) -> int:
         return _start_after_boundary(_CLAUSE_END, self.text, start, lookback)

@@ -52,6 +52,19 @@ LEVEL_1 = [
     "刹车异响，严重影响行车安全",
     "吃完他家的海鲜，我老公晕过去了，送去医院",
     "我會搵傳媒曝光你哋",
+    "感觉浑身起疹子，痒得睡不着",
+    "睡了一晚感觉全身被咬了好多包",
+    # eval/probes-43 (stop 29), after its first figure: a shock told as a numb casing, a runner
+    # thrown off a treadmill, a face burning after a mask, a car that died on the freeway, an
+    # airbag that never went off, a regulator named before 电话已打 (after a space), Taipei's 1999
+    "洗衣机洗着衣服，我手一碰外壳就麻酥酥的，跟过电一样",
+    "在健身房跑步机上慢跑，速度突然自己跳到16，我直接被甩飞出去，膝盖蹭掉一大块皮",
+    "敷完这款面膜脸就火辣辣的，第二天整张脸红肿",
+    "Merging onto the 405 the dash lit up and the car just died. No throttle, coasting at 60.",
+    "crashed n airbag never popped",
+    "少秤还不认 市监局电话已打",
+    "已經打1999檢舉這家手搖店了，冰塊機裡面整片發霉",
+    "已經將對耳機連單據交咗俾海關，呢間網店明明賣假貨",
     "This product is dangerous and should be recalled.",
     "The stairs have no handrail, this is an accident waiting to happen.",
     "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
@@ -411,6 +424,10 @@ NOT_LEVEL_1 = [
     "There were no injuries, thankfully.",
     "这个推倒重来吧，设计太差",
     "价格贵得我差点晕过去",
+    "烤鱼真的火辣辣的，吃得满头大汗，嘴巴都要冒火了，爽！！",
+    "牙胶硅胶的很软，宝宝咬了一个月咬不坏，没有小零件，放心",
+    "想問下如果網購買到老翻，係咪可以搵海關？有冇巴打試過",
+    "快递被海关扣了一周，物流太慢",
     "推开卫生间门去冲澡，一股浓烈的恶臭扑面而来，洗完澡人差不多已熏晕过去了",
     "洗完头发炸得像狮子，出门直接社死，毁容级别的难看，建议别买",
     "屏幕无划伤，包装完好",

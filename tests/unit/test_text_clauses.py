@@ -16,6 +16,8 @@ from policies.text import content_words, normalise
         # a space inside English, or between Chinese and a Latin word, separates nothing
         ("the mat was not there and my mum slipped", "slipped", "the mat was not there and my mum "),
         ("充电器 usb口冒烟", "冒烟", "充电器 usb口"),
+        # a space right before the cue ends the clause too: the 不 belongs to the clause before
+        ("少秤还不认 市监局电话已打", "市监局", ""),
     ],
 )
 def test_a_space_between_chinese_characters_ends_a_clause(text: str, cue: str, clause: str) -> None:
