@@ -79,6 +79,8 @@ LEVEL_1 = [
     "吃了一口就觉得嘴里刺刺的，吐出来一看是根鱼刺大小的铁丝",
     "Ate half the burrito and spent the night on the toilet.",
     "喝完奶茶心跳加速手抖",
+    "THE CONTACT STATED THAT THE VEHICLE ACCELERATED INDEPENDENTLY WHILE THE BRAKE WAS DEPRESSED.",
+    "停车场里踩着刹车车子突然暴冲，撞上了墙",
     "This product is dangerous and should be recalled.",
     "The stairs have no handrail, this is an accident waiting to happen.",
     "古老肉酸的反胃，把两个人都吃吐了；饼也没熟",  # eval/fresh-level1-2
@@ -445,6 +447,7 @@ NOT_LEVEL_1 = [
     "工商银行回复我说卡被冻结了",
     "This movie gave me palpitations lol",
     "看这部电影心跳加速",
+    "新车加速很快，超车突然加速很爽",
     "推开卫生间门去冲澡，一股浓烈的恶臭扑面而来，洗完澡人差不多已熏晕过去了",
     "洗完头发炸得像狮子，出门直接社死，毁容级别的难看，建议别买",
     "屏幕无划伤，包装完好",
