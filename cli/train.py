@@ -15,7 +15,7 @@ from cli.failure import EXIT_OK, EXIT_UNUSABLE, CliFailure
 
 DEFAULT_WEAK = 6000
 DEFAULT_WEAK_WEIGHT = 0.2
-DEFAULT_WRITTEN_WEIGHT = 0.5
+DEFAULT_WRITTEN_WEIGHT = 1.0
 DEFAULT_SEED = 20261203
 
 
@@ -47,7 +47,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--no-measured",
         action="store_true",
-        help="leave out the measured samples (those named in measured-samples.txt beside the labelled set)",
+        help="leave out the measured samples and probe sets (named in measured-samples.txt and "
+        "measured-probes.txt beside the labelled set)",
     )
     parser.add_argument(
         "--no-paraphrases",
@@ -179,6 +180,8 @@ def _examples(
         else []
     )
     written = dataset.written(args.written or dataset.WRITTEN, args.written_weight)
+    if not args.no_measured:
+        written += dataset.measured_probes(labelled_path, args.written_weight)
     if not args.no_paraphrases:
         groups = {e.id: e.group for e in labelled}
         written += dataset.paraphrases(groups, labelled_path, args.written_weight)

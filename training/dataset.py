@@ -10,6 +10,9 @@
 - the measured samples (eval/<sample>/labelled.jsonl named in eval/measured-samples.txt): fresh
   corpus draws whose first figure is already recorded in their README. Measured once, they are
   real labelled text like the tune split; a new sample stays unseen until its figure is taken;
+- the measured probe sets (eval/<probes>/*.jsonl named in eval/measured-probes.txt): texts
+  annotators wrote blind to measure the grader, of the second hidden set's kinds; once their first
+  figure is recorded they train like the written examples below (never scored);
 - written examples (training/written/): texts annotators wrote, labelled by the same rules, of the
   kinds the corpus lacks (English praise, neutral reviews and questions; short praise in Chinese
   internet slang); and the rewrites of eval/paraphrase-level1/ (level-1 harms in other words,
@@ -34,6 +37,7 @@ WEAK_FILES = ("os10", "waimai", "htl")
 WRITTEN = ROOT / "training" / "written"
 # Beside the labelled set: the measured samples' names (one per line), and the level-1 rewrites.
 MEASURED_LIST = "measured-samples.txt"
+MEASURED_PROBES_LIST = "measured-probes.txt"
 PARAPHRASES = "paraphrase-level1"
 
 
@@ -121,19 +125,24 @@ def texts_never_to_train_on(labelled_path: Path = LABELLED, dev_path: Path = DEV
     return texts
 
 
+def _listed_folders(listing: Path) -> Iterator[tuple[int, str, Path]]:
+    """Each folder a list names (one per line, # comments), with its line number; no list, none."""
+    if not listing.exists():
+        return
+    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
+        name = line.split("#", 1)[0].strip()
+        if name:
+            yield number, name, listing.parent / name
+
+
 def measured_samples(exclude: set[str], labelled_path: Path = LABELLED) -> list[Example]:
     """The labelled texts (complaints and not) of the samples named in the list beside the labelled
     set, each once and none of `exclude` (canonical texts already trained on). No list, no samples."""
     listing = labelled_path.parent / MEASURED_LIST
-    if not listing.exists():
-        return []
     out = []
     seen = set(exclude)
-    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
-        name = line.split("#", 1)[0].strip()
-        if not name:
-            continue
-        path = labelled_path.parent / name / "labelled.jsonl"
+    for number, name, folder in _listed_folders(listing):
+        path = folder / "labelled.jsonl"
         if not path.exists():
             raise DatasetError(f"{listing}:{number}: no sample {name!r} ({path} not found)")
         for row in _read_jsonl(path, EXAMPLE_KEYS):
@@ -142,6 +151,26 @@ def measured_samples(exclude: set[str], labelled_path: Path = LABELLED) -> list[
                 continue
             seen.add(key)
             out.append(_example(row, group=row["id"], weight=1.0, source="labelled"))
+    return out
+
+
+def measured_probes(labelled_path: Path = LABELLED, weight: float = 1.0) -> list[Example]:
+    """The written texts of the probe sets named in the list beside the labelled set (every *.jsonl
+    of each folder, each text once): trained on like written examples, never scored."""
+    listing = labelled_path.parent / MEASURED_PROBES_LIST
+    out = []
+    seen: set[str] = set()
+    for number, name, folder in _listed_folders(listing):
+        paths = sorted(folder.glob("*.jsonl"))
+        if not paths:
+            raise DatasetError(f"{listing}:{number}: no probe set {name!r} (no *.jsonl in {folder})")
+        for path in paths:
+            for row in _read_jsonl(path, EXAMPLE_KEYS):
+                key = canonical_text(row["text"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(_example(row, group=row["id"], weight=weight, source="written"))
     return out
 
 

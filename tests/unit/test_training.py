@@ -226,6 +226,41 @@ def test_a_listed_sample_that_is_not_there_names_the_list_and_line(
     assert f"{tmp_path / dataset.MEASURED_LIST}:2: no sample 'sample-gone'" in capsys.readouterr().err
 
 
+def _probe_sets_beside(tmp_path: Path, listing: str) -> Path:
+    """A labelled path whose folder holds two probe sets (one with its parts and their sum) and a
+    list of measured probe sets."""
+    harm = {"id": "p1-001", "text": "充电宝冒烟了", "is_complaint": True, "level": 1, "category": "product"}
+    praise = {"id": "p1-002", "text": "航班准点", "is_complaint": False, "level": None, "category": None}
+    _write_jsonl(tmp_path / "probes-a" / "part-a.jsonl", [harm])
+    _write_jsonl(tmp_path / "probes-a" / "written.jsonl", [harm, praise])  # the parts summed
+    late = {"id": "p2-001", "text": "快递三天才到", "is_complaint": True, "level": 3, "category": "logistics"}
+    _write_jsonl(tmp_path / "probes-b" / "written.jsonl", [late])
+    (tmp_path / dataset.MEASURED_PROBES_LIST).write_text(listing, encoding="utf-8")
+    return tmp_path / "labelled.jsonl"
+
+
+def test_a_measured_probe_set_trains_as_written_text_once_and_an_unnamed_one_never(tmp_path: Path) -> None:
+    # GIVEN two probe sets beside the labelled set, and a list naming only the first (measured) one,
+    # whose folder holds its parts and their sum
+    labelled_path = _probe_sets_beside(tmp_path, "# measured\nprobes-a\n")
+    # WHEN the measured probe sets are read
+    examples = dataset.measured_probes(labelled_path, weight=0.75)
+    # THEN each of the first set's texts is there once, as a written example (trained, never scored)
+    assert [(e.id, e.source, e.weight) for e in examples] == [
+        ("p1-001", "written", 0.75),
+        ("p1-002", "written", 0.75),
+    ]
+
+
+def test_a_listed_probe_set_that_is_not_there_names_the_list_and_line(tmp_path: Path) -> None:
+    # GIVEN a list of measured probe sets whose second entry has no texts
+    labelled_path = _probe_sets_beside(tmp_path, "probes-a\nprobes-gone\n")
+    # WHEN the probe sets are read
+    # THEN it stops with the list file, its line and the missing set's name
+    with pytest.raises(dataset.DatasetError, match=r"measured-probes.txt:2: no probe set 'probes-gone'"):
+        dataset.measured_probes(labelled_path)
+
+
 def test_a_rewrite_never_trains_the_fold_that_scores_its_source(tmp_path: Path) -> None:
     # GIVEN the labelled texts and, beside them, a rewrite of each of the first three
     from training.fit import Read, training_folds
