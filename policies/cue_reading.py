@@ -165,6 +165,9 @@ class _ContextMatcher:
         self._except = alternation(exceptions) if exceptions else None
         self.window = words.window_chars or default_window
         self.after = words.after_chars
+        self.whole_sentence = words.reach == "sentence"
+        enders = [p for w in words.ended_by.all() for p in expand(w)]
+        self._ended_by = alternation(enders) if enders else None
 
     def may_be_in(self, text: str, begin: int, end: int) -> bool:
         return self._words.search(text, begin, end) is not None
@@ -175,7 +178,12 @@ class _ContextMatcher:
         if self._except is not None:
             blanked = self._except.sub(lambda m: "\x00" * len(m.group()), prefix + cue)
             prefix = blanked[: len(prefix)]
-        return self._words.search(prefix) is not None
+        if self._ended_by is None:
+            return self._words.search(prefix) is not None
+        last = None
+        for last in self._words.finditer(prefix):  # noqa: B007 - the last one is the one that holds
+            pass
+        return last is not None and self._ended_by.search(prefix, last.end()) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +219,8 @@ class CueReader:
         self._contexts: dict[str, _ContextMatcher] = {
             name: _ContextMatcher(getattr(ctx, name), self._window, self.expand)
             for name in get_args(ContextName)
-            if name != "question"  # a question is read from the sentence, not from words near the cue
+            # a question is read from the sentence, not from words near the cue
+            if name != "question" and getattr(ctx, name) is not None
         }
         self._question = alternation(ctx.question_markers.all())
         self._question_except = alternation(ctx.question_except.all()) if ctx.question_except.all() else None
@@ -316,14 +325,20 @@ class CueReader:
     def in_context(self, norm: Normalised, hit: Hit, context: ContextName) -> bool:
         if context == "question":
             return self._rhetorical_question(norm, hit)
-        matcher = self._contexts[context]
+        matcher = self._contexts.get(context)
+        if matcher is None:
+            return False  # a context the policy does not define voids nothing
         if matcher.after is not None and self._told_after(norm, hit, matcher):
             return True
         window = matcher.window.zh if norm.is_chinese else matcher.window.en
         # Most cues have no context word near them at all: look for one before cutting the clause.
         if not matcher.may_be_in(norm.text, max(0, hit.start - window), hit.start):
             return False
-        return matcher.found_in(norm.clause_before(hit.start, window), norm.text[hit.start : hit.end])
+        if matcher.whole_sentence:
+            before = norm.text[norm.sentence_start(hit.start, window) : hit.start]
+        else:
+            before = norm.clause_before(hit.start, window)
+        return matcher.found_in(before, norm.text[hit.start : hit.end])
 
     @staticmethod
     def _told_after(norm: Normalised, hit: Hit, matcher: _ContextMatcher) -> bool:

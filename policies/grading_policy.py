@@ -65,7 +65,15 @@ class Tag(Strict):
 
 Scope = Literal["clause", "sentence", "text"]
 ContextName = Literal[
-    "irrealis", "fear", "doubt", "negation", "question", "attribution", "adjacent_negation", "own_doing"
+    "irrealis",
+    "fear",
+    "doubt",
+    "negation",
+    "question",
+    "attribution",
+    "adjacent_negation",
+    "own_doing",
+    "hearsay",
 ]
 
 
@@ -107,6 +115,13 @@ class ContextWords(Strict):
     after_chars: ByLanguage | None = Field(
         default=None, description="also look this far after the cue, in its sentence (none: before only)"
     )
+    reach: Literal["clause", "sentence"] = Field(
+        default="clause", description="look in the cue's clause, or back through its sentence, before it"
+    )
+    ended_by: Phrases = Field(
+        default_factory=Phrases,
+        description="words between a context word and the cue that end its hold: the customer's own case",
+    )
 
 
 class Context(Strict):
@@ -122,6 +137,10 @@ class Context(Strict):
     adjacent_negation: ContextWords = Field(description="a negation right before a cue: 无划伤, no scratches")
     own_doing: ContextWords = Field(
         description="the customer's own mishap, told before or after the harm (my own clumsiness, 怪我自己)"
+    )
+    hearsay: ContextWords | None = Field(
+        default=None,
+        description="someone else's case told as news or rumour, until the customer turns to their own",
     )
     question_markers: Phrases
     question_except: Phrases = Field(

@@ -696,6 +696,53 @@ def test_a_stated_hazard_counts_but_a_fear_does_not() -> None:
     assert feared.level != 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚看到新闻，外地有一个小区的电动车在楼道里充电时起火了，好几户都被熏了",
+        "看到新聞說有人的行動電源在捷運上起火，想問大家都用哪一牌",
+        "Saw a local news story about an e-scooter battery catching fire in an apartment downtown.",
+    ],
+)
+def test_someone_elses_case_from_the_news_is_not_level_1(text: str) -> None:
+    # GIVEN harm that happened to someone else, told as news a clause or more before the harm
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN no level-1 rule fires (R-GRADE-1a: the customer's own harm or hazard)
+    assert not RULES_OF_LEVEL_1 & {r.rule for r in result.reasons}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "看新闻说这个牌子的充电宝起火，结果我的充电宝也鼓包了",
+        "看新闻说这牌子起火，我的电池也鼓包了",
+        "Saw on the news that these chargers overheat, and mine melted into the socket last night.",
+    ],
+)
+def test_news_then_the_customers_own_case_is_level_1(text: str) -> None:
+    # GIVEN news of others, and then the customer's own harm in the same sentence
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN the customer's own case stands (R-GRADE-1a)
+    assert result.level == 1 and "R-GRADE-1a" in {r.rule for r in result.reasons}
+
+
+def test_a_policy_without_a_hearsay_context_voids_nothing_by_it(tmp_path) -> None:
+    # GIVEN a policy copy whose grading.yaml has no hearsay context (an older policy file)
+    import yaml
+
+    directory = copy_policies(tmp_path / "policies")
+    grading = yaml.safe_load((directory / "grading.yaml").read_text(encoding="utf-8"))
+    del grading["context"]["hearsay"]
+    (directory / "grading.yaml").write_text(yaml.safe_dump(grading, allow_unicode=True), encoding="utf-8")
+    # WHEN it grades news of someone else's fire
+    grader = Grader.from_policy(load_policy(directory))
+    result = grader.grade("刚看到新闻，外地有一个小区的电动车在楼道里充电时起火了，好几户都被熏了")
+    # THEN it loads, and the news is read as before: the fire stands
+    assert "R-GRADE-1a" in {r.rule for r in result.reasons}
+
+
 def test_a_concept_that_includes_an_unknown_concept_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown concept '@nowhere'"):
         ConceptLexicon.model_validate(
