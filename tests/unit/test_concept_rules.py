@@ -424,6 +424,10 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
+    "Smoke ring on point and the burnt ends melt in your mouth.",
+    "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
+    "My son got carsick and threw up in the back seat on the way home.",
     "用了这个app半天头晕，界面太乱",
     "这款面霜用了三天，头晕是因为我感冒了，跟面霜无关",
     "我是过敏体质，酒店离医院很近",
