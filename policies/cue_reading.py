@@ -180,10 +180,9 @@ class _ContextMatcher:
             prefix = blanked[: len(prefix)]
         if self._ended_by is None:
             return self._words.search(prefix) is not None
-        last = None
-        for last in self._words.finditer(prefix):  # noqa: B007 - the last one is the one that holds
-            pass
-        return last is not None and self._ended_by.search(prefix, last.end()) is None
+        found = list(self._words.finditer(prefix))
+        # The last context word holds unless the customer turned to their own case after it.
+        return bool(found) and self._ended_by.search(prefix, found[-1].end()) is None
 
 
 @dataclass(frozen=True, slots=True)

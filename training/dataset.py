@@ -212,7 +212,7 @@ def weak_reviews(
     return out
 
 
-def written(directory: Path = WRITTEN, weight: float = 0.5) -> list[Example]:
+def written(directory: Path = WRITTEN, weight: float = 1.0) -> list[Example]:
     """Every written example under `directory` (*.jsonl: id, text, is_complaint, level, category)."""
     out = []
     for path in sorted(directory.glob("*.jsonl")):
@@ -221,7 +221,7 @@ def written(directory: Path = WRITTEN, weight: float = 0.5) -> list[Example]:
     return out
 
 
-def paraphrases(groups: dict[str, str], labelled_path: Path = LABELLED, weight: float = 0.5) -> list[Example]:
+def paraphrases(groups: dict[str, str], labelled_path: Path = LABELLED, weight: float = 1.0) -> list[Example]:
     """The written rewrites beside the labelled set (paraphrase-level1/written-*.jsonl), each in the
     group of the text it rewrites (`groups`: a labelled or development example's id to its group),
     so no fold trains on a rewrite of a text it scores."""
