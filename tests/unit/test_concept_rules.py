@@ -747,6 +747,28 @@ def test_a_policy_without_a_hearsay_context_voids_nothing_by_it(tmp_path) -> Non
     assert "R-GRADE-1a" in {r.rule for r in result.reasons}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客服回我一句不满意可以去消协，态度太差了",
+        "朋友说这种事可以去找律师，我觉得没必要，换个新的就好",
+        "My sister says I should report them to the BBB, I just want the lamp replaced.",
+        "我是律师，开庭前订的早餐迟到了四十分钟",
+        "酒店就在法院旁边，很好找，就是房间太吵",
+        "高仿真的绿萝放了一个月就褪色了",
+        "The fake leather on the armrest is already peeling after a month.",
+        "请问自动续费在哪里关闭？",
+    ],
+)
+def test_level_2_look_alikes_are_not_level_2(text: str) -> None:
+    # GIVEN someone else's suggestion of a consumer body or a lawyer, a lawyer by trade, a court as a
+    # landmark, a realistic (高仿真) or fake-leather product, a how-to question about auto-renewal
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN no level-2 signal stands (R-GRADE-2)
+    assert not {"legal_threat", "counterfeit_claim", "billing_error"} & set(result.signals)
+
+
 def test_a_concept_that_includes_an_unknown_concept_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown concept '@nowhere'"):
         ConceptLexicon.model_validate(
@@ -873,6 +895,16 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("维修弄了半个月也审核不通过，机子才用半个月就坏了", "warranty_dispute"),
         ("掉毛掉色，根本不正品班尼路", "counterfeit_claim"),
         ("宣传白条12期免息，今天查询白条总额多出一百多利息", "billing_error"),
+        # stop 30 (eval/probes-45's kinds, in other words)
+        ("鞋底开胶，售后说是使用不当，拒绝质保", "warranty_dispute"),
+        ("部機保養期內壞咗，代理唔肯保養", "warranty_dispute"),
+        ("上个月修过一次，拿回来没几天又黑屏了", "repeated_repair"),
+        ("保内修完没两周，老毛病又犯了", "repeated_repair"),
+        ("开出来的票抬头错了，公司财务不收", "invoice_problem"),
+        ("报销要用的收据催了好几次，商家就是不开", "invoice_problem"),
+        ("訂金收據話會寄，等咗一個月都未收到", "invoice_not_received"),
+        ("合同写得明明白白，这个官司我打定了", "legal_threat"),
+        ("剩下的課程費退不回來，我要去消保會申訴", "legal_threat"),
     ],
 )
 def test_level_2_kinds_told_in_everyday_words(text: str, signal: str) -> None:
