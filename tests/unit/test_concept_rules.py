@@ -15,6 +15,12 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 30 (eval/probes-46's kinds, in other words): glass in a dip, wire in cereal, a reek of
+    # chemicals with burning eyes, exposed prongs called unsafe
+    "there was a shard of glass in my guacamole",
+    "Bit into a piece of wire in my cornflakes this morning",
+    "The new rug stinks of chemicals and my eyes are burning.",
+    "The charger plug is loose and the prongs are half exposed. This is unsafe.",
     # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
     # and a hospital; a regulator "reported" (报了) to
     "我用了这款面霜之后头晕恶心",
@@ -424,6 +430,11 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 30: figurative fire, media hype, a seam that burst, a leak looked for and not found
+    "servers are on fire tonight, can't join a single match",
+    "All the media hype about the autopilot and my wipers can't even tell it's raining",
+    "裤子穿了两次裆就爆开了，车线太烂",
+    "用了一个月，漏电倒是没发现，就是加热太慢",
     # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
     "Smoke ring on point and the burnt ends melt in your mouth.",
     "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
