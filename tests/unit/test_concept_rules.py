@@ -21,6 +21,19 @@ LEVEL_1 = [
     "Bit into a piece of wire in my cornflakes this morning",
     "The new rug stinks of chemicals and my eyes are burning.",
     "The charger plug is loose and the prongs are half exposed. This is unsafe.",
+    # stop 30 (eval/probes-47's kinds, in other words): support tweets, Taiwan and Hong Kong usage
+    "Spent two days on the toilet after your burrito bowl, cheers",
+    "my macbook started smoking on the kitchen table",
+    "the cabbie slammed the boot on my hand, nail's gone black",
+    "the lamp gave my son a zap off the switch",
+    "£40 fee for nothing, next stop Trading Standards",
+    "the switch dock sparked as soon as I plugged it in",
+    "張櫈腳斷咗，我成個人往後摔，腰痛到而家",
+    "個鐵架邊好利，𠝹傷我隻手",
+    "細路食果凍，成粒吸咗入喉嚨塞住",
+    "新床褥成屋化學味，個仔眼紅流眼水",
+    "個保安大力推我，手臂瘀晒",
+    "外賣仔臨走仲講「我知道你住邊」",
     # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
     # and a hospital; a regulator "reported" (报了) to
     "我用了这款面霜之后头晕恶心",
@@ -435,6 +448,10 @@ NOT_LEVEL_1 = [
     "All the media hype about the autopilot and my wipers can't even tell it's raining",
     "裤子穿了两次裆就爆开了，车线太烂",
     "用了一个月，漏电倒是没发现，就是加热太慢",
+    "remember when those phones kept catching fire on planes lol",
+    "個叉電器熱到燙到手都揸唔住，不過用得",
+    "我自己行山扭親腳，藥膏遲咗三日先送到",
+    "食飯咬到粒石仔，好彩冇崩牙",
     # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
     "Smoke ring on point and the burnt ends melt in your mouth.",
     "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
