@@ -67,6 +67,11 @@ class Concept(_Strict):
         bad = [p for p in (*self.zh, *self.en, *self.not_in.all()) if "&" in p or "|" in p]
         if bad:
             raise ValueError(f"phrases may not contain '&' or '|' (write 'and' / 'or'): {bad}")
+        # `*` marks an English word start only at a phrase's end; inside ("f*** me up") it would
+        # stop the grader from being built, so the file is refused when it is read.
+        starred = [p for p in (*self.zh, *self.en, *self.not_in.all()) if "*" in p.rstrip("*")]
+        if starred:
+            raise ValueError(f"'*' may only end a phrase (an English word start): {starred}")
         return self
 
 

@@ -34,6 +34,14 @@ LEVEL_1 = [
     "新床褥成屋化學味，個仔眼紅流眼水",
     "個保安大力推我，手臂瘀晒",
     "外賣仔臨走仲講「我知道你住邊」",
+    # stop 30 (eval/probes-48's kinds, in other words): support tweets
+    "@SouthernRailUK refused my claim twice, writing to the ORR now",
+    "my Uber driver's brakes were basically gone, he used the handbrake to stop",
+    "the printer gives off an acrid fume and I get stinging eyes",
+    "we hit turbulence with the belt sign off and my dad hit the ceiling",
+    "my PS5 started smoking out of the vent",
+    "found a staple in my quarter pounder",
+    "smoke was pouring out of the dash vents and the driver kept going",
     # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
     # and a hospital; a regulator "reported" (报了) to
     "我用了这款面霜之后头晕恶心",
@@ -452,6 +460,7 @@ NOT_LEVEL_1 = [
     "個叉電器熱到燙到手都揸唔住，不過用得",
     "我自己行山扭親腳，藥膏遲咗三日先送到",
     "食飯咬到粒石仔，好彩冇崩牙",
+    "the milk smelt off so I binned it, this'll make someone sick one day",
     # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
     "Smoke ring on point and the burnt ends melt in your mouth.",
     "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
@@ -843,6 +852,21 @@ def test_a_star_inside_a_phrase_is_refused_with_the_phrase(tmp_path) -> None:
     # THEN the message names the file and the phrase
     assert str(grading) in str(error.value)
     assert "unauthori* charge*" in str(error.value)
+
+
+def test_a_star_inside_a_concept_phrase_is_refused_when_the_file_is_read(tmp_path) -> None:
+    # GIVEN a concepts.yaml phrase with '*' inside it ("f*** me up"), which would stop the grader
+    # from being built
+    directory = copy_policies(tmp_path)
+    concepts = directory / "concepts.yaml"
+    text = concepts.read_text(encoding="utf-8")
+    concepts.write_text(text.replace('"beat me up"', '"f*** me up"', 1), encoding="utf-8")
+    # WHEN loaded
+    with pytest.raises(PolicyError) as error:
+        load_policy(directory)
+    # THEN loading stops with the file and the phrase named, before any grader is built
+    assert str(concepts) in str(error.value)
+    assert "f*** me up" in str(error.value)
 
 
 def test_a_negative_word_count_for_a_complaint_is_refused_naming_the_field(tmp_path) -> None:
