@@ -42,6 +42,13 @@ LEVEL_1 = [
     "my PS5 started smoking out of the vent",
     "found a staple in my quarter pounder",
     "smoke was pouring out of the dash vents and the driver kept going",
+    # stop 30 (eval/probes-49's kinds, in other words): more support tweets
+    "@Lyft my driver was clearly drunk and swerving across lanes the whole way",
+    "the fridge gives us a shock whenever we touch the handle",
+    "nothing you can do? fine, it's with Ofcom as of this morning",
+    "refused to honour the shelf price, state AG complaint submitted",
+    "The Chicago Tribune has my story now",
+    "since the repair the utility room smells strongly of gas and my son has a headache",
     # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
     # and a hospital; a regulator "reported" (报了) to
     "我用了这款面霜之后头晕恶心",
@@ -461,6 +468,10 @@ NOT_LEVEL_1 = [
     "我自己行山扭親腳，藥膏遲咗三日先送到",
     "食飯咬到粒石仔，好彩冇崩牙",
     "the milk smelt off so I binned it, this'll make someone sick one day",
+    "whoever designed that fee should be reported to the CAA tbh",
+    "not that i'm going to go to Watchdog or anything but it's 4 days late",
+    "the tablet screen just exploded into a spiderweb crack when I opened the case",
+    "somebody should get the FTC to look at what you call solid wood lol",
     # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
     "Smoke ring on point and the burnt ends melt in your mouth.",
     "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
