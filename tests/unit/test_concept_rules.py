@@ -49,6 +49,8 @@ LEVEL_1 = [
     "refused to honour the shelf price, state AG complaint submitted",
     "The Chicago Tribune has my story now",
     "since the repair the utility room smells strongly of gas and my son has a headache",
+    # stop 30 (eval/probes-50's kinds): staff who let themselves in and made obscene remarks
+    "半夜服务员拿房卡刷开门就进来了，还说下流的话",
     # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
     # and a hospital; a regulator "reported" (报了) to
     "我用了这款面霜之后头晕恶心",
@@ -472,6 +474,7 @@ NOT_LEVEL_1 = [
     "not that i'm going to go to Watchdog or anything but it's 4 days late",
     "the tablet screen just exploded into a spiderweb crack when I opened the case",
     "somebody should get the FTC to look at what you call solid wood lol",
+    "风扇声音大的像要炸了一样，玩游戏就死机",
     # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
     "Smoke ring on point and the burnt ends melt in your mouth.",
     "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
@@ -806,6 +809,7 @@ def test_a_policy_without_a_hearsay_context_voids_nothing_by_it(tmp_path) -> Non
         "高仿真的绿萝放了一个月就褪色了",
         "The fake leather on the armrest is already peeling after a month.",
         "请问自动续费在哪里关闭？",
+        "安装师傅很好，没有乱收费，加热也快",
     ],
 )
 def test_level_2_look_alikes_are_not_level_2(text: str) -> None:
