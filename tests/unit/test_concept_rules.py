@@ -51,6 +51,13 @@ LEVEL_1 = [
     "since the repair the utility room smells strongly of gas and my son has a headache",
     # stop 30 (eval/probes-50's kinds): staff who let themselves in and made obscene remarks
     "半夜服务员拿房卡刷开门就进来了，还说下流的话",
+    # stop 30 (eval/probes-51's kinds, in other words): tweets to utilities, gyms, cinemas, couriers
+    "the seat collapsed under me mid film and I went straight down onto the floor",
+    "my bill doubled after the meter swap, CPUC complaint filed this morning",
+    "the treadmill sped up by itself and I got friction burns down my leg",
+    "the driver braked so hard a woman went face first into the seat, nose pouring blood",
+    "the courier said he'd knock me out next time I complained",
+    "the light switch in the flat gave me a proper shock off it this morning",
     # stop 29: harm after using a product (not eating it), told without a cause or with an allergy
     # and a hospital; a regulator "reported" (报了) to
     "我用了这款面霜之后头晕恶心",
@@ -475,6 +482,7 @@ NOT_LEVEL_1 = [
     "the tablet screen just exploded into a spiderweb crack when I opened the case",
     "somebody should get the FTC to look at what you call solid wood lol",
     "风扇声音大的像要炸了一样，玩游戏就死机",
+    "i tripped over my own suitcase and twisted my ankle, my fault, but the ice took 45 minutes",
     # stop 30: a barbecue dish, and motion sickness (the traveller's own, not the airline's doing)
     "Smoke ring on point and the burnt ends melt in your mouth.",
     "Our daughter got airsick and threw up on descent; the crew brought bags and wipes.",
