@@ -467,6 +467,10 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 30: harm that happened to someone else, told as news a clause or more before the harm
+    "刚看到新闻，外地有一个小区的电动车在楼道里充电时起火了，好几户都被熏了",
+    "看到新聞說有人的行動電源在捷運上起火，想問大家都用哪一牌",
+    "Saw a local news story about an e-scooter battery catching fire in an apartment downtown.",
     # stop 30: figurative fire, media hype, a seam that burst, a leak looked for and not found
     "servers are on fire tonight, can't join a single match",
     "All the media hype about the autopilot and my wipers can't even tell it's raining",
@@ -700,7 +704,7 @@ def test_harm_danger_and_authorities_are_level_1_by_a_rule(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_LEVEL_1)
 def test_look_alikes_are_not_level_1(text: str) -> None:
     # GIVEN a negation, figurative speech, a burst without danger, a hypothetical, someone else's
-    # suggestion, the customer's own unrelated mishap, a number, or a fear only
+    # suggestion or news, the customer's own unrelated mishap, a number, or a fear only
     # WHEN graded
     result = GRADER.grade(text)
     # THEN no level-1 rule fires
@@ -757,22 +761,6 @@ def test_a_stated_hazard_counts_but_a_fear_does_not() -> None:
     feared = GRADER.grade("担心杯子边缘很锋利会割手，还没用")
     assert stated.level == 1
     assert feared.level != 1
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "刚看到新闻，外地有一个小区的电动车在楼道里充电时起火了，好几户都被熏了",
-        "看到新聞說有人的行動電源在捷運上起火，想問大家都用哪一牌",
-        "Saw a local news story about an e-scooter battery catching fire in an apartment downtown.",
-    ],
-)
-def test_someone_elses_case_from_the_news_is_not_level_1(text: str) -> None:
-    # GIVEN harm that happened to someone else, told as news a clause or more before the harm
-    # WHEN graded
-    result = GRADER.grade(text)
-    # THEN no level-1 rule fires (R-GRADE-1a: the customer's own harm or hazard)
-    assert not RULES_OF_LEVEL_1 & {r.rule for r in result.reasons}
 
 
 @pytest.mark.parametrize(
