@@ -125,6 +125,15 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         "channel": "email",
     },
     {
+        "id": "news-hearsay",
+        "note": "someone else's fire from the news, then the customer's own routine fault: level 3 "
+        "(R-GRADE-1a reads the customer's harm, not a news story's; grading.yaml `hearsay`)",
+        "text": "看到新聞說有人的行動電源在捷運上起火。我跟你們買的這顆行動電源才用兩個禮拜就充不進電了，"
+        "請幫我換一顆新的。",
+        "received_at": "2026-11-24T12:30:00+08:00",
+        "channel": "web",
+    },
+    {
         "id": "trap-zh",
         "note": "figurative '爆炸' is not a safety case: must stay level 3",
         "text": "你们家客服的态度真是差到爆炸，问个尺码等了半个小时才回一句。",

@@ -64,7 +64,7 @@ def test_demo_shows_every_section_in_under_sixty_odd_lines(demo_output: str) -> 
         assert title in demo_output.splitlines()
     assert "Remedies" in demo_output
     summary = demo_output.split(TICKETS_TITLE)[0]
-    assert len(summary.splitlines()) <= 65
+    assert len(summary.splitlines()) <= 66
 
 
 def ticket_block(output: str, case_id: str) -> str:
@@ -111,6 +111,19 @@ def test_figurative_traps_stay_routine(demo_output: str) -> None:
     assert grading["trap-en"][1] == "3"
     # AND the electric leakage in traditional characters is urgent
     assert grading["heater-leak"][1] == "1"
+
+
+def test_someone_elses_fire_from_the_news_is_not_the_customers_harm(demo_output: str) -> None:
+    # GIVEN the news case: a stranger's power bank on fire in the news, then the customer's own
+    # power bank that no longer charges (level 1 before grading.yaml had its `hearsay` context)
+    grading = table_rows(demo_output, "Grading")
+    row = grading["news-hearsay"]
+    # THEN it is routine, and the reason quotes the customer's own fault, not the news
+    assert row[1] == "3"
+    assert "R-GRADE-3: 我跟你們買的" in row[-1] and "新聞" not in row[-1]
+    # AND its ticket is neither urgent nor tagged as a personal-safety case
+    block = ticket_block(demo_output, "news-hearsay")
+    assert "priority: urgent" not in block and "人身安全" not in block
 
 
 def test_harm_with_no_cause_named_is_level_1_with_the_customers_words(demo_output: str) -> None:
