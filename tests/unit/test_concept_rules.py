@@ -15,6 +15,19 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-53's kinds, in other words): regulators of other domains and countries,
+    # reporting verbs, a shock from a tap, a child grabbed by staff, a driver who would not unlock,
+    # a cold from a freezing room that needed a drip, an airbag's bloody nose
+    "I have lodged a complaint with the Ministry of Tourism about your rental agency.",
+    "Already reported your app's data breach to the Information Commissioner.",
+    "Filed it with the national consumer helpline this morning, ticket number attached.",
+    "我已经向县府的消保官通报了这家月子中心",
+    "這間寵物美容亂剪傷到狗，我已經向動保處檢舉",
+    "The shower gave my daughter a shock from the tap this morning",
+    "The coach grabbed and shook my son during practice.",
+    "The driver refused to unlock the door until I gave him my number",
+    "客房空调坏了一整晚，我和孩子都冻感冒了，第二天去医院打点滴",
+    "The airbag blew without any crash and gave my husband a bloody nose.",
     # stop 30 (eval/probes-46's kinds, in other words): glass in a dip, wire in cereal, a reek of
     # chemicals with burning eyes, exposed prongs called unsafe
     "there was a shard of glass in my guacamole",
@@ -467,6 +480,13 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: a regulator only asked about, or named by a fellow traveller; news read about one;
+    # fingerprints on a screen
+    "想问一下这种情况打12345有用吗？空调一直不修",
+    "请问要不要去找消保官？退款拖了一个月",
+    "同行的阿姨说要打旅游局电话，我就想退一半团费",
+    "Saw on the evening news that the consumer helpline got a record number of calls.",
+    "屏幕上全是手指印，像是别人用过的",
     # stop 30: harm that happened to someone else, told as news a clause or more before the harm
     "刚看到新闻，外地有一个小区的电动车在楼道里充电时起火了，好几户都被熏了",
     "看到新聞說有人的行動電源在捷運上起火，想問大家都用哪一牌",
