@@ -15,6 +15,21 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-54's kinds, in other words): a wheel that came off on the motorway, bleach
+    # fumes with a tight chest, a threat to stab, a bleeding leg, a torn ligament, a veiled threat,
+    # Australia's AFCA, and (the group sets' kinds) off-gassing with a migraine, a tingle in the
+    # water, a burn the size of a coin, a child who vomited all morning after drinking
+    "The garage didn't torque the nuts and the front wheel came off on the motorway",
+    "The flat stank of bleach, my eyes were streaming and my chest was tight all evening",
+    "送水师傅嫌我给差评，在门口说信不信我捅你",
+    "扶梯把我妈的腿夹住，小腿刮得全是血",
+    "Your rental bike's brake failed on the hill and I tore a ligament in my knee",
+    "The driver said he knows my street and to be careful ha",
+    "Lodging with AFCA today about the claim you denied",
+    "The new rug off-gasses so badly I woke up with a migraine",
+    "Felt a tingle in the water when I reached into the fish tank with the new heater",
+    "My heated insoles left a burn the size of a coin on my heel",
+    "喝了你们的豆奶，孩子吐了一上午",
     # stop 31 (eval/probes-53's kinds, in other words): regulators of other domains and countries,
     # reporting verbs, a shock from a tap, a child grabbed by staff, a driver who would not unlock,
     # a cold from a freezing room that needed a drip, an airbag's bloody nose
@@ -480,6 +495,15 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: drinks that went flying, a fall-detection feature, "rude enough to make me sick", a
+    # suitcase's handle, a smell only like burning, someone else's rumour, staff who named a regulator
+    "Bumpy landing, drinks went flying but the crew handled it brilliantly",
+    "这款手表有跌倒检测功能，给我爸买的，挺好用",
+    "The waiter was rude enough to make me sick, the food was fine",
+    "行李箱拉杆弯了，轮子也磨坏了一个",
+    "空调出风口一股怪味，有点像烧焦的塑料",
+    "听说有人喝了这个拉肚子，我的订单十天了还没发货",
+    "The agent told me that if I had a problem I could call the CFPB for all she cares.",
     # stop 31: a regulator only asked about, or named by a fellow traveller; news read about one;
     # fingerprints on a screen
     "想问一下这种情况打12345有用吗？空调一直不修",
