@@ -80,6 +80,18 @@ class FailureKind(_Strict):
         "another kind is the failure's product only when none of these kinds is named (a pillow in a "
         "simile does not swell like a battery); empty: any product",
     )
+    fired_by: list[str] = Field(
+        default_factory=list,
+        description="grading.yaml signals whose firing shows this failure when the text shows no "
+        "failure in this file's words: the grader read the harm (its context checked) in words the "
+        "failure lacks",
+    )
+    made_by: list[str] = Field(
+        default_factory=list,
+        description="the kinds of product (product_kinds) that make what the failure is found in: one "
+        "of these named is the failing product before the food it was found in (shards from a "
+        "blender in the soup are the blender's)",
+    )
     same_fault_as: list[str] = Field(
         default_factory=list,
         description="failures that one fault of a product also shows (a shock and a melted plug): this "
@@ -88,7 +100,7 @@ class FailureKind(_Strict):
 
     @model_validator(mode="after")
     def _has_words(self) -> Self:
-        if not self.concepts and not self.signals and not self.paired:
+        if not self.concepts and not self.signals and not self.paired and not self.fired_by:
             raise ValueError(f"failure {self.kind!r} names no concepts, signals or paired concepts")
         return self
 
@@ -171,9 +183,11 @@ class ProblemPolicy(_Strict):
             unknown = sorted(set(members) - known)
             if unknown:
                 raise ValueError(f"product kind {kind!r} names no family or product: {unknown}")
-        undefined = sorted({k for f in self.failures for k in f.happens_to} - set(self.product_kinds))
-        if undefined:
-            raise ValueError(f"happens_to names product kinds not in `product_kinds`: {undefined}")
+        for field in ("happens_to", "made_by"):
+            named = {k for f in self.failures for k in getattr(f, field)}
+            undefined = sorted(named - set(self.product_kinds))
+            if undefined:
+                raise ValueError(f"{field} names product kinds not in `product_kinds`: {undefined}")
         return self
 
     @model_validator(mode="after")
@@ -233,7 +247,7 @@ class ProblemPolicy(_Strict):
         return self.word_names() - set(self.signs)
 
     def signal_names(self) -> set[str]:
-        return {name for failure in self.failures for name in failure.signals}
+        return {name for failure in self.failures for name in (*failure.signals, *failure.fired_by)}
 
 
 @dataclass(frozen=True)
@@ -294,6 +308,8 @@ class _FailureMatcher:
     signals: frozenset[str] = frozenset()
     of_specific_products: bool = False
     happens_to: frozenset[str] | None = None  # the families it happens to; None: any
+    made_by: frozenset[str] = frozenset()  # the families that make what it is found in
+    fired_by: frozenset[str] = frozenset()  # grader signals that show it when no words here do
 
     def first(self, text: str, fired: Collection[str] | None = None) -> tuple[int, int] | None:
         if self.signals and fired is not None and not self.signals.intersection(fired):
@@ -358,6 +374,7 @@ class ProblemReader:
             paired = tuple((words(pair.concepts), words(pair.with_)) for pair in failure.paired)
             alone = words(failure.concepts, cues, senses)
             kinds = [policy.product_kinds[k] for k in failure.happens_to]
+            makers = [policy.product_kinds[k] for k in failure.made_by]
             self._failures.append(
                 _FailureMatcher(
                     failure.kind,
@@ -366,6 +383,8 @@ class ProblemReader:
                     frozenset(failure.signals),
                     failure.of_specific_products,
                     frozenset(f for families in kinds for f in families) if kinds else None,
+                    frozenset(f for families in makers for f in families),
+                    frozenset(failure.fired_by),
                 )
             )
         # One automaton for every product name (thousands): a text is scanned once, and each name
@@ -414,11 +433,16 @@ class ProblemReader:
         gives several keys, and the caller joins the one others already reported. A product tag is
         precise enough to pair with the sub-type when no failure is named; a product name from the
         text is not. `fired`: the signals the grader found standing (context checked); a failure
-        made of signals counts only if one of them fired. With no product named and no tag, the
+        made of signals counts only if one of them fired; when the text shows no failure in words, a
+        failure the fired signals show (`fired_by`) stands, told from the opening words. With no
+        product named and no tag, the
         first failure pairs with the text's near-identical buckets (alerting.yaml `near_identical`):
         only reports in (nearly) the same words meet there. Empty when nothing specific is known."""
         norm = normalise(text)
         failures = [(m, span) for m in self._failures if (span := m.first(norm.text, fired)) is not None]
+        if not failures and fired:
+            # The grader read a harm in words this file lacks: its signal names the failure.
+            failures = [(m, (0, 0)) for m in self._failures if m.fired_by.intersection(fired)]
         tagged = sorted(t for t in tags if self._tag_prefixes and t.startswith(self._tag_prefixes))
         if not failures:
             if tagged and subtype:
@@ -437,7 +461,9 @@ class ProblemReader:
             product = (
                 tagged[0]
                 if tagged
-                else self._nearest(candidates, norm.text, start, end, self._fits(failure.happens_to))
+                else self._nearest(
+                    candidates, norm.text, start, end, self._fits(failure), self._maker(failure)
+                )
             )
             if product is None:
                 continue
@@ -490,27 +516,46 @@ class ProblemReader:
         source = norm.original if len(norm.original) == len(norm.text) else norm.text
         return best.product, source[best.start : best.end]
 
-    def _fits(self, families: frozenset[str] | None) -> Callable[[str], bool]:
-        """Whether a named product is of a kind the failure happens to (any, when it names none)."""
+    def _fits(self, failure: _FailureMatcher) -> Callable[[str], bool]:
+        """Whether a named product is of a kind the failure happens to (any, when it names none), or
+        of a kind that makes what the failure is found in."""
+        families = failure.happens_to
         if families is None:
             return lambda _product: True
-        return lambda product: self._family_of[product] in families
+        return lambda product: self._family_of[product] in families | failure.made_by
+
+    def _maker(self, failure: _FailureMatcher) -> Callable[[str], bool]:
+        """Whether a named product made what the failure was found in (the blender, not the soup)."""
+        return lambda product: self._family_of[product] in failure.made_by
 
     @staticmethod
     def _nearest(
-        named: list[_NamedProduct], text: str, start: int, end: int, fits: Callable[[str], bool]
+        named: list[_NamedProduct],
+        text: str,
+        start: int,
+        end: int,
+        fits: Callable[[str], bool],
+        made: Callable[[str], bool],
     ) -> str | None:
-        """The product a failure is told about: one of a kind the failure happens to (the drill, not
-        the pillow its battery puffed up like), a specific one before a part or a place, then one
+        """The product a failure is told about: one that made what the failure was found in (the
+        blender whose guard shattered into the soup), then one of a kind the failure happens to (the
+        drill, not the pillow its battery puffed up like), a specific one before a part or a place, then one
         named in the failure's own sentence ("The kettle is fine. The toaster sparked."), then the
         longer name (给手机充电的充电宝鼓包 is the power bank), then the earlier."""
         if not named:
             return None
         sentence_start, sentence_end = _sentence_start(text, start), _sentence_end(text, end)
 
-        def rank(name: _NamedProduct) -> tuple[bool, bool, bool, int, int]:
+        def rank(name: _NamedProduct) -> tuple[bool, bool, bool, bool, int, int]:
             elsewhere = name.end <= sentence_start or name.start >= sentence_end
-            return (not fits(name.product), name.generic, elsewhere, name.start - name.end, name.start)
+            return (
+                not made(name.product),
+                not fits(name.product),
+                name.generic,
+                elsewhere,
+                name.start - name.end,
+                name.start,
+            )
 
         return min(named, key=rank).product
 

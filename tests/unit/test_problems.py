@@ -555,3 +555,46 @@ def test_a_breakage_that_hurt_no_one_is_no_failure(text: str) -> None:
     # GIVEN a product that broke without hurting anyone (a cracked screen)
     # WHEN the failures it shows are read THEN breaking in use is not among them
     assert "breaks_in_use" not in READER.failures_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Made a smoothie in the new blender and spat out a sliver of metal from the blade", "blender|"),
+        ("用电饭煲煮的饭里吃出一块铁片", "rice_cooker|"),
+        ("Found a staple in my soup, the takeaway didn't even apologise", "soup|"),
+    ],
+)
+def test_a_foreign_object_belongs_to_the_appliance_that_made_the_food(text: str, key: str) -> None:
+    # GIVEN an object found in food beside the appliance it came from (or no appliance at all)
+    problems = READER.problems_of(text)
+    # WHEN its problems are read THEN the first is the appliance's foreign object, else the food's
+    assert problems and problems[0].key == f"{key}foreign_object"
+
+
+def test_a_failure_only_the_grader_read_is_named_by_the_signal_it_fired() -> None:
+    # GIVEN a burn in words the problem lexicon lacks, which the grader read as an injury
+    text = "My heated vest gave me a burn the size of a coin"
+    assert READER.failures_in(text, fired=set()) == []
+    # WHEN the problems are read with the grader's fired signal
+    problems = READER.problems_of(text, fired={"injury"})
+    # THEN the failure is the one the signal shows, under the product named
+    assert problems and problems[0].key == "heated_clothing|cut_or_burn_injury"
+    # AND without the signal there is no problem at all: a bare complaint never groups
+    assert READER.problems_of(text, fired=set()) == []
+
+
+def test_a_failure_fired_by_an_unknown_signal_is_refused(tmp_path) -> None:
+    # GIVEN a problems.yaml whose failure names a signal grading.yaml lacks
+    from policies.loader import PolicyError, load_policy
+    from tests.policy_copy import copy_policies
+
+    root = copy_policies(tmp_path / "policies")
+    path = root / "problems.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("fired_by: [choking]", "fired_by: [levitation]"),
+        encoding="utf-8",
+    )
+    # WHEN the policy is loaded THEN it stops, naming the signal
+    with pytest.raises(PolicyError, match="levitation"):
+        load_policy(root)
