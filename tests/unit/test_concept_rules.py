@@ -15,6 +15,11 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (tuning4's chair and mat kinds, in other words): a bump on the back of the head, a
+    # sore tailbone after a fall, a mat that stinks like burning tyres and a sore throat
+    "办公椅突然塌了，我后脑撞到墙上肿了一个大包",
+    "凳子腿断了，我摔在地上，尾椎疼了好几天",
+    "The foam roller stinks like burning tyres and my throat got sore after one session",
     # stop 31 (eval/probes-54's kinds, in other words): a wheel that came off on the motorway, bleach
     # fumes with a tight chest, a threat to stab, a bleeding leg, a torn ligament, a veiled threat,
     # Australia's AFCA, and (the group sets' kinds) off-gassing with a migraine, a tingle in the
@@ -495,6 +500,8 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: a phone dropped on the floor is no fall of a person
+    "手机被我摔到地上好几次，到现在还好好的",
     # stop 31: drinks that went flying, a fall-detection feature, "rude enough to make me sick", a
     # suitcase's handle, a smell only like burning, someone else's rumour, staff who named a regulator
     "Bumpy landing, drinks went flying but the crew handled it brilliantly",

@@ -598,3 +598,33 @@ def test_a_failure_fired_by_an_unknown_signal_is_refused(tmp_path) -> None:
     # WHEN the policy is loaded THEN it stops, naming the signal
     with pytest.raises(PolicyError, match="levitation"):
         load_policy(root)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "凳子刚坐上去就垮了，幸好没摔着",
+        "The bar stool snapped under me the second week",
+        "折叠椅坐着坐着椅腿就断掉了",
+    ],
+)
+def test_a_seat_that_gives_way_under_its_user_breaks_in_use(text: str) -> None:
+    # GIVEN a chair or a stool that collapsed while someone sat on it, hurt or not
+    problems = READER.problems_of(text)
+    # WHEN its problems are read THEN the failure is the breakage, under the seat's family
+    assert problems and problems[0].key == "furniture|breaks_in_use"
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("The salon dryer I ordered shot sparks out of the back", "hair_dryer"),
+        ("My travel dryer started smoking after two uses", "hair_dryer"),
+        ("The dryer sparked and tripped the breaker halfway through a load of towels", "laundry_machine"),
+    ],
+)
+def test_a_dryer_is_a_hair_dryer_beside_hair(text: str, product: str) -> None:
+    # GIVEN "dryer" beside hair words, or beside laundry words
+    problem = READER.problem_of(text)
+    # WHEN its problem is read THEN the words beside it tell which dryer it is
+    assert problem is not None and problem.product == product
