@@ -440,8 +440,10 @@ class ProblemReader:
         only reports in (nearly) the same words meet there. Empty when nothing specific is known."""
         norm = normalise(text)
         failures = [(m, span) for m in self._failures if (span := m.first(norm.text, fired)) is not None]
+        told_in_words = bool(failures)
         if not failures and fired:
-            # The grader read a harm in words this file lacks: its signal names the failure.
+            # The grader read a harm in words this file lacks: its signal names the failure, told
+            # only of a specific product (a signal alone says nothing of a hotel or a restaurant).
             failures = [(m, (0, 0)) for m in self._failures if m.fired_by.intersection(fired)]
         tagged = sorted(t for t in tags if self._tag_prefixes and t.startswith(self._tag_prefixes))
         if not failures:
@@ -457,7 +459,8 @@ class ProblemReader:
             named = [n for n in named if not any(s <= n.start and n.end <= e for s, e in told)]
         problems: list[Problem] = []
         for failure, (start, end) in failures:
-            candidates = [n for n in named if not (failure.of_specific_products and n.generic)]
+            specific_only = failure.of_specific_products or not told_in_words
+            candidates = [n for n in named if not (specific_only and n.generic)]
             product = (
                 tagged[0]
                 if tagged

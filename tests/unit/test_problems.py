@@ -628,3 +628,13 @@ def test_a_dryer_is_a_hair_dryer_beside_hair(text: str, product: str) -> None:
     problem = READER.problem_of(text)
     # WHEN its problem is read THEN the words beside it tell which dryer it is
     assert problem is not None and problem.product == product
+
+
+def test_a_failure_only_the_grader_read_is_not_told_of_a_place() -> None:
+    # GIVEN an illness the grader read in words the problem lexicon lacks, naming only a place
+    text = "The restaurant made my whole family sick, two of us ended up at urgent care"
+    assert READER.failures_in(text, fired=set()) == []
+    # WHEN its problems are read with the grader's fired signal
+    problems = READER.problems_of(text, fired={"illness_after_eating"})
+    # THEN no product key is made of the place: a signal alone says nothing of a restaurant
+    assert all(not p.key.startswith("restaurant|") for p in problems)
