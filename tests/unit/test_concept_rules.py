@@ -15,6 +15,18 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-56/57's kinds, in other words): Hong Kong's 尿袋 that swelled, a child's
+    # bump (撞亲, 肿咗一嚿), diarrhoea all night, OFCA and Taiwan's 公路局, a neck brace after a crash,
+    # a bump on the head, a staple spat out, a plug that melted
+    "部尿袋充充下胀晒，个壳都爆开咗",
+    "个仔喺餐椅跌咗落地撞亲个头，肿咗一嚿",
+    "叫咗个外卖，食完成晚屙",
+    "已经写咗信去通讯办投诉你哋",
+    "司機開車一直打瞌睡，我已經向公路局申訴了",
+    "the cab crashed and I'm in a neck brace now",
+    "your delivery guy knocked my son off his bike, he has a bump on his head",
+    "found a staple in my burger, my son spat it out",
+    "充电器插头那头化了，塑料都软塌变形了",
     # stop 31 (tuning4's chair and mat kinds, in other words): a bump on the back of the head, a
     # sore tailbone after a fall, a mat that stinks like burning tyres and a sore throat
     "办公椅突然塌了，我后脑撞到墙上肿了一个大包",
@@ -500,6 +512,17 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: a fear in Cantonese (惊佢会), the customer's own cut or fall, someone else's post or
+    # story, "one day this will kill someone", a crash the airbags handled
+    "部暖风机热到焫手，惊佢会起火，想退货",
+    "切菜自己𠝹亲手指，唔关把刀事，但系刀柄甩咗",
+    "上个月自己下楼梯摔了，腿还打着石膏，衣服尺码偏小",
+    "I slipped on the ice in the car park, that one's on me, but the gate agent was rude",
+    "连登有人话食完你哋分店屙到入院，我想取消订位",
+    "看到爆料公社有人说你们家鸡排吃到塑胶，我的倒是没有",
+    "saw someone in my neighborhood group got sick from this brand, mine was just stale",
+    "这手机迟早要出人命，信号差得导航老断",
+    "Got T-boned last month and the airbags deployed perfectly, walked away fine",
     # stop 31: a phone dropped on the floor is no fall of a person
     "手机被我摔到地上好几次，到现在还好好的",
     # stop 31: drinks that went flying, a fall-detection feature, "rude enough to make me sick", a
