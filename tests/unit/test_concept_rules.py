@@ -15,6 +15,15 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-58's kinds, in other words): a gearbox that dropped to N on the motorway,
+    # brakes going soft, a tingle from a charging cable, a connector that melted, an airbag's burn,
+    # the CAAC's 12326 line
+    "开着开着变速箱突然跳N挡，后车差点追上来",
+    "刹车踏板越来越软，要踩到底才有制动",
+    "I feel a tingle every time I touch the laptop while it's charging",
+    "充电线接头直接熔掉了，塑料都粘在手机上",
+    "The airbag went off by itself and burned the inside of my arm",
+    "航班延误一天没人管，已经打了12326投诉",
     # stop 31 (eval/probes-56/57's kinds, in other words): Hong Kong's 尿袋 that swelled, a child's
     # bump (撞亲, 肿咗一嚿), diarrhoea all night, OFCA and Taiwan's 公路局, a neck brace after a crash,
     # a bump on the head, a staple spat out, a plug that melted
@@ -512,6 +521,13 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: a neighbour's accident, an older model's news, disgust at a bug, a typo for 中度, a
+    # credit score that "crashed and burned"
+    "My neighbour has the same car and his brakes failed last month, so I booked mine in for a check.",
+    "I'd read about the old model's batteries exploding, mine has been fine, but the box came crushed.",
+    "饭盒里一只蟑螂，恶心到想吐，一口没吃就扔了",
+    "备注了中毒辣，结果送来辣得没法吃",
+    "My credit score crashed and burned after their reporting mistake.",
     # stop 31: a fear in Cantonese (惊佢会), the customer's own cut or fall, someone else's post or
     # story, "one day this will kill someone", a crash the airbags handled
     "部暖风机热到焫手，惊佢会起火，想退货",
@@ -879,6 +895,14 @@ def test_a_policy_without_a_hearsay_context_voids_nothing_by_it(tmp_path) -> Non
         "高仿真的绿萝放了一个月就褪色了",
         "The fake leather on the armrest is already peeling after a month.",
         "请问自动续费在哪里关闭？",
+        # stop 31: someone else's lawyer, a consumer body as a landmark or a test report, a lawyer
+        # declined, a lawyer by trade, a joke
+        "The woman behind me kept shouting she'd call her lawyer; the queue itself was just slow.",
+        "就在消协楼下那家店，空调坏了一周没人修",
+        "我不会去找什么律师，就是告诉你们鞋子开胶了",
+        "I'm a criminal lawyer and the room next to the lift kept me up all night",
+        "看了消基会的测试报告才买的，结果水箱漏水",
+        "这杯奶茶甜到我想起诉你们😂",
         "安装师傅很好，没有乱收费，加热也快",
     ],
 )
@@ -1020,6 +1044,20 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("訂咗枱俾咗$500訂金，改期之後佢話訂金唔退", "billing_error"),
         ("这就是假奶粉，根本不是正品，还好意思叫旗舰店？", "counterfeit_claim"),
         ("Third repair on this fridge and it's still not cooling", "repeated_repair"),
+        # stop 31 (eval/probes-59's kinds, in other words)
+        ("我从来没有同意自动续费，会员费直接从卡里扣了", "billing_error"),
+        ("The gym membership auto-renewed although I ticked do not auto-renew", "billing_error"),
+        ("There's an overdraft fee on my statement but I was never overdrawn", "billing_error"),
+        ("活动取消了，说好原路退回，一个月了一分钱没到", "billing_error"),
+        ("Quoted $90 for the service, walked out paying $210", "billing_error"),
+        ("网页写的包安装，实际收了我三百的材料费", "billing_error"),
+        ("健身房的保证金说好两周退，现在两个月了还没退", "billing_error"),
+        ("住完要正式收据报销，前台一直说没有", "invoice_problem"),
+        ("呢对波鞋系翻版嚟，logo都印歪咗", "counterfeit_claim"),
+        (
+            "The laptop went to the repair center a second time and came back with the same problem",
+            "repeated_repair",
+        ),
         ("耳機自己壞的，原廠硬說人為不給保固", "warranty_dispute"),
         ("This is the fourth time I send the fridge to your service centre", "repeated_repair"),
         ("Checked out 6 weeks ago, the $1500 deposit until now still never return", "billing_error"),
