@@ -434,10 +434,10 @@ class ProblemReader:
         precise enough to pair with the sub-type when no failure is named; a product name from the
         text is not. `fired`: the signals the grader found standing (context checked); a failure
         made of signals counts only if one of them fired; when the text shows no failure in words, a
-        failure the fired signals show (`fired_by`) stands, told from the opening words. With no
-        product named and no tag, the
-        first failure pairs with the text's near-identical buckets (alerting.yaml `near_identical`):
-        only reports in (nearly) the same words meet there. Empty when nothing specific is known."""
+        failure the fired signals show (`fired_by`) stands, told from the opening words and only of
+        a specific product. With no product named and no tag, the first failure pairs with the
+        text's near-identical buckets (alerting.yaml `near_identical`): only reports in (nearly) the
+        same words meet there. Empty when nothing specific is known."""
         norm = normalise(text)
         failures = [(m, span) for m in self._failures if (span := m.first(norm.text, fired)) is not None]
         told_in_words = bool(failures)
