@@ -206,9 +206,15 @@ class Grader:
         # reads the text as plainly none (a thank-you to staff who looked after a sick guest).
         floors = {1: model_policy.complaint_floor_with_level_1, 2: model_policy.complaint_floor_with_level_2}
         rule_says_complaint = level in floors and scores.complaint >= floors[level]
-        says_little = (
-            not reading.complaint and content_words(norm.original) < self._policy.complaint.min_content_words
+        cues = self._policy.complaint
+        words = content_words(norm.original)
+        # A few words of praise ("好车", "推推", "Solid phone") name nothing a complaint could be.
+        praise_alone = (
+            any(hit.end - hit.start > 1 for hit in reading.praise)  # 好 alone is also "very" (好久)
+            and words <= cues.praise_alone_max_words
+            and scores.complaint < cues.praise_alone_below
         )
+        says_little = not reading.complaint and (words < cues.min_content_words or praise_alone)
         is_complaint = rule_says_complaint or (
             not says_little and scores.complaint >= self._model.threshold("complaint")
         )

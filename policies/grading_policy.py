@@ -222,6 +222,18 @@ class ComplaintCues(Strict):
         description="a text saying fewer words (handles and links left out) is no complaint unless it "
         "names a problem or a level signal",
     )
+    praise_alone_max_words: int = Field(
+        default=0,
+        ge=0,
+        description="a text of at most this many words that praises or plainly asks, and names no "
+        "problem or level signal, is no complaint when the learned reader is unsure (0: no such rule)",
+    )
+    praise_alone_below: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="the learned reader's complaint score under which such a text counts as praise alone",
+    )
 
 
 class GradingPolicy(Strict):

@@ -161,6 +161,38 @@ def test_a_text_that_says_almost_nothing_is_no_complaint(grader: Grader, text: s
     assert grading.is_complaint is False
 
 
+@pytest.mark.parametrize("text", ["好车", "推推", "Solid phone, works as described", "满意！！！"])
+def test_a_few_words_of_praise_are_no_complaint(grader: Grader, text: str) -> None:
+    # GIVEN a few words of praise that name no problem (grading.yaml praise_alone_max_words)
+    # WHEN it is graded THEN it is not a complaint (R-INTAKE-3)
+    assert grader.grade(text).is_complaint is False
+
+
+@pytest.mark.parametrize("text", ["饭送到了好凉…", "等了好久好久", "不错，就是发货有点慢", "汤汁洒干净了"])
+def test_a_few_words_with_a_problem_or_only_a_very_are_still_a_complaint(grader: Grader, text: str) -> None:
+    # GIVEN a short text that names a problem, or whose only praise word is 好 as "very" (好凉, 好久)
+    # WHEN it is graded THEN it is a complaint
+    assert grader.grade(text).is_complaint is True
+
+
+def test_praise_alone_is_off_when_the_policy_sets_no_length(tmp_path) -> None:
+    # GIVEN a policy whose grading.yaml has no praise_alone_max_words
+    from tests.policy_copy import copy_policies
+
+    root = copy_policies(tmp_path / "policies")
+    path = root / "grading.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  praise_alone_max_words: 6\n" in text
+    path.write_text(text.replace("  praise_alone_max_words: 6\n", "", 1), encoding="utf-8")
+    without = Grader.from_policy(load_policy(root))
+    shipped = Grader.from_policy(load_policy())
+    praise = ("好车", "推推", "好味")
+    # WHEN a few words of praise are graded THEN the shipped policy calls none a complaint, and
+    # without the rule the learned reader alone calls at least one a complaint
+    assert not any(shipped.grade(t).is_complaint for t in praise)
+    assert any(without.grade(t).is_complaint for t in praise)
+
+
 @pytest.mark.parametrize("text", ["太烂", "差评", "still broken", "@Uber_Support refund??"])
 def test_two_words_naming_a_problem_are_still_a_complaint(grader: Grader, text: str) -> None:
     # GIVEN a message as short, but naming a problem
