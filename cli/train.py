@@ -65,6 +65,25 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(run=run)
 
 
+def _last_thresholds(model: Path) -> Any:
+    """The thresholds of the last cross-validated run, read from a model file, for --no-cv."""
+    import json
+
+    from training.fit import Thresholds
+
+    try:
+        previous = json.loads(model.read_text(encoding="utf-8"))
+        return Thresholds(
+            *(previous[h]["threshold"] for h in ("complaint", "level_1", "level_2")),
+            previous["category"]["weight"],
+        )
+    except FileNotFoundError as exc:
+        message = f"{model}: not found; --no-cv reuses the thresholds of the last cross-validated run"
+        raise CliFailure(message, EXIT_UNUSABLE) from exc
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise CliFailure(f"{model}: no thresholds to reuse for --no-cv ({exc!r})", EXIT_UNUSABLE) from exc
+
+
 def run(args: argparse.Namespace) -> int:
     import json
 
@@ -77,7 +96,6 @@ def run(args: argparse.Namespace) -> int:
     from training import dataset
     from training.fit import (
         FOLDS,
-        Thresholds,
         Vocabulary,
         artifact,
         choose_thresholds,
@@ -121,11 +139,8 @@ def run(args: argparse.Namespace) -> int:
             "features": len(vocabulary.index),
         }
         if args.no_cv:
-            previous = json.loads(out.read_text(encoding="utf-8"))
-            thresholds = Thresholds(
-                *(previous[h]["threshold"] for h in ("complaint", "level_1", "level_2")),
-                previous["category"]["weight"],
-            )
+            shipped = policy_dir(args.policies) / grading.model.file
+            thresholds = _last_thresholds(out if out.exists() else shipped)
         else:
             fold_task = progress.add_task(f"{FOLDS}-fold cross-validation", total=FOLDS)
             oof = cross_validate(

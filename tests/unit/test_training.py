@@ -290,3 +290,45 @@ def test_a_rewrite_never_trains_the_fold_that_scores_its_source(tmp_path: Path) 
         scored = {reads[i].example.group for i in test_idx}
         trained_rewrites = {r.example.id for r in train if r.example.source == "written"}
         assert trained_rewrites == {e.id for e in extra if e.group not in scored}
+
+
+def test_no_cv_reuses_the_thresholds_of_the_model_it_replaces(tmp_path: Path) -> None:
+    # GIVEN a model trained with cross-validation
+    model = tmp_path / "model.json"
+    assert train(model) == 0
+    before = json.loads(model.read_text(encoding="utf-8"))
+    # WHEN it is trained again without cross-validation
+    status = main(
+        [
+            "train",
+            *("--labelled", str(LABELLED), "--dev-set", str(DEV_SET), "--written", str(WRITTEN)),
+            *("--weak", "0", "--out", str(model), "--no-cv"),
+        ]
+    )
+    # THEN the thresholds are the ones the cross-validated run chose
+    after = json.loads(model.read_text(encoding="utf-8"))
+    assert status == 0
+    assert after["complaint"]["threshold"] == before["complaint"]["threshold"]
+    assert after["level_1"]["threshold"] == before["level_1"]["threshold"]
+
+
+def test_no_cv_without_a_model_to_reuse_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a policy directory whose model file is broken and an --out that does not exist yet
+    from tests.policy_copy import copy_policies
+
+    root = copy_policies(tmp_path / "policies")
+    (root / "grading-model.json").write_text("{}", encoding="utf-8")
+    # WHEN training skips cross-validation
+    status = main(
+        [
+            "train",
+            *("--labelled", str(LABELLED), "--dev-set", str(DEV_SET), "--written", str(WRITTEN)),
+            *("--weak", "0", "--out", str(tmp_path / "new.json"), "--no-cv", "--policies", str(root)),
+        ]
+    )
+    # THEN it stops with the file named and why, not a traceback
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "grading-model.json: no thresholds to reuse for --no-cv" in err
