@@ -272,9 +272,10 @@ def choose_thresholds(oof: OutOfFold, decisive: "DecisiveCues | None" = None) ->
         predicted = ~graded_1 & ((rules == 2) | (p2 >= t))
         precision, recall = _precision_recall(predicted, levels == 2)
         f1_at[t] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    # Near-ties go to the higher threshold: a level 2 the model alone gives costs a supervisor's look.
+    # Near-ties go to the lower threshold: recall first (the issue asks level-2 recall of 0.90), and
+    # a level 2 the model alone gives is tagged for a supervisor's look anyway.
     best_f1 = max(f1_at.values())
-    level_2 = max(t for t, f1 in f1_at.items() if f1 >= best_f1 - LEVEL_2_F1_TOLERANCE)
+    level_2 = min(t for t, f1 in f1_at.items() if f1 >= best_f1 - LEVEL_2_F1_TOLERANCE)
     # Ties go to the smaller model share: the rules' cues are the explainable part.
     weight = max(CATEGORY_WEIGHTS, key=lambda w: (round(category_accuracy(oof, w, decisive), 4), -w))
     return Thresholds(complaint, level_1, level_2, weight)
