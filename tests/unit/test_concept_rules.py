@@ -15,6 +15,18 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-61/62's kinds, in other words): weights and measures, a provincial
+    # authority, 民政局 and 农业农村局, an ear canal rubbed raw, a therapist's hand under clothes, a desk
+    # clerk who kept messaging, a forehead split open, red bumps all over after a night in a bed
+    "Sent the whole file to the county Division of Weights and Measures today.",
+    "I have filed a complaint with the Bereavement Authority about how you handled my father's ashes",
+    "收费的事我已经写了材料反映给区民政局",
+    "检测报告已经交到县农业农村局执法大队了",
+    "助听器的耳模太紧，耳道磨破了，医生说是外耳道炎",
+    "按摩的时候技师的手往我内衣里伸，我当场走了",
+    "前台的男员工拿了我的电话号码，之后半夜打来问我是不是一个人住",
+    "the bus braked hard and my daughter split her forehead on the rail",
+    "在你们酒店睡了一晚，身上起了好多红包，痒得睡不着",
     # stop 31 (eval/probes-58's kinds, in other words): a gearbox that dropped to N on the motorway,
     # brakes going soft, a tingle from a charging cable, a connector that melted, an airbag's burn,
     # the CAAC's 12326 line
@@ -521,6 +533,15 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: "wait a sec" is no SEC, someone else's breakfast, a friend's poisoning last year, a
+    # hike's sprain, a regulator asked about (想问下), "bleeding tenants dry", a customer's teasing
+    "The stones were hot so I asked her to wait a sec and she rolled her eyes",
+    "听说前两天有客人吃了早餐拉肚子，我们都没敢吃，早餐钱白交了",
+    "my friend got food poisoning at one of your branches last year. tonight: 90 min late",
+    "Sprained my ankle on a hike last week and you still put me at the end of the corridor",
+    "押金一分没退，想问下这种情况能找住建局吗？",
+    "Your agency is bleeding tenants dry with these cleaning fees",
+    "小哥弄洒了奶茶，不过我没生气，只是故意调戏下",
     # stop 31: a neighbour's accident, an older model's news, disgust at a bug, a typo for 中度, a
     # credit score that "crashed and burned"
     "My neighbour has the same car and his brakes failed last month, so I booked mine in for a check.",
