@@ -9,9 +9,12 @@ k-fold figures of every head and the thresholds chosen from them; writes the art
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.failure import EXIT_OK, EXIT_UNUSABLE, CliFailure
+
+if TYPE_CHECKING:
+    from training.fit import Thresholds  # numpy and scikit-learn: loaded only when training
 
 DEFAULT_WEAK = 6000
 DEFAULT_WEAK_WEIGHT = 0.2
@@ -65,7 +68,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(run=run)
 
 
-def _last_thresholds(model: Path) -> Any:
+def _last_thresholds(model: Path) -> "Thresholds":
     """The thresholds of the last cross-validated run, read from a model file, for --no-cv."""
     import json
 
