@@ -15,6 +15,21 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-63/64's kinds, in other words): regulators by description, a racing heart
+    # kept overnight, a pan that went soft and smelt of burnt tyre, a head knocked on the tiles, a
+    # toy's eye in a toddler's mouth, "a current" from a grinder, a power bank puffed into a bun, a
+    # collector who knows where the customer works, a little zap
+    "视频已经发给管食品卫生的部门了，等他们来查",
+    "我已经去管市场的那个局登记了",
+    "I've emailed the photos to the council's food hygiene team",
+    "the pharmacist said it was fine, then my heart was racing and I was kept overnight on a monitor",
+    "the air fryer's lid went soft and drippy and the kitchen smelt like burnt tyre",
+    "洗澡椅腿断了，我爸后脑勺直接磕在瓷砖上，起了个包",
+    "小鸭子的眼睛掉了，发现时已经在她嘴里含着，抠了半天才抠出来",
+    "the grinder gave my mother a current when she touched the body",
+    "充电宝鼓成个小馒头，壳子撑开一条缝",
+    "The collector said he knew where I work and that I should be careful",
+    "Every time I touched the laptop on your charger I got a little zap",
     # stop 31 (eval/probes-61/62's kinds, in other words): weights and measures, a provincial
     # authority, 民政局 and 农业农村局, an ear canal rubbed raw, a therapist's hand under clothes, a desk
     # clerk who kept messaging, a forehead split open, red bumps all over after a night in a bed
@@ -533,6 +548,12 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 31: a courier who slipped and was fine, the customer's own bike fall, a joke about the
+    # government hotline, a reporter by trade
+    "快递小哥在楼下滑了一跤，人倒是没事，蛋糕整个拍扁了",
+    "我自己骑车不小心摔倒擦伤，跟你们无关，但是药膏发错了",
+    "一碗面卖七十八，贵到我想打去政府热线问问是不是抢劫😂 算啦",
+    "I'm a reporter myself, I know a refund doesn't take five weeks",
     # stop 31: "wait a sec" is no SEC, someone else's breakfast, a friend's poisoning last year, a
     # hike's sprain, a regulator asked about (想问下), "bleeding tenants dry", a customer's teasing
     "The stones were hot so I asked her to wait a sec and she rolled her eyes",
@@ -1067,6 +1088,7 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
         ("Third repair on this fridge and it's still not cooling", "repeated_repair"),
         # stop 31 (eval/probes-59's kinds, in other words)
         ("我从来没有同意自动续费，会员费直接从卡里扣了", "billing_error"),
+        ("办卡时说首年免年费，结果还是被收了年费", "billing_error"),
         ("The gym membership auto-renewed although I ticked do not auto-renew", "billing_error"),
         ("There's an overdraft fee on my statement but I was never overdrawn", "billing_error"),
         ("活动取消了，说好原路退回，一个月了一分钱没到", "billing_error"),
