@@ -15,6 +15,18 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 31 (eval/probes-65's kinds, in other words): regulators described (the licensing office,
+    # 管产品质量的那个局, 市长信箱), a blister from a curling wand, a sling after a falling bag, a tetanus
+    # shot, a treadmill that threw a runner (蹭破了), a microwave that gave off blue smoke, LBM
+    "Filed a complaint with the state licensing office about your contractor",
+    "证据已经发给管产品质量的那个局了",
+    "物业乱涨价的事我已经给市长信箱写了信",
+    "卷发棒握把软掉了，食指被烫出一颗水泡",
+    "A bag fell out of the overhead bin onto my dad, he's in a sling now",
+    "Needed a tetanus shot after a screw in your bed frame opened up my shin",
+    "跑步机突然加速，我被甩下来，膝盖都蹭破了",
+    "微波炉里噼里啪啦闪蓝光，后面冒出一股青烟",
+    "half the guests had LBM after your catering, lola was admitted overnight",
     # stop 31 (eval/probes-63/64's kinds, in other words): regulators by description, a racing heart
     # kept overnight, a pan that went soft and smelt of burnt tyre, a head knocked on the tiles, a
     # toy's eye in a toddler's mouth, "a current" from a grinder, a power bank puffed into a bun, a
