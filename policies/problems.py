@@ -522,10 +522,10 @@ class ProblemReader:
     def _fits(self, failure: _FailureMatcher) -> Callable[[str], bool]:
         """Whether a named product is of a kind the failure happens to (any, when it names none), or
         of a kind that makes what the failure is found in."""
-        families = failure.happens_to
-        if families is None:
+        if failure.happens_to is None:
             return lambda _product: True
-        return lambda product: self._family_of[product] in families | failure.made_by
+        families = failure.happens_to | failure.made_by  # once per failure, not per product named
+        return lambda product: self._family_of[product] in families
 
     def _maker(self, failure: _FailureMatcher) -> Callable[[str], bool]:
         """Whether a named product made what the failure was found in (the blender, not the soup)."""

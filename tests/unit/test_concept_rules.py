@@ -8,7 +8,7 @@ import pytest
 from policies.concepts import ConceptLexicon
 from policies.grading import Grader
 from policies.loader import PolicyError, load_policy
-from tests.policy_copy import copy_policies
+from tests.policy_copy import copy_policies, copy_policies_editing
 
 POLICY = load_policy()
 GRADER = Grader.from_policy(POLICY)
@@ -989,64 +989,30 @@ def test_a_concept_that_includes_itself_is_refused() -> None:
         ConceptLexicon.model_validate({"concepts": concepts})
 
 
-def test_a_rule_naming_a_concept_the_lexicon_lacks_is_an_error_naming_both(tmp_path) -> None:
-    # GIVEN a grading.yaml whose rule names a concept concepts.yaml does not have
-    directory = copy_policies(tmp_path)
-    grading = directory / "grading.yaml"
-    text = grading.read_text(encoding="utf-8")
-    grading.write_text(text.replace('"@electric_shock"', '"@electric_shocks"', 1), encoding="utf-8")
+@pytest.mark.parametrize(
+    ("file", "old", "new", "named"),
+    [
+        # a rule naming a concept concepts.yaml does not have
+        ("grading.yaml", '"@electric_shock"', '"@electric_shocks"', "electric_shocks"),
+        # a cue with '*' inside it, which the matcher would never match
+        ("grading.yaml", '"unauthorized charge*"', '"unauthori* charge*"', "unauthori* charge*"),
+        # a concept phrase with '*' inside it ("f*** me up"), which would stop the grader being built
+        ("concepts.yaml", '"beat me up"', '"f*** me up"', "f*** me up"),
+        # the least a complaint may say, negative
+        ("grading.yaml", "  min_content_words: 2\n", "  min_content_words: -1\n", "min_content_words"),
+    ],
+)
+def test_a_broken_grading_policy_stops_loading_naming_the_file_and_the_fault(
+    tmp_path, file: str, old: str, new: str, named: str
+) -> None:
+    # GIVEN a copy of the policies with one fault written into one file
+    directory = copy_policies_editing(tmp_path, file, old, new)
     # WHEN loaded
     with pytest.raises(PolicyError) as error:
         load_policy(directory)
-    # THEN the message names the file and the missing concept
-    assert str(grading) in str(error.value)
-    assert "electric_shocks" in str(error.value)
-
-
-def test_a_star_inside_a_phrase_is_refused_with_the_phrase(tmp_path) -> None:
-    # GIVEN a grading.yaml cue with '*' inside it, which the matcher would never match
-    directory = copy_policies(tmp_path)
-    grading = directory / "grading.yaml"
-    text = grading.read_text(encoding="utf-8")
-    grading.write_text(text.replace('"unauthorized charge*"', '"unauthori* charge*"', 1), encoding="utf-8")
-    # WHEN loaded
-    with pytest.raises(PolicyError) as error:
-        load_policy(directory)
-    # THEN the message names the file and the phrase
-    assert str(grading) in str(error.value)
-    assert "unauthori* charge*" in str(error.value)
-
-
-def test_a_star_inside_a_concept_phrase_is_refused_when_the_file_is_read(tmp_path) -> None:
-    # GIVEN a concepts.yaml phrase with '*' inside it ("f*** me up"), which would stop the grader
-    # from being built
-    directory = copy_policies(tmp_path)
-    concepts = directory / "concepts.yaml"
-    text = concepts.read_text(encoding="utf-8")
-    concepts.write_text(text.replace('"beat me up"', '"f*** me up"', 1), encoding="utf-8")
-    # WHEN loaded
-    with pytest.raises(PolicyError) as error:
-        load_policy(directory)
-    # THEN loading stops with the file and the phrase named, before any grader is built
-    assert str(concepts) in str(error.value)
-    assert "f*** me up" in str(error.value)
-
-
-def test_a_negative_word_count_for_a_complaint_is_refused_naming_the_field(tmp_path) -> None:
-    # GIVEN a grading.yaml whose least a complaint may say is negative
-    directory = copy_policies(tmp_path)
-    grading = directory / "grading.yaml"
-    text = grading.read_text(encoding="utf-8")
-    assert "  min_content_words: 2\n" in text
-    grading.write_text(
-        text.replace("  min_content_words: 2\n", "  min_content_words: -1\n", 1), encoding="utf-8"
-    )
-    # WHEN loaded
-    with pytest.raises(PolicyError) as error:
-        load_policy(directory)
-    # THEN the message names the file and the field
-    assert str(grading) in str(error.value)
-    assert "min_content_words" in str(error.value)
+    # THEN loading stops, before any grader is built, with the file and the fault named
+    assert str(directory / file) in str(error.value)
+    assert named in str(error.value)
 
 
 def test_a_consumer_foundation_complaint_is_level_2_and_unauthorized_charges_a_billing_error() -> None:

@@ -177,13 +177,9 @@ def test_a_few_words_with_a_problem_or_only_a_very_are_still_a_complaint(grader:
 
 def test_praise_alone_is_off_when_the_policy_sets_no_length(tmp_path) -> None:
     # GIVEN a policy whose grading.yaml has no praise_alone_max_words
-    from tests.policy_copy import copy_policies
+    from tests.policy_copy import copy_policies_editing
 
-    root = copy_policies(tmp_path / "policies")
-    path = root / "grading.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "  praise_alone_max_words: 6\n" in text
-    path.write_text(text.replace("  praise_alone_max_words: 6\n", "", 1), encoding="utf-8")
+    root = copy_policies_editing(tmp_path, "grading.yaml", "  praise_alone_max_words: 6\n", "")
     without = Grader.from_policy(load_policy(root))
     shipped = Grader.from_policy(load_policy())
     praise = ("好车", "推推", "好味")

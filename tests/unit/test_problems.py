@@ -537,10 +537,15 @@ def test_product_kinds_must_name_known_families_and_kinds(edit, message: str) ->
         ("彈力帶拉到一半直接斷掉，回彈打在臉上，眼角腫一大塊", "fitness_equipment|breaks_in_use"),
         ("婴儿澡椅质量太差，吸盘一松整个往前翻，孩子脸直接扎进水里", "baby_bath|breaks_in_use"),
         ("My resistance band snapped and whipped me in the face, welt across my cheek", None),
+        # a chair or a stool that gave way while someone sat on it, hurt or not
+        ("凳子刚坐上去就垮了，幸好没摔着", "furniture|breaks_in_use"),
+        ("The bar stool snapped under me the second week", "furniture|breaks_in_use"),
+        ("折叠椅坐着坐着椅腿就断掉了", "furniture|breaks_in_use"),
     ],
 )
 def test_a_product_that_breaks_in_use_and_hurts_is_one_failure(text: str, key: str | None) -> None:
-    # GIVEN a product that snapped, burst or tipped over and struck, dropped or half-drowned someone
+    # GIVEN a product that snapped, burst or tipped over and struck, dropped or half-drowned someone,
+    # or a seat that gave way under its user
     # WHEN its problems are read
     keys = [p.key for p in READER.problems_of(text)]
     # THEN the failure is the breakage that hurt, under the product's family
@@ -587,32 +592,12 @@ def test_a_failure_only_the_grader_read_is_named_by_the_signal_it_fired() -> Non
 def test_a_failure_fired_by_an_unknown_signal_is_refused(tmp_path) -> None:
     # GIVEN a problems.yaml whose failure names a signal grading.yaml lacks
     from policies.loader import PolicyError, load_policy
-    from tests.policy_copy import copy_policies
+    from tests.policy_copy import copy_policies_editing
 
-    root = copy_policies(tmp_path / "policies")
-    path = root / "problems.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("fired_by: [choking]", "fired_by: [levitation]"),
-        encoding="utf-8",
-    )
+    root = copy_policies_editing(tmp_path, "problems.yaml", "fired_by: [choking]", "fired_by: [levitation]")
     # WHEN the policy is loaded THEN it stops, naming the signal
     with pytest.raises(PolicyError, match="levitation"):
         load_policy(root)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "凳子刚坐上去就垮了，幸好没摔着",
-        "The bar stool snapped under me the second week",
-        "折叠椅坐着坐着椅腿就断掉了",
-    ],
-)
-def test_a_seat_that_gives_way_under_its_user_breaks_in_use(text: str) -> None:
-    # GIVEN a chair or a stool that collapsed while someone sat on it, hurt or not
-    problems = READER.problems_of(text)
-    # WHEN its problems are read THEN the failure is the breakage, under the seat's family
-    assert problems and problems[0].key == "furniture|breaks_in_use"
 
 
 @pytest.mark.parametrize(
