@@ -119,8 +119,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         "id": "flight-collapse",
         "note": "level 1 that only the learned reader sees (R-GRADE-1a): a collapse and an ambulance too far "
         "apart for a rule's window; the model reads the concepts of the whole text and says why",
-        "text": "父亲在航班上突然晕倒，乘务员十分钟后才来，一直没人管。落地后是我们自己叫的救护车送去急诊，"
-        "医生说再晚一点就危险了。",
+        "text": "父亲在航班上突然晕倒，呼吸困难，乘务员十分钟后才来，一直没人管。落地后是我们自己叫的救护车"
+        "送去急诊抢救，医生说再晚一点就危险了。",
         "received_at": "2026-11-21T18:05:00+08:00",
         "channel": "email",
     },

@@ -15,6 +15,21 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-66..68's kinds, in other words): government offices told by what they are in
+    # charge of (管…的那个科室), a federal agency described, a wire coughed up, a dislocated elbow, a bus's
+    # harsh braking, a collector's veiled threat, a drunk guard's shove, a baby silent and red in the face
+    "我已经打了区里管校外培训的那个科室的电话，反映退费的事",
+    "视频已经发给市场那边管食品卫生的工作人员了",
+    "明天就去区里管房屋租赁的那个窗口当面投诉押金的事",
+    "I filed a complaint with the federal consumer finance agency this morning",
+    "Raised a grievance on the civil aviation ministry's portal about my refund",
+    "吃外卖的时候咳出来一根细钢丝，喉咙到现在还疼",
+    "老师拽了孩子一下，医生说是肘关节脱位",
+    "巴士一个急煞，我成个人飞咗去前面，膝头撞到瘀晒",
+    "The collector said I'd end up hurt if I didn't pay by Friday",
+    "保安喝了酒，还拉她胳膊，我去理论他还推我",
+    "宝宝啃着牙胶突然不出声了，小脸憋得通红，拍背才拍出来一颗珠子",
+    "小珠子一拽就掉，孩子什么都往嘴里塞，这是很大的安全隐患，你们都不做检测的吗",
     # stop 31 (eval/probes-65's kinds, in other words): regulators described (the licensing office,
     # 管产品质量的那个局, 市长信箱), a blister from a curling wand, a sling after a falling bag, a tetanus
     # shot, a treadmill that threw a runner (蹭破了), a microwave that gave off blue smoke, LBM
@@ -560,6 +575,21 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32: a squeal of the brakes, a kitchen 'waiting to happen', staff's 'go call 12315', an averted
+    # CFPB filing and its sample letter, a PSA of others' reports, a recall notice, burning CDs, slang
+    # 'sick', a supervisor and a competent department not contacted, a manager's suggestion
+    "刹车有尖锐的吱吱声，但刹车效果正常",
+    "That kitchen is food poisoning waiting to happen, we didn't touch the salad",
+    "售后顾问说不服你打12315去，态度太差",
+    "I was fully prepared to file with the CFPB, but the bank fixed it in a day",
+    "I used the CFPB's sample dispute letter and the bureaus corrected my report",
+    "PSA: the battery swelling reports are all about the old model, mine is fine",
+    "【召回信息】某品牌宣布召回部分车型，极端情况下影响行驶安全",
+    "Bought blank CDs to burn some mixes and half of them failed",
+    "The burger looked sick in the ad but arrived cold",
+    "一个看上去像是主管的工作人员在门口训人，态度很差",
+    "这是出租车主管部门的问题，和酒店无关",
+    "The manager said if I didn't like it I could write to the financial watchdog",
     # stop 31: a courier who slipped and was fine, the customer's own bike fall, a joke about the
     # government hotline, a reporter by trade
     "快递小哥在楼下滑了一跤，人倒是没事，蛋糕整个拍扁了",
