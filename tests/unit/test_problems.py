@@ -466,6 +466,14 @@ def test_a_related_effect_joins_the_group_more_customers_reported_and_never_star
         # fumes: Hong Kong's 攻鼻, Taiwan's 塑膠味
         ("爬行墊好臭，啲味好攻鼻", "rug|fumes"),
         ("新買的瑜伽墊塑膠味很重，聞到頭暈", "fitness_equipment|fumes"),
+        # stop 32: seats and poles that give way under a load (under my weight, lean on them, 一撑就缩回去),
+        # a bath seat that tips a baby into the water, a stool that only wobbles
+        ("the counter stool broke under my son and he fell", "furniture|breaks_in_use"),
+        ("my barstool collapsed under my weight", "furniture|breaks_in_use"),
+        ("the walking poles telescope shut when I lean on them and I fell", "camping_gear|breaks_in_use"),
+        ("登山杖一撑就缩回去，我直接摔倒了", "camping_gear|breaks_in_use"),
+        ("婴儿浴座一碰就倒了，宝宝呛了水", "baby_bath|breaks_in_use"),
+        ("the bar stool wobbles a bit under my weight", None),
         # look-alikes: a crush, laughter, a melted heart, a rash cream, a mind that short-circuits, a warning
         ("这本书让人心里暖暖的，像被电了一下", None),
         ("这家外卖好吃到爆，笑到肚子疼", None),
