@@ -15,6 +15,19 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-70's kinds, in other words): a radio phone-in, a taxi driver's raised fist,
+    # a ceiling on a tenant, a physiotherapist's neck crack, a mover's dropped wardrobe, a cracked tooth
+    "I've been on to the radio phone-in about the funeral bill and they're calling me back",
+    "司机落车指住我话再讲多句我打X你，仲扬起个拳头",
+    "The ceiling came down on me in bed, I've a cut on my forearm from the plasterboard",
+    "理疗师给我扳完脖子手就麻了，医生说神经受压，现在要戴颈托",
+    "Your mover dropped the wardrobe on my foot, broken big toe and I'm in a surgical shoe",
+    "Bit into the cottage pie and cracked one of my back teeth on a sliver of metal",
+    # stop 32 (eval/fresh-level1-3's kinds, in other words): lice bites in a room, a screw 'free' in
+    # an ice cream, a hazard said to be ignored
+    "酒店房间有虱咬，晚上根本睡不好",
+    "买的雪糕里面还送螺丝，太吓人了",
+    "接驳车严重超载，司机完全不考虑安全隐患",
     # stop 32 (eval/probes-66..68's kinds, in other words): government offices told by what they are in
     # charge of (管…的那个科室), a federal agency described, a wire coughed up, a dislocated elbow, a bus's
     # harsh braking, a collector's veiled threat, a drunk guard's shove, a baby silent and red in the face
@@ -575,6 +588,12 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32: a driving coach's hypothetical, a Cantonese fear of a stomach upset, an agent's threat
+    # to report the tenant, 'had the one appointment' at a clinic
+    "教练骂我说这样开以后一定会出人命，态度太差了，我要换教练",
+    "奶茶闻落好酸，我惊饮完会肚疴，一啖都冇饮就倒咗",
+    "The agent said they'd report me to the RTB for harassment if I keep asking for my deposit",
+    "Booked one session with the physio but the clinic charged me twice, I only had the one appointment",
     # stop 32: a squeal of the brakes, a kitchen 'waiting to happen', staff's 'go call 12315', an averted
     # CFPB filing and its sample letter, a PSA of others' reports, a recall notice, burning CDs, slang
     # 'sick', a supervisor and a competent department not contacted, a manager's suggestion
