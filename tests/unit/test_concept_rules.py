@@ -588,6 +588,10 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32 (eval/probes-69): a video of another brand's brakes passed round a group chat, a slow
+    # puncture from a nail and a roadside rescue
+    "群里又在转某品牌刹车失灵的视频，还好我没买它家的车",
+    "国道上轮胎扎了颗钉子漏气，道路救援半小时就到了，服务很好",
     # stop 32: a driving coach's hypothetical, a Cantonese fear of a stomach upset, an agent's threat
     # to report the tenant, 'had the one appointment' at a clinic
     "教练骂我说这样开以后一定会出人命，态度太差了，我要换教练",
