@@ -15,6 +15,26 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-71 and -72's kinds, in other words): a government service hotline, a fall on
+    # wet tiles, a threat to break a jaw, a tingle up to the elbow, a baby under the bath water, broken
+    # fingers, a dog bite and a tetanus jab, an aviation authority; Cantonese, Singlish, Malaysian,
+    # Nigerian and Kenyan wordings of harassment, shocks, threats, regulators and media
+    "健身房跑路了，我已经打了市里的政务服务热线投诉，登记了工单",
+    "My nan went down on the wet tiles by the toilets, the X-ray showed a cracked pelvis",
+    "The manager got in my face and said he'd break my jaw if I kept talking",
+    "The dryer in the flat gives a tingle that runs right up to your elbow when you touch it",
+    "The bath seat tipped and our baby slid under the water, coughing and spluttering",
+    "Your movers dropped the piano, two fingers broken and the bandage soaked through",
+    "A dog at your daycare bit me on the hand, I needed a tetanus jab and antibiotics",
+    "I've sent the whole file to the civil aviation authority about the delay",
+    "司机一路问我住边，落车仲捉住我只手，话要加钱先放人",
+    "Eh the stall got cockroach everywhere, I already reported to NEA and SFA liao",
+    "The water heater can give current one, I touch the tap and kena shocked",
+    "Driver say if I give 1 star he know where I stay and will come and whack me",
+    "Telco overcharged me, I sent everything to Mothership and IMDA already",
+    "Listing say certified but no label, already lodge complaint with KPDN",
+    "Expiry date don pass, I don report am to NAFDAC already",
+    "I lodged a complaint with the Central Bank of Kenya about the fees",
     # stop 32 (eval/probes-70's kinds, in other words): a radio phone-in, a taxi driver's raised fist,
     # a ceiling on a tenant, a physiotherapist's neck crack, a mover's dropped wardrobe, a cracked tooth
     "I've been on to the radio phone-in about the funeral bill and they're calling me back",
@@ -588,6 +608,15 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32: a courier's own fall, a receptionist's suggestion, a colleague's and a neighbour's
+    # stories, laughter, a hot room, a book's metaphor
+    "快递员骑车摔了腿在家休养，我的件压了五天没人送",
+    "The receptionist said we ought to write to the tourist board, but we just want a refund",
+    "我同事说她上个月在这家店吃完拉了两天肚子，今天我们点的菜都太咸了",
+    "A neighbour told me her kids came up in a rash here, our stay was fine, check-out was slow",
+    "外卖迟咗成个钟，App仲话准时送达，我真系笑到肚痛",
+    "Aircon so lousy, my room was like an oven, I was melting the whole night",
+    "一步步挪向无边无际的黑色，呛水一般，让人透不过气的一本书",
     # stop 32 (eval/probes-69): a video of another brand's brakes passed round a group chat, a slow
     # puncture from a nail and a roadside rescue
     "群里又在转某品牌刹车失灵的视频，还好我没买它家的车",

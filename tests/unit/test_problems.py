@@ -474,6 +474,14 @@ def test_a_related_effect_joins_the_group_more_customers_reported_and_never_star
         ("登山杖一撑就缩回去，我直接摔倒了", "camping_gear|breaks_in_use"),
         ("婴儿浴座一碰就倒了，宝宝呛了水", "baby_bath|breaks_in_use"),
         ("the bar stool wobbles a bit under my weight", None),
+        # a camping chair is a chair, a foam topper bedding, a coffee travel cup a cup (its family cookware,
+        # not the coffee), a toy's eye dug out of a baby's mouth; a glass roof is no glass in food
+        ("the folding camp chair collapsed under me and I fell on my back", "furniture|breaks_in_use"),
+        ("露营椅才坐第二次，椅脚直接断掉，整个人往后摔在地上", "furniture|breaks_in_use"),
+        ("the foam topper stinks of chemicals, we both got headaches and sore eyes", "bedding|fumes"),
+        ("咖啡随身杯盖子松脱，热咖啡烫伤了我的手", "cookware|cut_or_burn_injury"),
+        ("兔子玩偶的眼睛就掉了，还好我及时从她嘴巴里挖出来", "toy|choking"),
+        ("酒店走廊没有玻璃顶，吃饭要跑去另一栋楼，杯子也不提供", None),
         # look-alikes: a crush, laughter, a melted heart, a rash cream, a mind that short-circuits, a warning
         ("这本书让人心里暖暖的，像被电了一下", None),
         ("这家外卖好吃到爆，笑到肚子疼", None),
