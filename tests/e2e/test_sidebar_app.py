@@ -196,7 +196,9 @@ def test_a_category_and_subtype_corrected_in_the_app_land_on_the_ticket_as_the_a
     # WHEN the triage reads the field change (Zendesk's custom_field_changed event)
     _triage(ticket_id, "field-changed", EventType.FIELD_CHANGED)
     # THEN it keeps the agent's values as a correction, and the app, opened again, says so
-    page.reload()
+    # Opened again by address, not reload(): the submit may still be settling the page, and a reload
+    # of a page in mid-navigation fails with "not attached to an active page".
+    page.goto(f"{stack.sandbox.url}/agent/tickets/{ticket_id}")
     words = WORDS["en"]
     head = app.locator("#level + span")
     expect(head).to_contain_text(

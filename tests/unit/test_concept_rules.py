@@ -15,6 +15,12 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-74's kinds, in other words: harm told in passing in long reviews): wire baked
+    # into a biscuit, a sliver of glass in rice, a charger's scorch mark, a row of red bites
+    "Halfway through a shortbread biscuit he bit down on a thin piece of metal wire baked right into it",
+    "There was a sharp sliver of clear glass mixed in with the grains of the rice",
+    "The charger got so hot it scorched a brown mark into the desk",
+    "酒店住了两晚，早上起来胳膊上起了一排红包，痒得睡不着",
     # stop 32 (eval/probes-71 and -72's kinds, in other words): a government service hotline, a fall on
     # wet tiles, a threat to break a jaw, a tingle up to the elbow, a baby under the bath water, broken
     # fingers, a dog bite and a tetanus jab, an aviation authority; Cantonese, Singlish, Malaysian,
@@ -608,6 +614,14 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    "燃气热水器修了一个礼拜没消息，接线员说你嫌慢就自己打12315去，然后挂了电话",
+    # stop 32: a shower that runs scalding with no one scalded, a phone too hot to hold, a child who
+    # tripped and was fine, heat that 'nearly killed us', the cut of trousers
+    "The shower goes scalding, then cold, then scalding again; the thermostat is useless",
+    "手机玩十分钟就烫到要放下来等它凉，希望换机",
+    "孩子被翘起来的地垫绊倒了，还好没事，爬起来又接着玩",
+    "The aircon was broken for three nights and the heat nearly killed us",
+    "The cut is lovely but the colour is nothing like the photos",
     # stop 32: a courier's own fall, a receptionist's suggestion, a colleague's and a neighbour's
     # stories, laughter, a hot room, a book's metaphor
     "快递员骑车摔了腿在家休养，我的件压了五天没人送",
