@@ -15,6 +15,27 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-75's kinds, in other words: harm a keyword list would miss): a welt from a
+    # whipping hose, a Cantonese fall off a bus and a cracked pelvis, magnets in a toddler's gut, an
+    # exposure page, a TV consumer show, an aviation consumer office, a baby's vomiting on new formula,
+    # a jolt from a slow cooker's rim, a scorch patch under a blanket, ceramic spat out of ramen
+    "The hose let go and whipped across my shin, a massive purple welt the size of a fist",
+    "阿媽未落車司機已經開車，佢成個人跌咗落馬路，醫生話盤骨有裂紋",
+    "The X-ray showed two magnets stuck together in his gut and he stayed in overnight",
+    "I sent the whole timeline to that Instagram page with 300k followers that names and shames builders",
+    "我已经联系了本地那档帮老百姓维权的民生节目，编导说下周带摄像过来",
+    "I've filed a complaint with the federal transportation department's aviation consumer office",
+    "Since the new can of formula our baby has thrown up after every bottle, "
+    "the doctor gave us rehydration solution",
+    "I got a pins-and-needles jolt up my arm from the metal rim of the slow cooker",
+    "Woke up to a brown, crispy scorch patch on the sheet where the blanket's wiring runs",
+    "Bit on something hard in the ramen, spat it out, a triangle of white ceramic "
+    "that cracked the corner off my molar",
+    # stop 32 (eval/probes-76's kinds, in other words): a driver's threat to drag the passenger out and
+    # beat him, a newspaper's reporter now asking, a hazard asserted by a rhetorical question
+    "司機一路罵，還說再囉嗦就把我拖下車揍你一頓，我趕快下車了",
+    "A reporter from the Irish Times is now asking about the fee you charged me",
+    "取暖器倒了也不断电，这不是安全隐患是什么？",
     # stop 32 (eval/probes-74's kinds, in other words: harm told in passing in long reviews): wire baked
     # into a biscuit, a sliver of glass in rice, a charger's scorch mark, a row of red bites
     "Halfway through a shortbread biscuit he bit down on a thin piece of metal wire baked right into it",
@@ -614,6 +635,11 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32: a Cantonese near slip, a courier's own fall explained
+    "冷氣機成日滴水，地板濕晒，今朝我起身差啲跣親，師傅次次都話下個禮拜",
+    "快递小哥解释说前天下雨骑车摔了一跤，所以才送晚了，生鲜都不新鲜了",
+    # stop 32: a hazard denied outright
+    "刹车片换完以后很安静，这不是安全隐患，只是有点灰",
     "燃气热水器修了一个礼拜没消息，接线员说你嫌慢就自己打12315去，然后挂了电话",
     # stop 32: a shower that runs scalding with no one scalded, a phone too hot to hold, a child who
     # tripped and was fine, heat that 'nearly killed us', the cut of trousers
@@ -1130,6 +1156,8 @@ def test_an_invoice_not_issued_is_level_2_however_it_is_said(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "signal"),
     [
+        # a model number ("No.3") is no negation of a fake (stop 32, eval/probes-76)
+        ("@amazon the 'Olaplex No.3' I got is fake, different font and watery", "counterfeit_claim"),
         ("下单的时候选的增值税专票，寄过来是张普票，申请了一个礼拜没人理", "invoice_problem"),
         ("sent my laptop in under warranty and you're denying it for 'liquid damage'", "warranty_dispute"),
         ("退房的时候说押金原路退回，现在十天了，信用卡上还冻着500", "billing_error"),
