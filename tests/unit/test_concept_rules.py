@@ -15,6 +15,22 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-77's kinds, in other words): a hood that flew open at speed, steering gone
+    # heavy into a guardrail, power cut on a freeway, a seat back that gave way at takeoff, a puffed
+    # power bank
+    "WHILE DRIVING AT 65 MPH THE HOOD SUDDENLY FLEW OPEN, BLOCKING MY VIEW OF THE ROAD",
+    "时速六十过弯，方向盘突然变得死沉，没了助力，车头蹭上了护栏",
+    "國道上時速九十，儀表板突然全黑，動力瞬間中斷，煞車都變得很重",
+    "My seat back gave way during takeoff and I fell backward; my back has been in spasm since",
+    "After the third charge the power bank puffed up so much the case split along the seam",
+    # stop 32 (eval/probes-78's kinds, in other words): a care regulator's concerns form, a state
+    # transport department's portal, a macaw's bite, a Cantonese taxi whose brakes would not stop it,
+    # Hong Kong's 1823 line
+    "I've filled in the concerns form on the CQC website about Dad's care home",
+    "I put in a grievance on the state transport department's portal with his plate number",
+    "The macaw clamped onto her finger and went straight through the nail, blood all down her dress",
+    "的士落斜剎唔停，撞咗落前面架貨車，我額頭爆咗個口要縫五針",
+    "綠van成日唔停站，我已經打咗1823投訴",
     # stop 32 (eval/probes-75's kinds, in other words: harm a keyword list would miss): a welt from a
     # whipping hose, a Cantonese fall off a bus and a cracked pelvis, magnets in a toddler's gut, an
     # exposure page, a TV consumer show, an aviation consumer office, a baby's vomiting on new formula,
@@ -635,6 +651,11 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32: an owner concerned that squealing brakes could fail
+    "THE CONTACT STATED THAT THE BRAKES SQUEAL. THE CONTACT IS CONCERNED THAT THE BRAKES COULD FAIL",
+    # stop 32: biting on a bone and nearly losing a tooth, undercooked chicken not eaten
+    "盒饭的排骨里全是碎骨头渣，我咬到一块差点把牙硌掉",
+    "The chicken was pink in the middle, I didn't eat it, but it could have made someone really ill",
     # stop 32: a Cantonese near slip, a courier's own fall explained
     "冷氣機成日滴水，地板濕晒，今朝我起身差啲跣親，師傅次次都話下個禮拜",
     "快递小哥解释说前天下雨骑车摔了一跤，所以才送晚了，生鲜都不新鲜了",
