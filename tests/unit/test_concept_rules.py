@@ -15,6 +15,16 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 32 (eval/probes-80's kinds, in other words): boiling water over a hand, a descaler's fumes
+    # and an inhaler, a TV consumer programme on the telly, scorch marks and rings, sparks that mark a
+    # carpet, a power bank swollen like bread
+    "水壶把手一歪，整壶开水全泼在我手背上，起了好几个水泡",
+    "Used the limescale remover in the bathroom and my chest went tight, I had to use my inhaler twice",
+    "I've sent the whole story to the consumer programme on the telly and they want to come and film it",
+    "The cat's heat pad had gone bubbly and the fleece was scorched brown",
+    "There was a brown ring scorched into the oak worktop under the air fryer",
+    "小太阳出风口往外蹦火星，在地毯上烫出一个黑点",
+    "行動電源放在包包裡，整顆膨得像麵包一樣，外殼都裂開了",
     # stop 32 (eval/probes-77's kinds, in other words): a hood that flew open at speed, steering gone
     # heavy into a guardrail, power cut on a freeway, a seat back that gave way at takeoff, a puffed
     # power bank
@@ -651,6 +661,12 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 32: stitches on a seam, a courier's own fall, spice that 'nearly killed me', the writer's
+    # own flu
+    "The stitches down the side seam came undone after one wash",
+    "快递小哥说他自己在楼梯上摔了一跤，人没什么事，但箱子被砸烂了",
+    "The chilli one nearly killed me too, though that's on me; the portion is the complaint",
+    "I've been sick in bed all week with flu, and the soup maker arrived cracked",
     # stop 32: an owner concerned that squealing brakes could fail
     "THE CONTACT STATED THAT THE BRAKES SQUEAL. THE CONTACT IS CONCERNED THAT THE BRAKES COULD FAIL",
     # stop 32: biting on a bone and nearly losing a tooth, undercooked chicken not eaten
