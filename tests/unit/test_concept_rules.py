@@ -1155,8 +1155,8 @@ def test_a_concept_that_includes_itself_is_refused() -> None:
         ("grading.yaml", '"@electric_shock"', '"@electric_shocks"', "electric_shocks"),
         # a cue with '*' inside it, which the matcher would never match
         ("grading.yaml", '"unauthorized charge*"', '"unauthori* charge*"', "unauthori* charge*"),
-        # a concept phrase with '*' inside it ("f*** me up"), which would stop the grader being built
-        ("concepts.yaml", '"beat me up"', '"f*** me up"', "f*** me up"),
+        # a concept phrase with '*' inside it ("k*** my ass"), which would stop the grader being built
+        ("concepts.yaml", '"kick my ass"', '"k*** my ass"', "k*** my ass"),
         # the least a complaint may say, negative
         ("grading.yaml", "  min_content_words: 2\n", "  min_content_words: -1\n", "min_content_words"),
     ],
