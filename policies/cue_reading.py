@@ -27,6 +27,8 @@ from policies.grading_policy import (
 from policies.text import Normalised
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# A context word's look-alike may begin this many characters before the window it is looked for in.
+_EXCEPT_LEAD_CHARS = 6
 # How many undenied mentions of problems (and of praise) are counted: the model reads 0, 1, 2, 3+.
 COUNTED_MENTIONS = 3
 
@@ -172,12 +174,13 @@ class _ContextMatcher:
     def may_be_in(self, text: str, begin: int, end: int) -> bool:
         return self._words.search(text, begin, end) is not None
 
-    def found_in(self, prefix: str, cue: str = "") -> bool:
+    def found_in(self, prefix: str, cue: str = "", lead: str = "") -> bool:
         """A context word in `prefix`, outside the look-alikes; a look-alike may run on into the cue
-        itself (感觉 + 过敏了: a sensation felt, not a doubt)."""
+        itself (感觉 + 过敏了: a sensation felt, not a doubt) or start in `lead`, the text just before
+        the window (1分钟 + 不到很刺痛: a duration, not a negation)."""
         if self._except is not None:
-            blanked = self._except.sub(lambda m: "\x00" * len(m.group()), prefix + cue)
-            prefix = blanked[: len(prefix)]
+            blanked = self._except.sub(lambda m: "\x00" * len(m.group()), lead + prefix + cue)
+            prefix = blanked[len(lead) : len(lead) + len(prefix)]
         if self._ended_by is None:
             return self._words.search(prefix) is not None
         found = list(self._words.finditer(prefix))
@@ -337,7 +340,9 @@ class CueReader:
             before = norm.text[norm.sentence_start(hit.start, window) : hit.start]
         else:
             before = norm.clause_before(hit.start, window)
-        return matcher.found_in(before, norm.text[hit.start : hit.end])
+        begin = hit.start - len(before)
+        lead = norm.text[max(0, begin - _EXCEPT_LEAD_CHARS) : begin]
+        return matcher.found_in(before, norm.text[hit.start : hit.end], lead)
 
     @staticmethod
     def _told_after(norm: Normalised, hit: Hit, matcher: _ContextMatcher) -> bool:

@@ -15,6 +15,43 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-84..85's kinds, in other words): Nigerian "dey purge" after a meal, Kenya's
+    # bureau of standards, a jelly stuck in a child's throat in Cantonese, a car that lunged forward
+    # with the brake held, phantom braking on adaptive cruise, limp mode at highway speed, a throttle
+    # that sticks, a door that broke fingers
+    "Since we chop the suya from una shop my brother dey purge non-stop, we went clinic",
+    "I have reported your shop to KEBS, the gas cylinder leaks and we all had headaches",
+    "個仔食果凍鲠親，黐喺喉嚨，要拍背先吐得返出嚟",
+    "在路口等红灯脚踩着刹车，车子自己往前一窜撞到了前车",
+    "開定速巡航的時候車子突然自己重踩煞車，後面的車差點撞上來",
+    "Doing 65 on the freeway and the truck dropped into limp mode with traffic behind me",
+    "The throttle sticks on this e-bike and the brakes couldn't hold it on the hill",
+    "The shop's door slammed shut on my hand and broke two of my fingers",
+    # stop 33 (eval/probes-81..83's kinds, in other words): a night of not keeping anything down,
+    # rows of red bumps from a hotel bed, a face red and hot then peeling in patches, gums coming
+    # away after whitening, a knee swollen like a golf ball after a lift dropped, over the handlebars,
+    # toenails torn off, a light switch that threw someone back, a swallowed mouthful of weedkiller on
+    # a drip, a Yellow Card form, a plug gone soft with a hot-plastic stink, papers handed in at the
+    # education bureau, a masseur's hands, a bottle smashed on the head, a child who swallowed two
+    # magnet beads, a screen that stung within a minute
+    "my daughter had the chicken wrap and couldn't keep anything down all night",
+    "住了一晚，早上起来腰上全是一排一排的红包，床单下面还有小虫",
+    "洗完这个洁面脸又红又烫，隔天下巴一块一块脱皮",
+    "After the whitening session my gums went white and were coming away in shreds",
+    "The lift dropped a floor and stopped dead; my mum was thrown against the wall, "
+    "her elbow came up like a golf ball",
+    "The e-scooter's brake locked and I went over the handlebars, lost a front tooth",
+    "The delivery men dropped the fridge on my foot and two toenails came off",
+    "The bathroom light switch threw me back against the door when I touched it",
+    "He took a mouthful from the unlabelled bottle your staff filled and spent the night on a drip",
+    "Reported the capsules through the Yellow Card scheme after my heart raced all night; "
+    "I filled in the form with the batch code",
+    "The extension lead's plug went soft and the hallway stank of hot plastic",
+    "我们三十多个家长今天去区教育局递了材料，机构卷钱跑了",
+    "按摩师趁我趴着一直往大腿内侧摸，我让他停他还笑",
+    "教练嫌我学得慢，拿水瓶往我头上砸",
+    "孩子吞了两颗磁力珠，医生说要开刀取出",
+    "这个手机屏幕看了两分钟不到眼睛就很刺痛",
     # stop 32 (eval/probes-80's kinds, in other words): boiling water over a hand, a descaler's fumes
     # and an inhaler, a TV consumer programme on the telly, scorch marks and rings, sparks that mark a
     # carpet, a power bank swollen like bread
@@ -661,6 +698,16 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: 'nearly died of shame', a phone screen that 爆了 (cracked) in Taiwan Mandarin, a
+    # neighbour's car that caught fire, 'same as mine'
+    "the breakfast was so bad I nearly died of shame in front of my guests",
+    "手機掉一次螢幕就爆了，這殼根本不防摔",
+    "My neighbour's car, same model as mine, caught fire last winter; mine just has a rattle I want fixed",
+    # stop 33: popcorn so salty it 'nearly killed' someone, a cream that 'nearly killed me with the
+    # smell lol', a text message that took a minute to arrive
+    "the fries were so salty it nearly killed me, and the burger was cold",
+    "this body spray nearly killed me with the smell lol, also the cap was cracked",
+    "等了不到一分钟客服就回复了，还挺快",
     # stop 32: stitches on a seam, a courier's own fall, spice that 'nearly killed me', the writer's
     # own flu
     "The stitches down the side seam came undone after one wash",
