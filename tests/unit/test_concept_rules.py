@@ -15,6 +15,24 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-86..88's kinds, in other words): glass grit found at the bottom of a
+    # yoghurt, a tablet's back that bulged, a water heater's puff of black smoke, photos sent to a TV
+    # station's help desk, stitches after a slip in a Cantonese shower, formaldehyde four times the
+    # standard with a child's dry cough, a curling tong's red mark and blisters, a driver's "信不信我弄你",
+    # a camping stove you could hear hissing gas, a deodoriser spray that left throats like knives,
+    # a bottle warmer gone black and soft, a video sent to the district health inspectorate
+    "牛奶喝到最后嘴里有硌的东西，倒出来是碎玻璃",
+    "平板充了一晚，后盖鼓起来了，屏幕都被撑翘了",
+    "热水器一开就冒出一股黑烟，一股塑料烧焦的味",
+    "已经把视频发给了市电视台的帮忙栏目",
+    "喺浴室跌亲撞到頭，縫咗三針",
+    "检测甲醛0.25，国标0.08，超了三倍，孩子天天干咳",
+    "直发夹的夹板松了贴到我脖子上，一条红印，晚上起了水泡",
+    "网约车司机停在路边回头说信不信我弄你",
+    "You could hear the gas hissing from the stove's valve and the smell of gas filled the tent",
+    "喷了几下除臭喷雾，屋里闻了一晚上，早上起来嗓子像刀割",
+    "The bottle warmer's base went black and soft next to the switch",
+    "我把照片发给区卫生监督所了，后厨有老鼠",
     # stop 33 (eval/probes-84..85's kinds, in other words): Nigerian "dey purge" after a meal, Kenya's
     # bureau of standards, a jelly stuck in a child's throat in Cantonese, a car that lunged forward
     # with the brake held, phantom braking on adaptive cruise, limp mode at highway speed, a throttle
@@ -698,6 +716,9 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: an own stay in hospital beside a late delivery to the ward, a company disowning a fall
+    # (still level 1 only where the customer was hurt), 住院部 as a place
+    "我本来就在住院，外卖送到住院部晚了一个小时，饭都凉了",
     # stop 33: 'nearly died of shame', a phone screen that 爆了 (cracked) in Taiwan Mandarin, a
     # neighbour's car that caught fire, 'same as mine'
     "the breakfast was so bad I nearly died of shame in front of my guests",

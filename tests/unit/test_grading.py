@@ -182,7 +182,7 @@ def test_praise_alone_is_off_when_the_policy_sets_no_length(tmp_path) -> None:
     root = copy_policies_editing(tmp_path, "grading.yaml", "  praise_alone_max_words: 6\n", "")
     without = Grader.from_policy(load_policy(root))
     shipped = Grader.from_policy(load_policy())
-    praise = ("好车", "推推", "好味")
+    praise = ("好车", "推推", "好味", "还行", "可以")
     # WHEN a few words of praise are graded THEN the shipped policy calls none a complaint, and
     # without the rule the learned reader alone calls at least one a complaint
     assert not any(shipped.grade(t).is_complaint for t in praise)
