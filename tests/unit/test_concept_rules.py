@@ -15,6 +15,26 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-90..92's kinds, in other words): a ride-hailing driver racing through red
+    # lights or at the wheel with a video on, a driver's threat to beat a passenger, an earbud case
+    # that smoked, a gate agent's finger jabbed into a chest, an email thread sent to a tech writer,
+    # a charger's pins gone soft and brown, a phone's back cover bulging, the Oriental Daily, a state
+    # representative's office, the city's 311 line, sudden acceleration out of control, a cart that
+    # hit a knee
+    "@Lyft my driver ran two red lights and was weaving through traffic the whole way, I was terrified",
+    "@Uber the driver was watching youtube while driving on the motorway at night",
+    "滴滴司机一路狂飙，连闯两个红灯，我让他慢点他还骂人",
+    "@lyft the driver said he'd beat my ass if I complained",
+    "my earbuds case started smoking on the desk and left a burn mark",
+    "the check-in agent jabbed his finger into my chest and shouted at me",
+    "I've forwarded the whole email thread to a tech writer who covers these warranty games",
+    "充电头拔下来插脚都是软的，外壳变成了褐色",
+    "手机背盖整个膨起来了，屏幕被推开一条缝",
+    "再唔退款我就將成件事爆畀東方日報",
+    "I've emailed my state representative's office about the outage",
+    "Called the city's 311 line about the landlord's broken heating",
+    "急加速失控，差点撞到人",
+    "during the turbulence the unsecured cart hit my knee",
     # stop 33 (eval/probes-86..88's kinds, in other words): glass grit found at the bottom of a
     # yoghurt, a tablet's back that bulged, a water heater's puff of black smoke, photos sent to a TV
     # station's help desk, stitches after a slip in a Cantonese shower, formaldehyde four times the
@@ -716,6 +736,13 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: racers heard outside a hotel window, a delivery rider seen weaving through traffic, a
+    # fire hazard to someone's patience, a box crushed flat, a dealer who slipped fees into a contract
+    "窗外半山路上很多人在飙车，吵得睡不着",
+    "I saw your delivery guy weaving in and out of traffic, and my pizza was still an hour late",
+    "@Expedia you are a fire hazard to my patience, where is my refund",
+    "the table arrived with a cracked leg and the box was crushed flat",
+    "The dealer slipped $900 of add-ons into my contract and the tyres were never fitted",
     # stop 33: an own stay in hospital beside a late delivery to the ward, a company disowning a fall
     # (still level 1 only where the customer was hurt), 住院部 as a place
     "我本来就在住院，外卖送到住院部晚了一个小时，饭都凉了",
