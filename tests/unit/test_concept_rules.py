@@ -12,9 +12,28 @@ from tests.policy_copy import copy_policies, copy_policies_editing
 
 POLICY = load_policy()
 GRADER = Grader.from_policy(POLICY)
-RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1c"}
+RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1b", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-93..95's kinds, in other words): a slip on a wet bathroom floor, a child's
+    # back red and blistered by the shower, a socket that left an arm aching and numb, a fire exit
+    # "你们看不到吗", mould with a blocked nose, a rider's messages and waiting downstairs, three
+    # guests taking turns for the toilet, a kettle base that prickles, a night manager who let
+    # himself in, NHTSA's "independently accelerated", brakes gone soft on a descent, owners who
+    # complain together (R-GRADE-1b in one message)
+    "我爸洗完澡脚底一滑，一屁股坐在地上，现在还直不起腰",
+    "淋浴突然变得滚烫，孩子背上红了一大片，起了好几个泡",
+    "插座面板松了，插充电器的时候胳膊一阵酸麻",
+    "安全出口被锁上了，这么大的安全隐患你们看不到吗？",
+    "房间墙上一片片霉斑，住了两晚一直咳嗽鼻子堵",
+    "外卖骑手非要加我微信，还一直发暧昧短信说在我楼下等我",
+    "吃完酒店早餐，我们三个人下午轮流找厕所",
+    "房间的电热水壶底座摸起来刺刺麻麻的",
+    "The night manager opened the door with his key while I was asleep",
+    "WHILE DRIVING AT 50 MPH THE VEHICLE INDEPENDENTLY ACCELERATED",
+    "下坡的时候刹车突然变得很软，几乎踩到底才停住",
+    "我们几十位车主已经集体维权，同一个变速箱问题",
+    "Forty of us sent a joint complaint about the same faulty heaters",
     # stop 33 (eval/probes-90..92's kinds, in other words): a ride-hailing driver racing through red
     # lights or at the wheel with a video on, a driver's threat to beat a passenger, an earbud case
     # that smoked, a gate agent's finger jabbed into a chest, an email thread sent to a tech writer,
@@ -736,6 +755,16 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: milk tea 'sweet to poisoning', wings that 'nearly killed me (in a good way)', the
+    # writer's own surgery before a wheelchair booking, a friend's old CFPB complaint, a charge-port
+    # door latch, floored acceleration praised, a suggestion to complain together
+    "这杯奶茶甜到中毒，跟我选的三分糖不一样",
+    "the ghost pepper wings nearly killed me (in a good way) but the fries were missing",
+    "I was on crutches after knee surgery and booked wheelchair assistance, nobody came",
+    "My friend filed a CFPB complaint against them last year; my issue is the hold time",
+    "the charge port door latch broke and the part is on backorder",
+    "油门一脚踩到底，推背感很强，加速炸裂",
+    "建议大家集体投诉这家店的售后",
     # stop 33: racers heard outside a hotel window, a delivery rider seen weaving through traffic, a
     # fire hazard to someone's patience, a box crushed flat, a dealer who slipped fees into a contract
     "窗外半山路上很多人在飙车，吵得睡不着",
@@ -1390,3 +1419,27 @@ def test_an_open_question_of_genuineness_is_no_counterfeit_claim(text: str) -> N
     # GIVEN a customer who leaves open whether the goods are genuine (R-GRADE-2c needs an assertion)
     # WHEN graded THEN no counterfeit claim is read
     assert "counterfeit_claim" not in GRADER.grade(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们几十位车主已经集体维权，同一个变速箱问题",
+        "Forty of us sent a joint complaint about the same faulty heaters",
+    ],
+)
+def test_customers_complaining_together_in_one_message_is_a_group_complaint(text: str) -> None:
+    # GIVEN one message in which many customers complain of one problem together (R-GRADE-1b)
+    # WHEN graded
+    result = GRADER.grade(text)
+    # THEN it is level 1 by the group-complaint rule, quoting the customer's words and tagged so
+    assert result.level == 1
+    assert any(r.rule == "R-GRADE-1b" and r.evidence in text for r in result.reasons)
+    assert "group_complaint" in result.keyword_tags or "群体投诉" in result.keyword_tags
+
+
+def test_a_suggestion_to_complain_together_is_no_group_complaint() -> None:
+    # GIVEN a customer who only suggests that others complain together
+    # WHEN graded THEN no group-complaint rule stands
+    result = GRADER.grade("建议大家集体投诉这家店的售后")
+    assert all(r.rule != "R-GRADE-1b" for r in result.reasons)
