@@ -15,6 +15,24 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1b", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-96..98's kinds, in other words): the Executive Yuan's consumer dispute
+    # form, the Tourism Administration, a video sent to the United Daily News, a rice cooker's plug
+    # that flashed and blackened the socket (Cantonese), the national consumer complaint platform, a
+    # phone battery that swelled until the screen bowed, an ear infection from earbud tips, a power
+    # bank that bulged while charging, a speaker grille leaking current, a fish hook caught on a gum,
+    # a second-degree burn from spilled coffee, a blade in the coleslaw
+    "我已經上行政院的消費爭議線上申訴填了單",
+    "訂房被弄丟，我已經打給觀光署申訴",
+    "我把影片傳給《聯合報》了，他們說會查",
+    "個電飯煲插頭啪一聲閃咗下，插蘇黑晒",
+    "我已经在国家的消费投诉平台上提交了投诉",
+    "The battery had swollen so much the screen was bowing out of the frame",
+    "These earbud tips gave me an ear infection in my left ear",
+    "充电宝充电的时候鼓包了还发出嘶嘶声",
+    "Touching the speaker's metal grille gave me a distinct tingle, there's current leaking",
+    "a fish hook was in the fillet and caught on my gum",
+    "The attendant spilled hot coffee on my hand, a second-degree burn",
+    "there was a piece of a blade in my coleslaw",
     # stop 33 (eval/probes-93..95's kinds, in other words): a slip on a wet bathroom floor, a child's
     # back red and blistered by the shower, a socket that left an arm aching and numb, a fire exit
     # "你们看不到吗", mould with a blocked nose, a rider's messages and waiting downstairs, three
@@ -755,6 +773,13 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: a seller's taunt to go to the regulator, something read on an exposure page, a shampoo
+    # bottle that burst in its parcel, a faint smell with "no headache", a hypothetical food poisoning
+    "商家還說你愛去市場監管局告就去，我直接找律師",
+    "之前在爆料公社看過有人抱怨這家，褲子縫線開了",
+    "快遞到的時候洗髮水瓶子爆了，整箱都是",
+    "The speaker has a faint plastic smell when warm, no headache or anything",
+    "Lukewarm chicken, this is how you give someone food poisoning",
     # stop 33: milk tea 'sweet to poisoning', wings that 'nearly killed me (in a good way)', the
     # writer's own surgery before a wheelchair booking, a friend's old CFPB complaint, a charge-port
     # door latch, floored acceleration praised, a suggestion to complain together
