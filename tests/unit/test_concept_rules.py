@@ -15,6 +15,24 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1b", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-101's kinds, in other words, each buried in a longer text): a courier who
+    # would "come back and break my face", formaldehyde at "more than double the limit", steering that
+    # "suddenly locked" in a junction, 甲醛超过国家标准两倍
+    "The parcels came late again and when I said I'd report it the courier said he'd come back "
+    "and break my face",
+    "We had the air tested and formaldehyde was more than double the limit in the nursery",
+    "Turning at the junction the steering suddenly locked and I could barely turn the wheel",
+    "衣柜味道一直很大，检测报告显示甲醛超过国家标准两倍",
+    # stop 33 (eval/probes-100's kinds, in other words): debt collectors' threats against a child or
+    # parents, "you won't be walking right", a gun at a repossession, a TV consumer segment, a
+    # decision to call 12378 tomorrow
+    "催收发短信说再不还钱就让你儿子受点伤",
+    "催收说要找人去你老家把你爸妈的腿打断",
+    "The collector said they would hurt your kids if I didn't pay",
+    "He said I wouldn't be walking right after his guys came round",
+    "The repo agent pulled a gun on me in my driveway",
+    "I contacted the consumer help segment on the local news about the unpaid claim",
+    "保险公司少退了钱，我明天就去打12378投诉",
     # stop 33 (eval/probes-96..98's kinds, in other words): the Executive Yuan's consumer dispute
     # form, the Tourism Administration, a video sent to the United Daily News, a rice cooker's plug
     # that flashed and blackened the socket (Cantonese), the national consumer complaint platform, a
@@ -773,6 +791,13 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: a coworker's car that caught fire, a phone that "never smoked or smelt burnt", a screen
+    # cracked in its parcel
+    "A coworker of mine had one catch fire last year; mine just keeps failing the same repair",
+    "手机从来没有冒烟、发烫或者有焦味，就是直接死机开不了",
+    "平板到货时屏幕已经爆裂，快递盒也压扁了",
+    # stop 33: going to the CFPB only thought of, short praise and questions
+    "I'm thinking I might go to the CFPB but haven't decided, just reverse the fee",
     # stop 33: a seller's taunt to go to the regulator, something read on an exposure page, a shampoo
     # bottle that burst in its parcel, a faint smell with "no headache", a hypothetical food poisoning
     "商家還說你愛去市場監管局告就去，我直接找律師",
