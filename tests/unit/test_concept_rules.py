@@ -15,6 +15,32 @@ GRADER = Grader.from_policy(POLICY)
 RULES_OF_LEVEL_1 = {"R-GRADE-1a", "R-GRADE-1b", "R-GRADE-1c"}
 
 LEVEL_1 = [
+    # stop 33 (eval/probes-102..104's kinds, in other words): hair out in handfuls, lips twice their
+    # size, a baby bringing up every feed, a night glued to the bathroom, a sliver that drew blood, a
+    # tap that sent a buzz up an arm, a blue flash and a tripped breaker, fat hissing cells, the
+    # product safety commission's website, a steering wheel gone 死沉, a wheel that came off, brakes
+    # that "突然没了", a coaster that stopped upside down, tourists locked in a shop, a guide's threat,
+    # a driver phoning while overtaking on a mountain road, a charcoal brazier's fumes, the tourism
+    # hotline, a collarbone broken on a ski slope
+    "after two washes my hair was coming out in handfuls",
+    "woke up with my lips twice their normal size after the serum",
+    "the baby brought up every single feed after we switched to this formula",
+    "ate the fruit and spent the night glued to the bathroom, called the nurse line",
+    "bit down on a metal sliver in the crackers and it drew blood from my gum",
+    "touching the tap while the tankless heater runs sends a buzz up my arm",
+    "blue flash at the socket when I plugged in the power brick and the breaker tripped",
+    "the laptop's battery cells are fat and hissing",
+    "I submitted a report to the Consumer Product Safety Commission about the cable",
+    "高速上方向盘一下子变得死沉，差点冲出去",
+    "换完胎开车出去不到两公里，前轮整个脱落",
+    "电动车刹车突然没了，冲进了绿化带",
+    "过山车停在最高处，我们倒挂了二十分钟，旁边的人惊恐发作",
+    "导游把我们关在玉石店里，说不买够三千谁也别想出去",
+    "导游拍桌子说不买就让你们好看",
+    "包车师傅在山路上一边打电话一边超车",
+    "民宿给的炭盆烧了一夜，早上头痛欲裂想吐",
+    "我已经打了全国旅游服务热线投诉",
+    "滑雪场的坑没有围起来，我摔下去锁骨断了",
     # stop 33 (eval/probes-101's kinds, in other words, each buried in a longer text): a courier who
     # would "come back and break my face", formaldehyde at "more than double the limit", steering that
     # "suddenly locked" in a junction, 甲醛超过国家标准两倍
@@ -791,6 +817,12 @@ LEVEL_1 = [
 ]
 
 NOT_LEVEL_1 = [
+    # stop 33: someone else's review of a fire, a news segment, hair "on fire (in a good way)", paint
+    # blistering under a fingernail, a guide's "complain if you like"
+    "Saw in another review that this charger caught fire; mine just stopped charging",
+    "My hair is on fire (in a good way) but they sent the wrong size",
+    "漆太薄了，指甲一刮就掉，门边已经起泡",
+    "The guide said go ahead and complain to the tourism board if you like",
     # stop 33: a coworker's car that caught fire, a phone that "never smoked or smelt burnt", a screen
     # cracked in its parcel
     "A coworker of mine had one catch fire last year; mine just keeps failing the same repair",
